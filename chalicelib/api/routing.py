@@ -1,0 +1,195 @@
+"""The conventions every route gets by being declared with `api_route`:
+
+authentication and role check, department scope for any `{dept}` path, body size limit, pydantic
+validation of body and query (unknown fields refused), `Idempotency-Key` on creates, one mapping
+of every exception to the error envelope, and a `RouteSpec` from which /openapi.json is built."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib import idempotency
+from chalicelib.auth import ROLES, Principal, authenticate
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    envelope,
+    from_validation_error,
+)
+from chalicelib.models.common import dump
+from chalicelib.observability import logger
+
+PUBLIC: tuple[str, ...] = ()
+ANY_ROLE: tuple[str, ...] = ROLES
+_PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    view_name: str
+    summary: str
+    tag: str
+    roles: tuple[str, ...]
+    status: int = 200
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    response_media_type: str = "application/json"
+    content_types: tuple[str, ...] = ("application/json",)
+    idempotent: bool = False
+    max_body_bytes: int | None = None
+    description: str = ""
+    path_params: tuple[str, ...] = field(default=())
+
+    @property
+    def public(self) -> bool:
+        return not self.roles
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Call:
+    """What a handler gets: who is calling, and the already validated input."""
+
+    principal: Principal | None
+    path: dict[str, str]
+    body: Any
+    query: Any
+    headers: Any
+    raw_body: bytes
+
+
+def path_template_filled(template: str, path: dict[str, str]) -> str:
+    return _PATH_PARAM.sub(lambda m: path.get(m.group(1), m.group(0)), template)
+
+
+def correlation_id(request: Any, lambda_context: Any = None) -> str:
+    header = (request.headers or {}).get("x-correlation-id", "") if request else ""
+    if re.fullmatch(r"[A-Za-z0-9._\-]{1,128}", header or ""):
+        return header
+    request_id = (request.context or {}).get("requestId") if request else None
+    if request_id:
+        return str(request_id)
+    return getattr(lambda_context, "aws_request_id", None) or "unknown"
+
+
+def error_response(error: ApiError, cid: str | None) -> Response:
+    headers = {"Content-Type": "application/json", **error.headers}
+    if cid:
+        headers["X-Correlation-Id"] = cid
+    return Response(body=envelope(error, cid), status_code=error.status, headers=headers)
+
+
+def to_api_error(exc: Exception) -> ApiError:
+    """The one place an exception becomes an HTTP status."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ValidationError):
+        return from_validation_error(exc)
+    code = getattr(exc, "cause_response_code", None)
+    if code in ("ProvisionedThroughputExceededException", "ThrottlingException",
+                "RequestLimitExceeded", "TransactionConflictException"):
+        return ServiceUnavailable("the database is busy; retry shortly", headers={"Retry-After": "1"})
+    logger.exception("unhandled error")
+    return ApiError("an internal error occurred; quote the correlation id when reporting it")
+
+
+def _parse_body(spec: RouteSpec, request: Any) -> tuple[Any, bytes]:
+    raw = request.raw_body or b""
+    limit = spec.max_body_bytes or get_settings().max_body_bytes
+    if len(raw) > limit:
+        raise PayloadTooLarge.for_field("body", f"the body exceeds {limit} bytes")
+    if spec.body is None:
+        if raw.strip():
+            raise BadRequest.for_field("body", "this route takes no body")
+        return None, raw
+    if not raw.strip():
+        raise BadRequest.for_field("body", "a JSON body is required")
+    try:
+        return spec.body.model_validate_json(raw), raw
+    except ValidationError as exc:
+        raise from_validation_error(exc)
+
+
+def _parse_query(spec: RouteSpec, request: Any) -> Any:
+    params = dict(request.query_params or {})
+    if spec.query is None:
+        if params:
+            raise BadRequest.for_field(sorted(params)[0], "this route takes no query parameters")
+        return None
+    try:
+        return spec.query.model_validate(params)
+    except ValidationError as exc:
+        raise from_validation_error(exc)
+
+
+def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal | None:
+    if spec.public:
+        return None
+    principal = authenticate(request.headers or {})
+    if principal.role not in spec.roles:
+        raise Forbidden(f"the {principal.role} role may not call {spec.method} {spec.path}")
+    dept = path.get("dept")
+    if dept is not None and not principal.may_access(dept):
+        # Same answer whether or not that department exists: nothing about it leaks.
+        raise Forbidden("this department is outside your scope")
+    return principal
+
+
+def _shape(spec: RouteSpec, result: Any) -> dict[str, Any]:
+    if isinstance(result, Response):
+        return {"status": result.status_code, "body": result.body, "headers": result.headers}
+    return {"status": spec.status, "body": dump(result), "headers": {}}
+
+
+def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
+              roles: tuple[str, ...], **options: Any) -> Callable:
+    """Registers `handler(call) -> model | dict | Response` on `bp` with every convention applied."""
+
+    def decorator(handler: Callable[[Call], Any]) -> Callable:
+        spec = RouteSpec(path=path, method=method, view_name=handler.__name__, summary=summary,
+                         tag=tag, roles=roles, path_params=tuple(_PATH_PARAM.findall(path)),
+                         description=(handler.__doc__ or "").strip(), **options)
+        ROUTES.append(spec)
+
+        @functools.wraps(handler)
+        def view(**path: str) -> Response:
+            request = bp.current_request
+            cid = logger.get_correlation_id() or correlation_id(request, bp.lambda_context)
+            try:
+                principal = _authorize(spec, request, path)
+                query = _parse_query(spec, request)
+                body, raw = _parse_body(spec, request)
+                call = Call(principal=principal, path=path, body=body, query=query,
+                            headers=request.headers, raw_body=raw)
+                key = (request.headers or {}).get(idempotency.HEADER.lower())
+                if spec.idempotent and key is not None:
+                    shaped = idempotency.run_once(
+                        idempotency.validate_key(key), principal.scope_key if principal else "-",
+                        f"{method} {path_template_filled(spec.path, path)}",
+                        dump(body) if body is not None else None, bp.lambda_context,
+                        lambda: _shape(spec, handler(call)))
+                else:
+                    shaped = _shape(spec, handler(call))
+            except Exception as exc:  # noqa: BLE001 - every failure leaves as the error envelope
+                return error_response(to_api_error(exc), cid)
+            headers = {**shaped["headers"], "X-Correlation-Id": cid}
+            return Response(body=shaped["body"], status_code=shaped["status"], headers=headers)
+
+        bp.route(path, methods=[method], content_types=list(spec.content_types))(view)
+        return handler
+
+    return decorator

@@ -1,0 +1,31 @@
+"""Liveness, the caller's identity, and the generated OpenAPI document."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.routing import ANY_ROLE, PUBLIC, Call, api_route
+from chalicelib.models.system import Health, Me
+from chalicelib.openapi import openapi_document
+
+bp = Blueprint(__name__)
+TAG = "system"
+
+
+@api_route(bp, "/health", "GET", summary="Liveness", tag=TAG, roles=PUBLIC, response=Health)
+def health(call: Call) -> Health:
+    return Health(status="ok", service="cxgov")
+
+
+@api_route(bp, "/me", "GET", summary="The caller's role and scope", tag=TAG, roles=ANY_ROLE,
+           response=Me)
+def me(call: Call) -> Me:
+    p = call.principal
+    return Me(subject=p.subject, name=p.name, role=p.role, department=p.department,
+              org_wide=p.org_wide)
+
+
+@api_route(bp, "/openapi.json", "GET", summary="This API's OpenAPI 3.1 document", tag=TAG,
+           roles=PUBLIC)
+def openapi(call: Call) -> Response:
+    return Response(body=openapi_document(), status_code=200,
+                    headers={"Content-Type": "application/json"})

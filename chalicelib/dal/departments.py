@@ -1,0 +1,85 @@
+"""Department items: one GetItem to read, one conditional PutItem to create, one conditional
+UpdateItem to change, one Query on `by_org` per page of the org-wide list."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.dal import keys
+from chalicelib.dal.models import ContactAttribute, DepartmentItem, StaffedHoursAttribute
+from chalicelib.errors import Conflict
+from chalicelib.models.departments import Department
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _to_model(item: DepartmentItem) -> Department:
+    return Department(
+        id=item.pk, name=item.name, dcxo_contact=item.dcxo_contact.as_dict(),
+        response_target_hours=item.response_target_hours,
+        staffed_hours=item.staffed_hours.as_dict(), time_zone=item.time_zone,
+        active=item.active, version=item.version, created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _is_condition_failure(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def create(data: dict[str, Any], actor: str) -> Department:
+    now = _now()
+    item = DepartmentItem(
+        keys.department_pk(data["id"]), keys.DEPARTMENT_SK,
+        org_pk=keys.ORG_DEPARTMENTS, org_sk=data["id"],
+        name=data["name"], dcxo_contact=ContactAttribute(**data["dcxo_contact"]),
+        response_target_hours=data["response_target_hours"],
+        staffed_hours=StaffedHoursAttribute(**data["staffed_hours"]),
+        time_zone=data["time_zone"], active=data["active"],
+        created_at=now, created_by=actor, updated_at=now, updated_by=actor,
+    )
+    try:
+        item.save(condition=DepartmentItem.pk.does_not_exist())
+    except PutError as exc:
+        if _is_condition_failure(exc):
+            raise Conflict.for_field("id", f"department {data['id']!r} already exists")
+        raise
+    return _to_model(item)
+
+
+def get(dept: str) -> Department | None:
+    try:
+        return _to_model(DepartmentItem.get(keys.department_pk(dept), keys.DEPARTMENT_SK))
+    except DoesNotExist:
+        return None
+
+
+def list_all(limit: int, start_key: dict | None) -> tuple[list[Department], dict | None]:
+    result = DepartmentItem.by_org.query(keys.ORG_DEPARTMENTS, limit=limit,
+                                         last_evaluated_key=start_key)
+    items = [_to_model(item) for item in result]
+    return items, result.last_evaluated_key
+
+
+_MAPS = {"dcxo_contact": ContactAttribute, "staffed_hours": StaffedHoursAttribute}
+
+
+def update(dept: str, changes: dict[str, Any], expected_version: int, actor: str) -> Department:
+    """Applies `changes` only if the stored version is still `expected_version` (409 otherwise)."""
+    item = DepartmentItem(keys.department_pk(dept), keys.DEPARTMENT_SK)
+    item.version = expected_version  # PynamoDB conditions the update on it and increments it
+    actions = [getattr(DepartmentItem, name).set(_MAPS[name](**value) if name in _MAPS else value)
+               for name, value in changes.items()]
+    actions += [DepartmentItem.updated_at.set(_now()), DepartmentItem.updated_by.set(actor)]
+    try:
+        item.update(actions=actions, condition=DepartmentItem.pk.exists())
+    except UpdateError as exc:
+        if _is_condition_failure(exc):
+            raise Conflict.for_field(
+                "version", "the department was changed by someone else; read it again")
+        raise
+    return _to_model(item)

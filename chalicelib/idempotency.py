@@ -1,0 +1,65 @@
+"""`Idempotency-Key` for every create, through Powertools idempotency and its DynamoDB layer.
+
+The key is bound to the caller's scope and the route, so one department can never replay another's
+answer; the body is the validated payload, so the same key with another body is a 409."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Callable
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from chalicelib.config import get_settings
+from chalicelib.errors import BadRequest, Conflict
+
+HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
+
+
+def validate_key(raw: str) -> str:
+    if not _KEY.match(raw):
+        raise BadRequest.for_field(HEADER, "use 8-128 characters: letters, digits, . _ : -")
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _runner() -> tuple[Callable[..., dict[str, Any]], IdempotencyConfig]:
+    # Built on first use: the persistence layer creates its boto3 client when constructed.
+    settings = get_settings()
+    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name)
+    config = IdempotencyConfig(
+        event_key_jmespath="[scope, route, key]",
+        payload_validation_jmespath="body",
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=settings.idempotency_ttl_seconds,
+    )
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
+    def run(*, request: dict[str, Any], execute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        return execute()
+
+    return run, config
+
+
+def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
+             execute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Runs `execute` once per (scope, route, key); a retry gets the first answer back."""
+    run, config = _runner()
+    if lambda_context is not None:
+        config.register_lambda_context(lambda_context)
+    try:
+        return run(request={"scope": scope, "route": route, "key": key, "body": body},
+                   execute=execute)
+    except IdempotencyValidationError:
+        raise Conflict.for_field(HEADER, "this key was already used with a different body")
+    except IdempotencyAlreadyInProgressError:
+        raise Conflict.for_field(HEADER, "a request with this key is still being processed; retry shortly")

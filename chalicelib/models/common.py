@@ -1,0 +1,56 @@
+"""Shared pydantic bases: strict input (unknown fields refused), plain output, pages, errors."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
+# RFC 3339 with an explicit offset, as the contract says.
+Timestamp = Annotated[datetime, PlainSerializer(lambda v: v.isoformat(timespec="seconds"),
+                                                return_type=str, when_used="json")]
+
+
+class InputModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False,
+                              str_strip_whitespace=True)
+
+
+class QueryModel(BaseModel):
+    """Query strings are text: lax parsing turns `limit=50` into an int; unknown params are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+class OutputModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PageQuery(QueryModel):
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=4096)
+
+
+class Page(OutputModel):
+    next_cursor: str | None = None
+
+
+class ErrorDetail(OutputModel):
+    field: str
+    message: str
+
+
+class ErrorBody(OutputModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+    correlation_id: str | None = None
+
+
+class ErrorEnvelope(OutputModel):
+    error: ErrorBody
+
+
+def dump(model: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    return model.model_dump(mode="json") if isinstance(model, BaseModel) else model

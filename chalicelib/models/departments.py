@@ -1,0 +1,123 @@
+"""Department (the tenant): input and output shapes."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+
+from chalicelib.models.common import InputModel, OutputModel, Page, Slug, Timestamp
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _iana_zone(value: str) -> str:
+    if value not in _zones():
+        raise ValueError("not an IANA time zone (for example America/New_York)")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_iana_zone)]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value) or len(value) > 254:
+        raise ValueError("not an email address")
+    return value
+
+
+class Contact(InputModel):
+    name: Name
+    email: Annotated[str, AfterValidator(_email)]
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=40)] | None = None
+
+
+class StaffedHours(InputModel):
+    """Days and local clock times the department answers; `end` before `start` spans midnight."""
+
+    days: list[Weekday] = Field(min_length=1, max_length=7)
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "StaffedHours":
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("days must not repeat")
+        if self.start == self.end:
+            raise ValueError("start and end must differ")
+        return self
+
+
+TargetHours = Annotated[float, Field(gt=0, le=8760)]
+DEFAULT_STAFFED = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"}
+
+
+class DepartmentCreate(InputModel):
+    id: Slug
+    name: Name
+    dcxo_contact: Contact
+    response_target_hours: TargetHours = 6.0
+    staffed_hours: StaffedHours = Field(default_factory=lambda: StaffedHours(**DEFAULT_STAFFED))
+    time_zone: TimeZone
+    active: bool = True
+
+
+# What a dcxo may change on its own department; the ccxo may change everything but the id.
+DCXO_PATCHABLE = frozenset({"dcxo_contact", "staffed_hours", "time_zone"})
+
+
+class DepartmentPatch(InputModel):
+    name: Name | None = None
+    dcxo_contact: Contact | None = None
+    response_target_hours: TargetHours | None = None
+    staffed_hours: StaffedHours | None = None
+    time_zone: TimeZone | None = None
+    active: bool | None = None
+    version: int | None = Field(default=None, ge=1,
+                                description="the version read; a mismatch is a 409 instead of an overwrite")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: object) -> object:
+        # Absent means "leave as is"; an explicit null would erase a required field.
+        if value is None:
+            raise ValueError("must not be null (leave the field out to keep it)")
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "DepartmentPatch":
+        if not self.changes():
+            raise ValueError("name at least one field to change")
+        return self
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.model_dump(exclude_unset=True).items()
+                if k != "version" and v is not None}
+
+
+class Department(OutputModel):
+    id: str
+    name: str
+    dcxo_contact: Contact
+    response_target_hours: float
+    staffed_hours: StaffedHours
+    time_zone: str
+    active: bool
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class DepartmentPage(Page):
+    items: list[Department]
+
