@@ -1,0 +1,52 @@
+# cxgov: `make run` serves the API locally, `make test` runs every test. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+ROLE ?= ccxo
+DEPT ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-unit test-integration test-e2e token bench lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## install Python and npm dependencies from the lock files into the project
+
+run: install ## start DynamoDB Local, seed the demo organisation, print tokens, serve the API on 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) -m devtools.run
+
+test: install ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local)
+	$(PY) -m pytest
+
+test-unit: install ## unit tests of the domain only (no AWS)
+	$(PY) -m pytest tests/unit
+
+test-integration: install ## HTTP tests through chalice.test.Client on moto
+	$(PY) -m pytest tests/integration
+
+test-e2e: install ## end-to-end tests over HTTP against chalice local and DynamoDB Local
+	$(PY) -m pytest tests/e2e
+
+token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
+	@$(PY) -m devtools.issuer --role $(ROLE) $(if $(DEPT),--dept $(DEPT))
+
+bench: install ## print import-time ratio and DynamoDB calls per request, measured on DynamoDB Local
+	$(PY) -m devtools.bench
+
+lock: ## re-resolve the lock files from pyproject.toml (needs pip-tools from the dev lock)
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+
+clean: ## remove the virtualenv, node_modules and local data (.local/)
+	rm -rf $(VENV) node_modules .local .pytest_cache

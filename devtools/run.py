@@ -1,0 +1,68 @@
+"""`make run`: DynamoDB Local with data under .local/ (or moto without Java), the tables, the demo
+organisation, a token per demo user, and the API on `chalice local`. Ctrl-C stops everything."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+from devtools import issuer, localstack
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C does
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    port = int(os.environ.get("PORT", "8000"))
+    ddb_port = int(os.environ.get("DDB_PORT", str(port + 1)))
+    for p, what in ((port, "PORT"), (ddb_port, "DDB_PORT")):
+        if localstack.port_in_use(p):
+            say(f"Port {p} on 127.0.0.1 is taken: free it or choose another with {what}=...")
+            return 1
+    localstack.LOCAL.mkdir(exist_ok=True)
+    data_dir = Path(os.environ.get("CXGOV_LOCAL_DATA", localstack.LOCAL / "ddb"))
+    issuer.ensure_keys()
+    with contextlib.ExitStack() as stack:
+        endpoint = stack.enter_context(localstack.database(
+            ddb_port, db_path=data_dir, log=localstack.LOCAL / "dynamodb-local.log",
+            say=say))
+        env = localstack.use_endpoint(endpoint)
+        say(f"Database: {endpoint} (data kept under {data_dir})")
+        from chalicelib.dal.models import create_tables
+        from devtools.seed import DEMO_USERS, seed
+
+        create_tables()
+        created = seed()
+        say(f"Demo organisation: {len(created)} department(s) created, the rest already there.")
+        say("")
+        say("Demo tokens (valid 12 hours; `make token ROLE=dcxo DEPT=parks` mints more):")
+        exports = []
+        for user in DEMO_USERS:
+            token = issuer.mint(user.role, user.department, name=user.name,
+                                subject=f"demo-{user.role}-{user.department or 'org'}")
+            say(f"  {user.label:<22} {token}")
+            exports.append(f"export {user.env_name}={token}")
+        (localstack.LOCAL / "tokens.env").write_text("\n".join(exports) + "\n")
+        say("")
+        say("The same tokens as shell variables: source .local/tokens.env  (" +
+            ", ".join(f"${u.env_name}" for u in DEMO_USERS) + ")")
+        base = f"http://127.0.0.1:{port}"
+        say(f"API: {base}   OpenAPI: {base}/openapi.json   Try: curl -H 'Authorization: Bearer <token>' {base}/me")
+        say("Ctrl-C stops the API and the database.")
+        _, api = stack.enter_context(localstack.chalice_local(port, env, inherit_output=True))
+        with contextlib.suppress(KeyboardInterrupt):
+            api.wait()
+    say("Stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""End-to-end: real HTTP against `chalice local`, backed by DynamoDB Local (moto without Java).
+The fixtures start both on free loopback ports and stop them afterwards."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any, Iterator
+
+import pytest
+
+from devtools import issuer, localstack
+
+
+class Http:
+    def __init__(self, base: str):
+        self.base = base
+
+    def request(self, method: str, path: str, *, token: str | None = None, body: Any = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, raw, hdrs = response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            status, raw, hdrs = error.code, error.read(), dict(error.headers)
+        return status, hdrs, json.loads(raw) if raw else None
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Http]:
+    logs = tmp_path_factory.mktemp("logs")
+    with localstack.database(localstack.free_port(), log=logs / "dynamodb.log") as endpoint:
+        env = localstack.endpoint_env(endpoint)
+        localstack.create_tables_in_subprocess(env)
+        with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
+            yield Http(url)
+
+
+@pytest.fixture(scope="session")
+def e2e_tokens() -> dict[str, str]:
+    return {
+        "ccxo": issuer.mint("ccxo"),
+        "auditor": issuer.mint("auditor"),
+        "dcxo-parks": issuer.mint("dcxo", "parks"),
+        "dcxo-harbour": issuer.mint("dcxo", "harbour"),
+    }

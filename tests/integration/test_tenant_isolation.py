@@ -1,0 +1,77 @@
+"""Tenant isolation, walked over every operation of the generated OpenAPI document × every role ×
+own/other department. Routes added later fall under it without touching this file; a route whose
+path needs an id of another department's resource registers how to make one in `OTHER_IDS`."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import pytest
+
+OWN, OTHER = "parks", "harbour"
+ROLES = ("ccxo", "auditor", "dcxo-parks")
+# path parameter name -> function(api, tokens) creating that resource in OTHER and answering its id
+OTHER_IDS: dict[str, Callable] = {}
+
+
+def _operations(api) -> list[tuple[str, str, dict]]:
+    document = api.get("/openapi.json").json
+    return [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+
+
+def _fill(path: str, dept: str, ids: dict[str, str]) -> str:
+    path = path.replace("{dept}", dept)
+    return re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "does-not-exist"), path)
+
+
+def _snapshot(api, tokens, operations) -> dict[str, bytes]:
+    """What the ccxo reads of the other department through every GET route."""
+    shots = {}
+    for path, method, _ in operations:
+        if method == "get" and "{dept}" in path:
+            url = _fill(path, OTHER, {})
+            shots[url] = api.get(url, token=tokens["ccxo"]).body
+    return shots
+
+
+def test_matrix_every_route_role_and_department(seeded, api, tokens):
+    operations = _operations(api)
+    ids = {name: make(api, tokens) for name, make in OTHER_IDS.items()}
+    before = _snapshot(api, tokens, operations)
+    checked = 0
+    for path, method, op in operations:
+        allowed = set(op["x-cxgov-roles"])
+        for role in ROLES:
+            for dept in (OWN, OTHER):
+                url = _fill(path, dept, ids)
+                response = api.request(method.upper(), url, token=tokens[role],
+                                       body={} if method in ("post", "put", "patch") else None)
+                text = response.body.decode(errors="replace")
+                where = f"{role} {method.upper()} {url}"
+                checked += 1
+                assert response.status_code < 500, (where, text)
+                if not allowed:  # public routes
+                    continue
+                if role.split("-")[0] not in allowed:
+                    assert response.status_code == 403, (where, text)
+                if role == "dcxo-parks":
+                    if "{dept}" in path and dept == OTHER:
+                        assert response.status_code == 403, (where, text)
+                    # Not a name, an id, a count or a cursor of the other department.
+                    assert OTHER not in text.lower() and "secret-marker" not in text, (where, text)
+    assert checked >= len(operations) * len(ROLES) * 2
+    assert _snapshot(api, tokens, operations) == before, "a refused request changed the other department"
+
+
+@pytest.mark.parametrize("role", ["dcxo-parks"])
+def test_dcxo_lists_never_show_other_departments(seeded, api, tokens, role):
+    for path, method, op in _operations(api):
+        if method != "get" or "{" in path or not op["x-cxgov-roles"]:
+            continue
+        response = api.get(path, token=tokens[role])
+        if response.status_code != 200 or not isinstance(response.json, dict) or "items" not in response.json:
+            continue
+        for item in response.json["items"]:
+            # Every tenant item names its department; a department names itself by id.
+            owner = item["department"] if "department" in item else item["id"] if path == "/departments" else OWN
+            assert owner == OWN, (path, item)
