@@ -8,16 +8,6 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequest, Conflict
 
@@ -32,8 +22,15 @@ def validate_key(raw: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _runner() -> tuple[Callable[..., dict[str, Any]], IdempotencyConfig]:
-    # Built on first use: the persistence layer creates its boto3 client when constructed.
+def _runner() -> tuple[Callable[..., dict[str, Any]], Any]:
+    # Built on first use: the persistence layer creates its boto3 client when constructed, and
+    # reads and lists never pay for importing it.
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
     settings = get_settings()
     persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name)
     config = IdempotencyConfig(
@@ -53,6 +50,11 @@ def _runner() -> tuple[Callable[..., dict[str, Any]], IdempotencyConfig]:
 def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
              execute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Runs `execute` once per (scope, route, key); a retry gets the first answer back."""
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
     run, config = _runner()
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)

@@ -1,0 +1,94 @@
+"""`make bench`: figures that survive a noisy machine, all from one run.
+
+1. `import app` against a bare `import chalice, boto3, pynamodb`, interleaved, as a ratio of medians.
+2. DynamoDB calls per request type on DynamoDB Local, counted through botocore's events."""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from devtools import callcount, localstack
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+BARE = "import chalice, boto3, pynamodb"
+APP = "import app"
+
+
+def _import_seconds(statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=localstack.ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, "CXGOV_TRACING": "false"})
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def import_ratio() -> None:
+    bare, full = [], []
+    for _ in range(ROUNDS):  # interleaved so drift hits both sides alike
+        bare.append(_import_seconds(BARE))
+        full.append(_import_seconds(APP))
+    b, f = statistics.median(bare), statistics.median(full)
+    print(f"import time, median of {ROUNDS} interleaved runs:")
+    print(f"  {BARE:<36} {b * 1000:7.1f} ms")
+    print(f"  {APP:<36} {f * 1000:7.1f} ms")
+    print(f"  ratio                                {f / b:7.2f}x   (goal <= 1.3x)")
+
+
+def call_counts() -> None:
+    callcount.install()
+    with localstack.database(localstack.free_port()) as endpoint:
+        localstack.use_endpoint(endpoint)
+        os.environ["CXGOV_TRACING"] = "false"
+        from chalice.test import Client
+
+        from app import app
+        from chalicelib.dal.models import create_tables
+        from devtools import issuer
+        from devtools.seed import seed
+
+        create_tables()
+        seed()
+        ccxo, dcxo = issuer.mint("ccxo"), issuer.mint("dcxo", "parks")
+        new = {"id": "bench-dept", "name": "Bench", "time_zone": "UTC",
+               "dcxo_contact": {"name": "B", "email": "b@bench.example.gov"}}
+        import json
+
+        cases = [
+            ("GET /departments/{dept}", "GET", "/departments/parks", dcxo, None, {}),
+            ("GET /departments (page of 50)", "GET", "/departments", ccxo, None, {}),
+            ("GET /me", "GET", "/me", dcxo, None, {}),
+            ("POST /departments", "POST", "/departments", ccxo, new, {}),
+            ("POST /departments + Idempotency-Key", "POST", "/departments", ccxo,
+             {**new, "id": "bench-dept-2"}, {"Idempotency-Key": "bench-key-0001"}),
+            ("  same key again (retry)", "POST", "/departments", ccxo,
+             {**new, "id": "bench-dept-2"}, {"Idempotency-Key": "bench-key-0001"}),
+            ("PATCH /departments/{dept}", "PATCH", "/departments/parks", dcxo,
+             {"time_zone": "America/Denver"}, {}),
+            ("bad token (401)", "GET", "/departments/parks", "x.y.z", None, {}),
+        ]
+        print("DynamoDB calls per request (DynamoDB Local, counted on botocore's before-call event):")
+        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
+            for label, method, path, token, body, headers in cases:
+                with callcount.counting() as calls:
+                    started = time.perf_counter()
+                    response = client.http.request(
+                        method, path, body=json.dumps(body) if body else None,
+                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                                 **headers})
+                    elapsed = (time.perf_counter() - started) * 1000
+                detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
+                print(f"  {label:<38} {response.status_code}  calls {sum(calls.values())}: {detail}"
+                      f"   ({elapsed:.1f} ms)")
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    import_ratio()
+    print()
+    call_counts()
+
+
+if __name__ == "__main__":
+    main()
