@@ -1,7 +1,7 @@
 """`make bench`: figures that survive a noisy machine, all from one run.
 
 1. `import app` against a bare `import chalice, boto3, pynamodb`, interleaved, as a ratio of medians.
-2. DynamoDB calls per request type on DynamoDB Local, counted through botocore's events."""
+2. DynamoDB calls per request type on DynamoDB Local, counted at botocore's `_make_api_call`."""
 from __future__ import annotations
 
 import os
@@ -68,7 +68,7 @@ def call_counts() -> None:
              {"time_zone": "America/Denver"}, {}),
             ("bad token (401)", "GET", "/departments/parks", "x.y.z", None, {}),
         ]
-        print("DynamoDB calls per request (DynamoDB Local, counted on botocore's before-call event):")
+        print("DynamoDB calls per request (DynamoDB Local, counted at botocore's _make_api_call):")
         with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
             for label, method, path, token, body, headers in cases:
                 with callcount.counting() as calls:

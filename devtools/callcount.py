@@ -1,33 +1,29 @@
-"""Counts AWS API calls per request by hooking botocore's `before-call` event on every client,
-whoever creates it (PynamoDB, Powertools, boto3). Counts do not depend on the machine's speed."""
+"""Counts AWS API calls made in-process by wrapping botocore's single choke point,
+`BaseClient._make_api_call`, for every client whoever created it (PynamoDB, Powertools, boto3) and
+whenever. Counts do not depend on the machine's speed."""
 from __future__ import annotations
 
 import collections
 import contextlib
 from typing import Iterator
 
-import botocore.session
+from botocore.client import BaseClient
 
 _counts: collections.Counter = collections.Counter()
 _installed = False
-
-
-def _on_call(model, **_: object) -> None:
-    _counts[model.name] += 1
 
 
 def install() -> None:
     global _installed
     if _installed:
         return
-    original = botocore.session.Session.create_client
+    original = BaseClient._make_api_call
 
-    def create_client(self, *args, **kwargs):
-        client = original(self, *args, **kwargs)
-        client.meta.events.register("before-call.*.*", _on_call)
-        return client
+    def counted(self, operation_name, api_params):
+        _counts[operation_name] += 1
+        return original(self, operation_name, api_params)
 
-    botocore.session.Session.create_client = create_client
+    BaseClient._make_api_call = counted
     _installed = True
 
 

@@ -40,6 +40,8 @@ class ByOrgIndex(GlobalSecondaryIndex):
 
 
 class CxgovItem(Model):
+    """Every item of the `cxgov` table; `kind` says which subclass it is."""
+
     class Meta:
         table_name = os.environ.get("CXGOV_TABLE", "cxgov")
         region = _region()
@@ -51,11 +53,36 @@ class CxgovItem(Model):
     org_pk = UnicodeAttribute(null=True)
     org_sk = UnicodeAttribute(null=True)
     by_org = ByOrgIndex()
+    created_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class VersionedItem(CxgovItem):
+    """A record people edit: who changed it, and a version that turns a lost race into a 409."""
+
     version = VersionAttribute()
-    created_at = UTCDateTimeAttribute()
-    created_by = UnicodeAttribute()
-    updated_at = UTCDateTimeAttribute()
-    updated_by = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+
+
+class AggregateItem(CxgovItem, discriminator="aggregate"):
+    """Pre-aggregated counters, kept in the same transaction as the writes they count.
+
+    pk `{dept}`, sk `AGG#{scope}`; org_pk `AGG#{scope}`, org_sk `{dept}`, so one `by_org` query
+    reads a scope for every department. Counters are top-level numbers (DynamoDB's ADD works only on
+    top-level attributes), named `family__dimension__...`; they arrive in `counters` when read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counters: dict[str, float] = {}
+
+    @classmethod
+    def _instantiate(cls, attribute_values):  # PynamoDB's hook for items read from DynamoDB
+        instance = super()._instantiate(attribute_values)
+        declared = {attr.attr_name for attr in cls.get_attributes().values()}
+        instance.counters = {name: float(value["N"]) for name, value in attribute_values.items()
+                             if name not in declared and "N" in value}
+        return instance
 
 
 class ContactAttribute(MapAttribute):
@@ -70,7 +97,7 @@ class StaffedHoursAttribute(MapAttribute):
     end = UnicodeAttribute()
 
 
-class DepartmentItem(CxgovItem, discriminator="department"):
+class DepartmentItem(VersionedItem, discriminator="department"):
     """pk `{dept}`, sk `DEPARTMENT`; org_pk `DEPARTMENT`, org_sk `{dept}`."""
 
     name = UnicodeAttribute()
