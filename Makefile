@@ -7,7 +7,7 @@ ROLE ?= ccxo
 DEPT ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-unit test-integration test-e2e token bench lock clean
+.PHONY: help install run test test-unit test-integration test-e2e fuzz token bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test-integration: install ## HTTP tests through chalice.test.Client on moto
 
 test-e2e: install ## end-to-end tests over HTTP against chalice local and DynamoDB Local
 	$(PY) -m pytest tests/e2e
+
+fuzz: install ## a longer Schemathesis run against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300)
+	CXGOV_FUZZ_EXAMPLES=$${CXGOV_FUZZ_EXAMPLES:-300} $(PY) -m pytest -s tests/e2e/test_fuzz_api.py
 
 token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 	@$(PY) -m devtools.issuer --role $(ROLE) $(if $(DEPT),--dept $(DEPT))

@@ -4,6 +4,7 @@ The key is bound to the caller's scope and the route, so one department can neve
 answer; the body is the validated payload, so the same key with another body is a 409."""
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import Any, Callable
@@ -13,6 +14,12 @@ from chalicelib.errors import BadRequest, Conflict
 
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
+
+
+def request_key(scope: str, route: str, key: str) -> str:
+    """A stable fingerprint of one keyed request, stored on what it creates, so that a retry after a
+    timeout whose write did land recognises its own item instead of reporting a duplicate."""
+    return hashlib.sha256(f"{scope}|{route}|{key}".encode()).hexdigest()
 
 
 def validate_key(raw: str) -> str:

@@ -3,6 +3,7 @@
 and is repeatable: what exists is left as it is."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from chalicelib.auth import Principal
@@ -75,7 +76,8 @@ def seed() -> list[str]:
     created = []
     for data in DEMO_DEPARTMENTS:
         try:
-            departments.create_department(DepartmentCreate.model_validate(data, strict=False), SEEDER)
+            departments.create_department(DepartmentCreate.model_validate(data, strict=False), SEEDER,
+                                          request_key=uuid.uuid4().hex)
             created.append(data["id"])
         except Conflict:
             pass

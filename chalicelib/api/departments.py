@@ -16,7 +16,7 @@ TAG = "departments"
 @api_route(bp, "/departments", "POST", summary="Create a department", tag=TAG, roles=("ccxo",),
            body=DepartmentCreate, response=Department, status=201, idempotent=True)
 def create_department(call: Call) -> Department:
-    return logic.create_department(call.body, call.principal)
+    return logic.create_department(call.body, call.principal, call.request_key)
 
 
 @api_route(bp, "/departments", "GET", summary="List departments in scope", tag=TAG, roles=ANY_ROLE,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -19,6 +20,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import (
     ApiError,
     BadRequest,
+    Conflict,
     Forbidden,
     PayloadTooLarge,
     ServiceUnavailable,
@@ -70,6 +72,9 @@ class Call:
     query: Any
     headers: Any
     raw_body: bytes
+    # Identifies this request on what it creates (dal.common.put_new): the Idempotency-Key's
+    # fingerprint when sent, else unique per request so botocore's own retries still match.
+    request_key: str = ""
 
 
 def path_template_filled(template: str, path: dict[str, str]) -> str:
@@ -93,6 +98,30 @@ def error_response(error: ApiError, cid: str | None) -> Response:
     return Response(body=envelope(error, cid), status_code=error.status, headers=headers)
 
 
+_BUSY = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+         "InternalServerError", "ServiceUnavailable", "LimitExceededException"}
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps: PynamoDB's `cause`, Python's chained `__cause__`."""
+    chain, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        current = getattr(current, "cause", None) or current.__cause__ or current.__context__
+    return chain
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    import botocore.exceptions as bce
+
+    if isinstance(exc, (bce.ConnectionError, bce.HTTPClientError)):
+        return True
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code") if isinstance(exc, bce.ClientError) else None
+    return code in _BUSY
+
+
 def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
@@ -100,9 +129,14 @@ def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ValidationError):
         return from_validation_error(exc)
     code = getattr(exc, "cause_response_code", None)
-    if code in ("ProvisionedThroughputExceededException", "ThrottlingException",
-                "RequestLimitExceeded", "TransactionConflictException"):
-        return ServiceUnavailable("the database is busy; retry shortly", headers={"Retry-After": "1"})
+    reasons = [getattr(r, "code", None) for r in (getattr(exc, "cancellation_reasons", None) or []) if r]
+    if "TransactionConflict" in reasons or code == "TransactionConflictException":
+        return Conflict("a concurrent change touched the same records; read again and retry")
+    if (set(reasons) & {"ThrottlingError", "ProvisionedThroughputExceeded"}
+            or any(_is_unavailable(e) for e in _causes(exc))):
+        # Whether a timed-out write landed is unknown: a retry with the same Idempotency-Key is safe.
+        return ServiceUnavailable("the database did not answer in time; retry (with the same "
+                                  "Idempotency-Key for a create)", headers={"Retry-After": "1"})
     logger.exception("unhandled error")
     return ApiError("an internal error occurred; quote the correlation id when reporting it")
 
@@ -174,14 +208,15 @@ def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                 query = _parse_query(spec, request)
                 body, raw = _parse_body(spec, request)
                 call = Call(principal=principal, path=path, body=body, query=query,
-                            headers=request.headers, raw_body=raw)
+                            headers=request.headers, raw_body=raw, request_key=uuid.uuid4().hex)
                 key = (request.headers or {}).get(idempotency.HEADER.lower())
                 if spec.idempotent and key is not None:
+                    scope = principal.scope_key if principal else "-"
+                    route = f"{method} {path_template_filled(spec.path, path)}"
+                    call.request_key = idempotency.request_key(scope, route, idempotency.validate_key(key))
                     shaped = idempotency.run_once(
-                        idempotency.validate_key(key), principal.scope_key if principal else "-",
-                        f"{method} {path_template_filled(spec.path, path)}",
-                        dump(body) if body is not None else None, bp.lambda_context,
-                        lambda: _shape(spec, handler(call)))
+                        key, scope, route, dump(body) if body is not None else None,
+                        bp.lambda_context, lambda: _shape(spec, handler(call)))
                 else:
                     shaped = _shape(spec, handler(call))
             except Exception as exc:  # noqa: BLE001 - every failure leaves as the error envelope

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.dal import keys
+from chalicelib.dal.common import is_condition_failure, put_new
 from chalicelib.dal.models import ContactAttribute, DepartmentItem, StaffedHoursAttribute
 from chalicelib.errors import Conflict
 from chalicelib.models.departments import Department
@@ -27,11 +28,7 @@ def _to_model(item: DepartmentItem) -> Department:
     )
 
 
-def _is_condition_failure(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def create(data: dict[str, Any], actor: str) -> Department:
+def create(data: dict[str, Any], actor: str, request_key: str) -> Department:
     now = _now()
     item = DepartmentItem(
         keys.department_pk(data["id"]), keys.DEPARTMENT_SK,
@@ -42,13 +39,10 @@ def create(data: dict[str, Any], actor: str) -> Department:
         time_zone=data["time_zone"], active=data["active"],
         created_at=now, created_by=actor, updated_at=now, updated_by=actor,
     )
-    try:
-        item.save(condition=DepartmentItem.pk.does_not_exist())
-    except PutError as exc:
-        if _is_condition_failure(exc):
-            raise Conflict.for_field("id", f"department {data['id']!r} already exists")
-        raise
-    return _to_model(item)
+    saved = put_new(item, request_key)
+    if saved is None:
+        raise Conflict.for_field("id", f"department {data['id']!r} already exists")
+    return _to_model(saved)
 
 
 def get(dept: str) -> Department | None:
@@ -78,7 +72,7 @@ def update(dept: str, changes: dict[str, Any], expected_version: int, actor: str
     try:
         item.update(actions=actions, condition=DepartmentItem.pk.exists())
     except UpdateError as exc:
-        if _is_condition_failure(exc):
+        if is_condition_failure(exc):
             raise Conflict.for_field(
                 "version", "the department was changed by someone else; read it again")
         raise

@@ -46,6 +46,10 @@ class CxgovItem(Model):
         table_name = os.environ.get("CXGOV_TABLE", "cxgov")
         region = _region()
         billing_mode = PAY_PER_REQUEST_BILLING_MODE
+        # Fail fast inside Lambda's and API Gateway's time limits; botocore retries throttling.
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -63,6 +67,7 @@ class VersionedItem(CxgovItem):
     version = VersionAttribute()
     created_by = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
+    created_request = UnicodeAttribute(null=True)  # fingerprint of the keyed request that created it
 
 
 class AggregateItem(CxgovItem, discriminator="aggregate"):

@@ -7,8 +7,8 @@ from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.models.departments import DCXO_PATCHABLE, Department, DepartmentCreate, DepartmentPatch
 
 
-def create_department(body: DepartmentCreate, principal: Principal) -> Department:
-    return dal.create(body.model_dump(), actor=principal.subject)
+def create_department(body: DepartmentCreate, principal: Principal, request_key: str) -> Department:
+    return dal.create(body.model_dump(), actor=principal.subject, request_key=request_key)
 
 
 def get_department(dept: str) -> Department:
