@@ -84,10 +84,14 @@ def call_counts() -> None:
 
 
 def main() -> None:
+    from devtools import bench_load
+
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     import_ratio()
     print()
     call_counts()
+    print()
+    bench_load.run()
 
 
 if __name__ == "__main__":
