@@ -39,7 +39,8 @@ class Api:
             all_headers["Authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = self.client.http.request(method, path, headers=all_headers, body=payload)
-        response.json = json.loads(response.body) if response.body else None
+        is_json = response.headers.get("Content-Type", "application/json").startswith("application/json")
+        response.json = json.loads(response.body) if response.body and is_json else None
         return response
 
     def get(self, path: str, **kw: Any) -> Any:
