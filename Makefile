@@ -7,7 +7,7 @@ ROLE ?= ccxo
 DEPT ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-unit test-integration test-e2e fuzz token bench lock clean
+.PHONY: help install run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,6 +46,15 @@ token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 
 bench: install ## print import-time ratio and DynamoDB calls per request, measured on DynamoDB Local
 	$(PY) -m devtools.bench
+
+package: $(VENV)/.installed ## build/package/sam.json + deployment.zip: chalice package merged with infra/ (offline, no AWS credentials)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m devtools.package
+
+lint-template: package ## validate the packaged template with cfn-lint
+	$(VENV)/bin/cfn-lint build/package/sam.json
+
+test-infra: $(VENV)/.installed ## the deployment tests: template vs models, IAM, cfn-lint, package size
+	$(PY) -m pytest tests/infra
 
 lock: ## re-resolve the lock files from pyproject.toml (needs pip-tools from the dev lock)
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml

@@ -1,0 +1,165 @@
+"""Least privilege and tenant isolation in IAM, checked on the packaged template's policy documents
+(docs/security.md). The LeadingKeys condition is also evaluated for concrete keys."""
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TAG = "${aws:PrincipalTag/department}"
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def statements(resources: dict, policy_id: str) -> list[dict]:
+    return resources[policy_id]["Properties"]["PolicyDocument"]["Statement"]
+
+
+def policies_of(resources: dict, role_id: str) -> list[dict]:
+    found = [s for r in resources.values() if r["Type"] == "AWS::IAM::Policy"
+             and {"Ref": role_id} in r["Properties"]["Roles"]
+             for s in r["Properties"]["PolicyDocument"]["Statement"]]
+    role = resources[role_id]["Properties"]
+    for inline in role.get("Policies", []):
+        found += inline["PolicyDocument"]["Statement"]
+    assert "ManagedPolicyArns" not in role
+    return found
+
+
+def referenced_resources(statement: dict) -> set[str]:
+    """Logical ids a statement's Resource points at (GetAtt X.Arn or Sub "${X.Arn}/...")."""
+    ids = set()
+    for res in _as_list(statement["Resource"]):
+        if isinstance(res, dict) and "Fn::GetAtt" in res:
+            ids.add(res["Fn::GetAtt"][0])
+        elif isinstance(res, dict) and "Fn::Sub" in res:
+            ids |= {m.split(".")[0] for m in re.findall(r"\$\{([A-Za-z0-9.]+)\}", res["Fn::Sub"])}
+    return ids
+
+
+def test_function_role_touches_only_its_tables_index_bucket_and_key(resources):
+    tables = {k for k, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"}
+    for st in policies_of(resources, "ApiHandlerRole"):
+        assert st["Effect"] == "Allow"
+        actions = _as_list(st["Action"])
+        assert not any(a.endswith(":*") or a == "*" for a in actions), st
+        assert "dynamodb:Scan" not in actions
+        services = {a.split(":")[0] for a in actions}
+        if st["Resource"] == "*":
+            assert services == {"xray"}, st  # X-Ray has no resource-level permissions
+            continue
+        refs = referenced_resources(st)
+        if services == {"dynamodb"}:
+            assert refs and refs <= tables, st
+        elif services == {"s3"}:
+            assert refs == {"EvidenceBucket"}, st
+        elif services == {"kms"}:
+            assert refs == {"DataKey"} and "kms:ViaService" in st["Condition"]["StringEquals"]
+        elif services == {"sts"}:
+            assert refs == {"DepartmentScopedRole"}, st
+        else:
+            assert services == {"logs"} and "${ApiLogGroup}" in st["Resource"]["Fn::Sub"], st
+    granted_tables = {ref for st in policies_of(resources, "ApiHandlerRole")
+                      if str(st["Action"]).count("dynamodb:") for ref in referenced_resources(st)}
+    assert granted_tables == tables  # every table is reachable, no other one
+
+
+def test_only_the_org_role_reads_the_index(resources):
+    index_statements = [st for st in policies_of(resources, "ApiHandlerRole")
+                        if any("/index/" in r.get("Fn::Sub", "") for r in _as_list(st["Resource"])
+                               if isinstance(r, dict))]
+    assert [st["Action"] for st in index_statements] == [["dynamodb:Query"]]
+
+
+def test_department_role_is_confined_by_leading_keys(resources):
+    sts = policies_of(resources, "DepartmentScopedRole")
+    dynamo = [st for st in sts if any(a.startswith("dynamodb:") for a in _as_list(st["Action"]))]
+    assert dynamo
+    for st in sts:
+        assert st["Effect"] == "Allow"
+        for res in _as_list(st["Resource"]):
+            assert res != "*" and "/index/" not in str(res), st
+        assert not any("*" in a for a in _as_list(st["Action"])), st
+    for st in dynamo:
+        actions = set(_as_list(st["Action"]))
+        assert actions <= {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                           "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
+        assert referenced_resources(st) == {"CxgovTable"}  # never the idempotency table nor an index
+        cond = st["Condition"]
+        assert cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [TAG, f"{TAG}#*"]
+        assert cond["Null"] == {"dynamodb:LeadingKeys": "false"}
+    for st in sts:
+        if any(a.startswith("s3:") for a in _as_list(st["Action"])):
+            assert st["Resource"] == [{"Fn::Sub": "${EvidenceBucket.Arn}/${!aws:PrincipalTag/department}/*"}]
+
+
+def test_department_role_is_assumed_only_by_the_function_with_a_department_tag(resources):
+    trust = resources["DepartmentScopedRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert len(trust) == 1
+    assert trust[0]["Principal"] == {"AWS": {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}}
+    assert set(trust[0]["Action"]) == {"sts:AssumeRole", "sts:TagSession"}
+    assert trust[0]["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"] == ["department"]
+    assert trust[0]["Condition"]["StringLike"]["aws:RequestTag/department"] == "?*"
+
+
+def leading_keys_allow(statement: dict, department: str | None, leading_keys: list[str]) -> bool:
+    """IAM's evaluation of the statement's conditions for a request on these partition keys:
+    policy variables resolved from the session tag (a missing tag matches nothing), StringLike
+    with `*`/`?`, ForAllValues over the request's keys, Null requiring keys to be present."""
+    cond = statement["Condition"]
+    if cond["Null"]["dynamodb:LeadingKeys"] == "false" and not leading_keys:
+        return False
+    if department is None:
+        return False
+    patterns = [p.replace(TAG, department) for p in
+                cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]]
+    return all(any(fnmatch.fnmatchcase(key, p) for p in patterns) for key in leading_keys)
+
+
+@pytest.mark.parametrize("department, keys, allowed", [
+    ("parks", ["parks"], True),                                   # the department item
+    ("parks", ["parks#FEEDBACK#2017-03"], True),                  # any parks# partition
+    ("parks", ["parks", "parks#KPI#1"], True),                    # BatchGetItem within parks
+    ("parks", ["corp-comms"], False),                             # another department
+    ("parks", ["corp-comms#FEEDBACK#1"], False),
+    ("parks", ["parks-east"], False),                             # a slug that extends ours
+    ("parks", ["parks-east#X"], False),
+    ("parks", ["parks", "corp-comms"], False),                    # one foreign key in a batch
+    ("parks", ["DEPARTMENT"], False),                             # org-wide collections
+    ("parks", ["AGG#2017-03"], False),
+    ("parks", [], False),                                         # Scan-like: no leading key
+    (None, ["parks"], False),                                     # session without the tag
+])
+def test_leading_keys_evaluation(resources, department, keys, allowed):
+    (st,) = [s for s in policies_of(resources, "DepartmentScopedRole")
+             if s.get("Sid") == "OwnDepartmentItemsOnly"]
+    assert leading_keys_allow(st, department, keys) is allowed
+
+
+def test_department_partition_keys_start_with_the_department():
+    from chalicelib.dal import keys
+
+    assert keys.department_pk("parks") == "parks"
+
+
+# PynamoDB calls in chalicelib that need an action the function's role must grant on `cxgov`.
+CALL_ACTIONS = {r"\.scan\(": "dynamodb:Scan", r"\.batch_write\(": "dynamodb:BatchWriteItem",
+                r"\.delete\(\s*(condition=|\))": "dynamodb:DeleteItem",
+                r"TransactGet\(": "dynamodb:GetItem"}
+
+
+def test_the_data_layer_needs_no_action_the_role_lacks(resources):
+    granted = {a for st in statements(resources, "FunctionDataPolicy") if st["Sid"] == "CxgovItems"
+               for a in st["Action"]}
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        source = path.read_text()
+        for pattern, action in CALL_ACTIONS.items():
+            if re.search(pattern, source):
+                assert action in granted, (
+                    f"{path.relative_to(ROOT)} calls {pattern!r}: grant {action} in "
+                    "infra/template.yaml FunctionDataPolicy (and docs/security.md)")
