@@ -7,7 +7,8 @@ ROLE ?= ccxo
 DEPT ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra
+
+.PHONY: help install browser run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -23,10 +24,14 @@ node_modules/.installed: package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## install Python and npm dependencies from the lock files into the project
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser: ## install Debian's Chromium for the dashboard's browser test, if it is missing
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
 run: install ## start DynamoDB Local, seed the demo organisation, print tokens, serve the API on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m devtools.run
 
-test: install ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local)
+test: install browser ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local)
 	$(PY) -m pytest
 
 test-unit: install ## unit tests of the domain only (no AWS)
@@ -35,7 +40,7 @@ test-unit: install ## unit tests of the domain only (no AWS)
 test-integration: install ## HTTP tests through chalice.test.Client on moto
 	$(PY) -m pytest tests/integration
 
-test-e2e: install ## end-to-end tests over HTTP against chalice local and DynamoDB Local
+test-e2e: install browser ## end-to-end tests over HTTP against chalice local and DynamoDB Local
 	$(PY) -m pytest tests/e2e
 
 fuzz: install ## a longer Schemathesis run against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300)
