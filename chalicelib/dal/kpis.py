@@ -30,12 +30,17 @@ from chalicelib.models.kpis import Kpi, Measurement
 _NO_JOURNEY = "no journey with this id in this department"
 
 
-def _targets(item: KpiItem) -> list[dict[str, Any]]:
-    return [t.as_dict() for t in item.targets]
+def _map(value: Any) -> dict[str, Any]:
+    """A MapAttribute's declared attributes as a dict, None for those not stored (as_dict omits them)."""
+    return {name: getattr(value, name) for name in type(value).get_attributes()}
+
+
+def targets_of(item: KpiItem) -> list[dict[str, Any]]:
+    return [_map(t) for t in item.targets]
 
 
 def _to_kpi(item: KpiItem) -> Kpi:
-    targets = _targets(item)
+    targets = targets_of(item)
     latest = ({"period": item.latest_period, "attainment": item.latest_attainment}
               if item.latest_period else None)
     return Kpi(id=item.kpi_id, department=item.pk, journey_id=item.journey_id, name=item.name,
@@ -63,7 +68,7 @@ def stored_values(item: MeasurementItem) -> dict[str, Any]:
 def to_measurement(item: MeasurementItem) -> Measurement:
     history = []
     for entry in item.history:
-        data = entry.as_dict()
+        data = _map(entry)
         data["sample_size"] = int(data["sample_size"]) if data.get("sample_size") is not None else None
         data["version"] = int(data["version"])
         history.append(data)

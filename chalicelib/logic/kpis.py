@@ -66,7 +66,7 @@ def patch_kpi(dept: str, kpi_id: str, body: KpiPatch, principal: Principal) -> K
     if body.target is not None:
         effective = kpi_rules.parse_period(body.effective_from, current.frequency, "effective_from")
         kpi_rules.check_in_bounds("target", body.target, current.unit, current.catalogue_code)
-        kpi_rules.check_new_target([t.as_dict() for t in current.targets], current.latest_period_start,
+        kpi_rules.check_new_target(dal.targets_of(current), current.latest_period_start,
                                    current.latest_period, effective)
         new_target = {"value": body.target, "effective_from": effective.label,
                       "effective_start": effective.start.isoformat()}
@@ -104,7 +104,7 @@ def put_measurement(dept: str, kpi_id: str, period_label: str, body: Measurement
     if existing is not None and len(existing.history) >= kpi_rules.MAX_CORRECTIONS:
         raise Conflict.for_field("period", f"{period.label} has been corrected "
                                            f"{kpi_rules.MAX_CORRECTIONS} times; no more corrections")
-    target = kpi_rules.target_in_force([t.as_dict() for t in kpi.targets], period.start)
+    target = kpi_rules.target_in_force(dal.targets_of(kpi), period.start)
     attainment, gap = kpi_rules.attainment(kpi.direction, values.value, target)
     becomes_latest, moves = kpi_rules.latest_moves(kpi.latest_period_start, kpi.latest_attainment,
                                                    period.start.isoformat(), attainment)

@@ -77,7 +77,7 @@ class KpiPatch(InputModel):
 
     @model_validator(mode="after")
     def _not_empty(self) -> "KpiPatch":
-        if not self.changes() and self.effective_from is None:
+        if not self.changes() and self.effective_from is None and self.target is None:
             raise ValueError("name at least one field to change")
         return self
 
