@@ -23,7 +23,7 @@ from chalicelib.dal.models import (
     TargetVersionAttribute,
 )
 from chalicelib.dal.transactions import cancellation_codes, transaction
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.logic import kpi_rules
 from chalicelib.models.kpis import Kpi, Measurement
 
@@ -77,11 +77,20 @@ def to_measurement(item: MeasurementItem) -> Measurement:
                        created_at=item.created_at, **_revision(item))
 
 
-def _conflict_or_raise(error: TransactWriteError, field: str, message: str) -> None:
-    codes = cancellation_codes(error)
-    if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
-        raise Conflict.for_field(field, message)
+def _busy_or_raise(error: TransactWriteError) -> None:
+    """Another transaction held one of the items (DynamoDB's TransactionConflict): nothing was
+    written and a retry will do, so a 503 with Retry-After; anything else is unexpected."""
+    if "TransactionConflict" in cancellation_codes(error):
+        raise ServiceUnavailable("another write touched the same items; retry shortly",
+                                 headers={"Retry-After": "1"})
     raise error
+
+
+def _conflict_or_raise(error: TransactWriteError, field: str, message: str) -> None:
+    """A failed condition is a lost race on a version: a 409 naming `field`."""
+    if "ConditionalCheckFailed" in cancellation_codes(error):
+        raise Conflict.for_field(field, message)
+    _busy_or_raise(error)
 
 
 # --- KPIs -----------------------------------------------------------------------------------------
@@ -110,7 +119,7 @@ def create(dept: str, data: Mapping[str, Any], actor: str) -> Kpi:
     except TransactWriteError as error:
         if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
             raise BadRequest.for_field("journey_id", _NO_JOURNEY)
-        raise
+        _busy_or_raise(error)
     return _to_kpi(item)
 
 

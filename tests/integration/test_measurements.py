@@ -317,3 +317,35 @@ def test_quarterly_and_fiscal_year_kpis_take_their_own_periods(seeded, api, toke
     fy = _put(api, tokens, yearly["id"], "FY2016", numerator=700, denominator=1000).json
     assert (fy["value"], fy["period_start"], fy["attainment"]) == (70, "2015-10-01", "met")
     assert _put(api, tokens, yearly["id"], "2016-10", value=70).status_code == 400
+
+
+def _transaction_conflict(*args, **kwargs):
+    """What DynamoDB answers when another transaction holds an item (DynamoDB Local never does)."""
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    cause = VerboseClientError(
+        {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}},
+        "TransactWriteItems",
+        cancellation_reasons=[None, CancellationReason(code="TransactionConflict"), None])
+    raise TransactWriteError("Failed to write transaction items", cause=cause)
+
+
+@pytest.mark.parametrize("write", ["measurement", "kpi"])
+def test_a_transaction_conflict_is_a_503_to_retry_and_writes_nothing(kpi, api, tokens, monkeypatch, write):
+    from pynamodb.connection import Connection
+
+    # Given DynamoDB cancels the transaction because another one held an item
+    monkeypatch.setattr(Connection, "transact_write_items", _transaction_conflict)
+    # When the dcxo writes a measurement or defines a KPI
+    if write == "measurement":
+        response = _put(api, tokens, kpi["id"], "2017-03", value=4)
+    else:
+        response = api.post("/departments/parks/kpis", token=tokens["dcxo-parks"],
+                            body={**{k: kpi[k] for k in ("journey_id", "unit", "direction", "frequency")},
+                                  "name": "Other", "target": 1})
+    # Then it is a 503 with Retry-After, never a 500, and nothing changed
+    assert response.status_code == 503, response.body
+    assert response.headers["Retry-After"] == "1"
+    monkeypatch.undo()
+    assert api.get(f"/departments/parks/kpis/{kpi['id']}/measurements", token=tokens["ccxo"]).json["items"] == []
+    assert _counters() == {"kpi__defined": 1}
