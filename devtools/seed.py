@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from chalicelib.auth import Principal
 from chalicelib.errors import Conflict
-from chalicelib.logic import departments
+from chalicelib.logic import departments, journeys, kpis
 from chalicelib.models.departments import DepartmentCreate
+from chalicelib.models.journeys import JourneyCreate
+from chalicelib.models.kpis import KpiCreate, MeasurementPut
 
 SEEDER = Principal(subject="seed", role="ccxo", department=None, name="demo seed")
 
@@ -81,4 +83,101 @@ def seed() -> list[str]:
             created.append(data["id"])
         except Conflict:
             pass
+    seed_kpis()
+    return created
+
+
+_FY2016 = [f"2015-{m}" for m in ("10", "11", "12")] + [f"2016-{m:02d}" for m in range(1, 10)]
+# SMOC, FY2016 (MS-AR-17-006): 16-hour average first response, 43% within the 6-hour target; the
+# months vary around those figures and average to them, December's holiday peak the worst.
+_SMOC_HOURS = [14.5, 15.0, 22.0, 17.0, 15.5, 16.0, 15.0, 14.5, 15.0, 16.5, 15.5, 15.5]
+_SMOC_WITHIN = [(460, 1000), (450, 1000), (310, 1000), (400, 1000), (440, 1000), (430, 1000),
+                (450, 1000), (460, 1000), (450, 1000), (420, 1000), (440, 1000), (450, 1000)]
+
+# department -> journeys, each with its KPIs: (definition, {period: measurement})
+DEMO_KPIS: dict[str, list[dict]] = {
+    "corp-comms": [{
+        "journey": {"name": "Ask a question on social media",
+                    "description": "A customer posts on the Postal Service's Facebook, Twitter or "
+                                   "Instagram account and expects an answer",
+                    "channels": ["facebook", "twitter", "instagram"]},
+        "kpis": [
+            ({"name": "Social media first response within 6 hours", "frequency": "monthly",
+              "catalogue_code": "social_within_target", "target": 90},
+             {p: {"numerator": n, "denominator": d, "source": "SMOC response dashboard"}
+              for p, (n, d) in zip(_FY2016, _SMOC_WITHIN)}),
+            ({"name": "Social media average first response time", "frequency": "monthly",
+              "catalogue_code": "social_first_response_hours", "target": 6},
+             {p: {"value": h, "source": "SMOC response dashboard"} for p, h in zip(_FY2016, _SMOC_HOURS)}),
+            ({"name": "Social media first response time (from feedback)", "frequency": "monthly",
+              "catalogue_code": "social_first_response_hours", "target": 6,
+              "derived_from": "voc.first_response_hours_mean"}, {}),
+            ({"name": "Social media responses within target, FY", "frequency": "fiscal_year",
+              "catalogue_code": "social_within_target", "target": 90},
+             {"FY2016": {"numerator": 43, "denominator": 100, "source": "USPS OIG MS-AR-17-006"}}),
+        ],
+    }],
+    "customer-care": [{
+        "journey": {"name": "Track a missing package by phone or web",
+                    "description": "A customer calls or writes to the customer care center",
+                    "channels": ["phone", "web", "email", "chat"]},
+        "kpis": [
+            ({"name": "Calls answered within 20 seconds", "frequency": "quarterly",
+              "catalogue_code": "service_level", "target": 80},
+             {"2016-Q3": {"numerator": 61200, "denominator": 80000, "source": "ACD report"},
+              "2016-Q4": {"numerator": 66300, "denominator": 78000, "source": "ACD report"}}),
+            ({"name": "Abandonment rate", "frequency": "quarterly", "catalogue_code": "abandonment_rate",
+              "target": 5},
+             {"2016-Q3": {"numerator": 5600, "denominator": 80000, "source": "ACD report"},
+              "2016-Q4": {"numerator": 3510, "denominator": 78000, "source": "ACD report"}}),
+            ({"name": "Post-contact CSAT", "frequency": "quarterly", "catalogue_code": "csat", "target": 85},
+             {"2016-Q4": {"numerator": 1702, "denominator": 2100, "sample_size": 2100,
+                          "source": "post-call survey"}}),
+        ],
+    }],
+    "public-works": [{
+        "journey": {"name": "Report a missed trash pickup",
+                    "description": "A resident reports a missed collection through 311",
+                    "channels": ["phone", "app_311", "web"]},
+        "kpis": [
+            ({"name": "311 first contact resolution", "frequency": "monthly",
+              "catalogue_code": "first_contact_resolution", "target": 75},
+             {"2016-08": {"numerator": 3120, "denominator": 4000, "source": "311 CRM"},
+              "2016-09": {"numerator": 2850, "denominator": 4100, "source": "311 CRM"}}),
+            ({"name": "Ease of reporting (A-11)", "frequency": "fiscal_year", "catalogue_code": "a11_ease",
+              "target": 80},
+             {"FY2016": {"numerator": 612, "denominator": 800, "sample_size": 800,
+                         "source": "A-11 post-transaction survey"}}),
+        ],
+    }],
+    "parks": [{
+        "journey": {"name": "Book a picnic shelter", "description": "Online booking with a call-back",
+                    "channels": ["web", "phone"]},
+        "kpis": [
+            ({"name": "Booking NPS", "frequency": "quarterly", "catalogue_code": "nps", "target": 30}, {}),
+        ],
+    }],
+}
+
+
+def seed_kpis() -> list[str]:
+    """Creates the demo journeys and KPIs that are missing (matched by name) and records their
+    measurements (an identical PUT writes nothing), so a second run changes nothing. Answers the
+    names of the KPIs it created."""
+    created = []
+    for dept, owned in DEMO_KPIS.items():
+        dcxo = Principal(subject="seed", role="dcxo", department=dept, name="demo seed")
+        existing_journeys = {j.name: j for j in journeys.list_journeys(dept, 200, None)[0]}
+        existing_kpis = {k.name: k for k in kpis.list_kpis(dept, None, 200, None)[0]}
+        for spec in owned:
+            journey = existing_journeys.get(spec["journey"]["name"]) or journeys.create_journey(
+                dept, JourneyCreate.model_validate(spec["journey"]), SEEDER)
+            for definition, measurements in spec["kpis"]:
+                kpi = existing_kpis.get(definition["name"])
+                if kpi is None:
+                    kpi = kpis.create_kpi(
+                        dept, KpiCreate.model_validate({**definition, "journey_id": journey.id}), SEEDER)
+                    created.append(f"{dept}: {kpi.name}")
+                for period, body in measurements.items():
+                    kpis.put_measurement(dept, kpi.id, period, MeasurementPut.model_validate(body), dcxo)
     return created

@@ -133,3 +133,80 @@ def create_tables() -> None:
     for model in ALL_TABLES:
         if not model.exists():
             model.create_table(wait=True)
+
+
+# --- journeys and KPIs ---
+
+class JourneyItem(VersionedItem, discriminator="journey"):
+    """pk `{dept}`, sk `JOURNEY#{journey_id}`."""
+
+    journey_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    channels = ListAttribute(of=UnicodeAttribute)
+
+
+class TargetVersionAttribute(MapAttribute):
+    """One target version: applies from `effective_from` (None: from the start) on."""
+
+    value = NumberAttribute()
+    effective_from = UnicodeAttribute(null=True)  # period label, e.g. 2017-04
+    effective_start = UnicodeAttribute(null=True)  # its first day, ISO date, for comparisons
+    set_at = UTCDateTimeAttribute()
+    set_by = UnicodeAttribute(null=True)
+
+
+class KpiItem(VersionedItem, discriminator="kpi"):
+    """pk `{dept}`, sk `KPI#{kpi_id}`. `latest_*` name the latest measured period and its
+    attainment: what the department's `KPI` aggregate item counts for this KPI."""
+
+    kpi_id = UnicodeAttribute()
+    journey_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    unit = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    frequency = UnicodeAttribute()
+    standard = UnicodeAttribute()
+    catalogue_code = UnicodeAttribute(null=True)
+    formula = UnicodeAttribute(null=True)
+    derived_from = UnicodeAttribute(null=True)
+    targets = ListAttribute(of=TargetVersionAttribute)
+    latest_period = UnicodeAttribute(null=True)
+    latest_period_start = UnicodeAttribute(null=True)
+    latest_attainment = UnicodeAttribute(null=True)
+
+
+class MeasurementRevisionAttribute(MapAttribute):
+    """A value a measurement held before a correction."""
+
+    value = NumberAttribute()
+    numerator = NumberAttribute(null=True)
+    denominator = NumberAttribute(null=True)
+    sample_size = NumberAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    target = NumberAttribute()
+    attainment = UnicodeAttribute()
+    gap = NumberAttribute()
+    version = NumberAttribute()
+    recorded_at = UTCDateTimeAttribute()
+    recorded_by = UnicodeAttribute(null=True)
+
+
+class MeasurementItem(VersionedItem, discriminator="measurement"):
+    """pk `{dept}`, sk `MEAS#{kpi_id}#{period_start}`. `target`, `attainment` and `gap` are
+    computed when written, against the target in force for the period (which cannot change once
+    the period is measured)."""
+
+    kpi_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    period_start = UnicodeAttribute()
+    value = NumberAttribute()
+    numerator = NumberAttribute(null=True)
+    denominator = NumberAttribute(null=True)
+    sample_size = NumberAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    target = NumberAttribute()
+    attainment = UnicodeAttribute()
+    gap = NumberAttribute()
+    history = ListAttribute(of=MeasurementRevisionAttribute, default=list)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 from typing import Iterator
 
 from pynamodb.connection import Connection
@@ -17,10 +19,19 @@ def cancellation_codes(error: TransactWriteError) -> list[str | None]:
     return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
 
 
+@functools.lru_cache(maxsize=4)
+def _connection(region: str, host: str | None, endpoint: str | None) -> Connection:
+    # One per configuration, like the models' own: a new Connection builds a new botocore client,
+    # which costs about 0.2 s (loading the service model) on every write otherwise. `endpoint`
+    # (AWS_ENDPOINT_URL_DYNAMODB) is part of the key because the client reads it when built.
+    return Connection(region=region, host=host)
+
+
 @contextlib.contextmanager
 def transaction(token: str | None = None) -> Iterator[TransactWrite]:
     """Commits on leaving the block; a failed condition raises TransactWriteError, whose
     `cancellation_codes` tell which item's condition failed."""
-    connection = Connection(region=CxgovItem.Meta.region, host=getattr(CxgovItem.Meta, "host", None))
+    connection = _connection(CxgovItem.Meta.region, getattr(CxgovItem.Meta, "host", None),
+                             os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
     with TransactWrite(connection=connection, client_request_token=token) as tx:
         yield tx
