@@ -2,9 +2,13 @@
 from chalice import Chalice
 
 from chalicelib.api import departments, system
+from chalicelib.api import audit_reports
+from chalicelib.api import recommendations
 from chalicelib.api.middleware import register_middleware
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
 app.register_blueprint(system.bp)
 app.register_blueprint(departments.bp)
+app.register_blueprint(audit_reports.bp)
+app.register_blueprint(recommendations.bp)

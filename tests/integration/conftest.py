@@ -39,7 +39,10 @@ class Api:
             all_headers["Authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = self.client.http.request(method, path, headers=all_headers, body=payload)
-        response.json = json.loads(response.body) if response.body else None
+        try:  # JSON answers are parsed; others (the CSV export) keep only `body`
+            response.json = json.loads(response.body) if response.body else None
+        except ValueError:
+            response.json = None
         return response
 
     def get(self, path: str, **kw: Any) -> Any:
@@ -50,6 +53,9 @@ class Api:
 
     def patch(self, path: str, **kw: Any) -> Any:
         return self.request("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
 
 
 @pytest.fixture(scope="session")
