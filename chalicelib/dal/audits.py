@@ -282,19 +282,20 @@ def get_evidence_many(dept: str, rec_id: str, evidence_ids: list[str]) -> dict[s
     return {item.evidence_id: plain(item) for item in EvidenceItem.batch_get(wanted)}
 
 
-def evidence_confirmation(dept: str, rec_id: str, evidence_id: str, at: str) -> tuple[EvidenceItem, list]:
-    """The update that marks a file confirmed (inside a change's transaction)."""
+def evidence_confirmation(dept: str, rec_id: str, evidence_id: str, version: int,
+                          at: str) -> tuple[EvidenceItem, list]:
+    """The update that marks a file confirmed (inside a change's transaction), on the version read."""
     item = EvidenceItem(keys.recommendation_children_pk(dept, rec_id), keys.evidence_sk(evidence_id))
+    item.version = version
     return item, [EvidenceItem.confirmed.set(True), EvidenceItem.confirmed_at.set(at)]
 
 
-def confirm_evidence(dept: str, rec_id: str, evidence_id: str, at: str) -> None:
-    """Marks a file confirmed on its own (when read): one UpdateItem, only if still unconfirmed."""
-    item = EvidenceItem(keys.recommendation_children_pk(dept, rec_id), keys.evidence_sk(evidence_id))
+def confirm_evidence(dept: str, rec_id: str, evidence_id: str, version: int, at: str) -> None:
+    """Marks a file confirmed on its own (when read): one UpdateItem on the version read; a
+    concurrent confirmation wins harmlessly."""
+    item, actions = evidence_confirmation(dept, rec_id, evidence_id, version, at)
     try:
-        item.update(actions=[EvidenceItem.confirmed.set(True), EvidenceItem.confirmed_at.set(at)],
-                    condition=EvidenceItem.pk.exists() & (EvidenceItem.confirmed == False),  # noqa: E712
-                    add_version_condition=False)
+        item.update(actions=actions, condition=EvidenceItem.pk.exists())
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise

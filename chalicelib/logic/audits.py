@@ -313,7 +313,7 @@ def _confirmed_citations(item: dict[str, Any], evidence_ids: list[str]) -> tuple
                                      "not confirmed: nothing was uploaded, or the stored object's "
                                      "SHA-256 differs from the declared one")
         updates.append(dal.evidence_confirmation(item["department"], item["rec_id"], evidence_id,
-                                                 _now_text()))
+                                                 int(evidence["version"]), _now_text()))
     return len(found), updates
 
 
@@ -444,7 +444,8 @@ def get_evidence(dept: str, rec_id: str, action_id: str, evidence_id: str) -> Ev
     if not evidence["confirmed"] and evidence["evidence_kind"] == "file":
         if evidence_store.stored_sha256(evidence["object_key"]) == evidence["sha256"]:
             evidence["confirmed"], evidence["confirmed_at"] = True, _now_text()
-            dal.confirm_evidence(dept, rec_id, evidence_id, evidence["confirmed_at"])
+            dal.confirm_evidence(dept, rec_id, evidence_id, int(evidence["version"]),
+                                 evidence["confirmed_at"])
     return Evidence(id=evidence_id, action_id=action_id, recommendation_id=rec_id,
                     kind=evidence["evidence_kind"], file_name=evidence.get("file_name"),
                     content_type=evidence.get("content_type"), sha256=evidence.get("sha256"),

@@ -40,7 +40,12 @@ def verify(entries: Iterable[Mapping[str, Any]], head: str | None, expected_coun
         if entry.get("seq") != expected_seq:
             return False, len(listed), expected_seq  # a missing entry is the break
         recomputed = entry_hash(entry)
-        successor = listed[index + 1].get("prev_hash") if index + 1 < len(listed) else head
+        if index + 1 < len(listed):
+            # A successor that is not the next seq is a gap, named on the next round.
+            following = listed[index + 1]
+            successor = following.get("prev_hash") if following.get("seq") == expected_seq + 1 else None
+        else:
+            successor = head
         if (entry.get("prev_hash") != previous_hash or entry.get("hash") != recomputed
                 or (successor is not None and successor != recomputed)):
             return False, len(listed), expected_seq
