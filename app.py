@@ -1,7 +1,15 @@
 """cxgov: wires the blueprints and the cross-cutting middleware. Nothing else lives here."""
 from chalice import Chalice
 
-from chalicelib.api import dashboard, departments, journeys, kpis, system
+from chalicelib.api import (
+    audit_reports,
+    dashboard,
+    departments,
+    journeys,
+    kpis,
+    recommendations,
+    system,
+)
 from chalicelib.api.middleware import register_middleware
 
 app = Chalice(app_name="cxgov")
@@ -10,4 +18,6 @@ app.register_blueprint(system.bp)
 app.register_blueprint(departments.bp)
 app.register_blueprint(journeys.bp)
 app.register_blueprint(kpis.bp)
+app.register_blueprint(audit_reports.bp)
+app.register_blueprint(recommendations.bp)
 app.register_blueprint(dashboard.bp)

@@ -81,6 +81,9 @@ def call_counts() -> None:
                 detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
                 print(f"  {label:<38} {response.status_code}  calls {sum(calls.values())}: {detail}"
                       f"   ({elapsed:.1f} ms)")
+            from devtools import bench_audit
+
+            bench_audit.run(client)
 
 
 def main() -> None:

@@ -41,7 +41,8 @@ def main() -> int:
 
         create_tables()
         created = seed()
-        say(f"Demo organisation: {len(created)} department(s) created, the rest already there.")
+        say(f"Demo organisation: {len(created)} record(s) created (departments, KPIs, audits); "
+            "what was already there is kept.")
         say("")
         say("Demo tokens (valid 12 hours; `make token ROLE=dcxo DEPT=parks` mints more):")
         exports = []

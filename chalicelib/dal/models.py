@@ -210,3 +210,110 @@ class MeasurementItem(VersionedItem, discriminator="measurement"):
     attainment = UnicodeAttribute()
     gap = NumberAttribute()
     history = ListAttribute(of=MeasurementRevisionAttribute, default=list)
+# --- audit follow-up ---
+class AuditReportItem(VersionedItem, discriminator="audit_report"):
+    """An org-level record, not tenant data: pk `ORG#AUDIT_REPORT#{report_id}`, sk `REPORT`;
+    org_pk `AUDIT_REPORT`, org_sk `{issued_on}#{report_id}`."""
+
+    report_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    title = UnicodeAttribute()
+    issuer = UnicodeAttribute()
+    issued_on = UnicodeAttribute()  # ISO date
+    category = UnicodeAttribute()
+    monetary_impact = UnicodeAttribute()  # decimal string
+
+
+class UniqueClaimItem(CxgovItem, discriminator="unique_claim"):
+    """Claims a unique value (a report number, a recommendation number within its report) in the
+    same transaction as the item that owns it."""
+
+    owner = UnicodeAttribute()
+
+
+class ReportLinkItem(CxgovItem, discriminator="audit_report_link"):
+    """pk `{dept}#REC`, sk `REPORT#{report_id}`: the department has recommendations in that report
+    (what lets a dcxo read the report, and nothing else of it)."""
+
+    report_id = UnicodeAttribute()
+
+
+class RecommendationItem(VersionedItem, discriminator="recommendation"):
+    """pk `{dept}#REC`, sk `REC#{rec_id}`; org_pk `RECOMMENDATION`,
+    org_sk `{issued_on}#{report_id}#{number:04d}`. Report facts are copied in (issuer, category,
+    issued_on, due dates) so reads, filters and overdue clocks need no second item. `history_seq`
+    and `history_head` are the chain's length and last hash, moved in every change's transaction."""
+
+    rec_id = UnicodeAttribute()
+    report_id = UnicodeAttribute()
+    report_number = UnicodeAttribute()
+    department = UnicodeAttribute()
+    number = NumberAttribute()
+    text = UnicodeAttribute()
+    finding = UnicodeAttribute()  # canonical JSON {criteria, condition, cause, effect}
+    priority = UnicodeAttribute()
+    significant = BooleanAttribute()
+    requires_concurrence = BooleanAttribute()
+    questioned_costs = UnicodeAttribute()
+    unsupported_costs = UnicodeAttribute()
+    funds_put_to_better_use = UnicodeAttribute()
+    issuer = UnicodeAttribute()
+    category = UnicodeAttribute()
+    issued_on = UnicodeAttribute()
+    decision_due = UnicodeAttribute()
+    final_action_due = UnicodeAttribute()
+    status = UnicodeAttribute()
+    decision = UnicodeAttribute(null=True)  # JSON of the management decision
+    target_date = UnicodeAttribute(null=True)
+    original_target_date = UnicodeAttribute(null=True)
+    target_date_changes = UnicodeAttribute(null=True)  # JSON list [{from, to, at, by}]
+    resolution = UnicodeAttribute(null=True)  # JSON of the auditor's evaluation
+    closed_on = UnicodeAttribute(null=True)
+    history_seq = NumberAttribute()
+    history_head = UnicodeAttribute()
+
+
+class CorrectiveActionItem(VersionedItem, discriminator="corrective_action"):
+    """pk `{dept}#REC#{rec_id}`, sk `ACTION#{action_id}`."""
+
+    action_id = UnicodeAttribute()
+    rec_id = UnicodeAttribute()
+    description = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    due_date = UnicodeAttribute()
+    status = UnicodeAttribute()
+    progress_notes = UnicodeAttribute()  # JSON list [{at, by, note}], appended only
+
+
+class EvidenceItem(VersionedItem, discriminator="evidence"):
+    """pk `{dept}#REC#{rec_id}`, sk `EVIDENCE#{evidence_id}`; a file's object key starts with the
+    department id too."""
+
+    evidence_id = UnicodeAttribute()
+    action_id = UnicodeAttribute()
+    rec_id = UnicodeAttribute()
+    evidence_kind = UnicodeAttribute()  # file | link
+    file_name = UnicodeAttribute(null=True)
+    content_type = UnicodeAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    object_key = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    confirmed = BooleanAttribute()
+    confirmed_at = UnicodeAttribute(null=True)
+
+
+class HistoryItem(CxgovItem, discriminator="history"):
+    """pk `{dept}#REC#{rec_id}`, sk `H#{seq:010d}`: append-only, written in the change's transaction
+    with `attribute_not_exists`. Values are stored exactly as hashed (`changes` canonical JSON)."""
+
+    seq = NumberAttribute()
+    rec_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    actor_name = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    event = UnicodeAttribute()
+    changes = UnicodeAttribute()
+    prev_hash = UnicodeAttribute()
+    hash = UnicodeAttribute()

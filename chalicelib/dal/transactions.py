@@ -24,7 +24,10 @@ def _connection(region: str, host: str | None, endpoint: str | None) -> Connecti
     # One per configuration, like the models' own: a new Connection builds a new botocore client,
     # which costs about 0.2 s (loading the service model) on every write otherwise. `endpoint`
     # (AWS_ENDPOINT_URL_DYNAMODB) is part of the key because the client reads it when built.
-    return Connection(region=region, host=host)
+    meta = CxgovItem.Meta
+    return Connection(region=region, host=host, connect_timeout_seconds=meta.connect_timeout_seconds,
+                      read_timeout_seconds=meta.read_timeout_seconds,
+                      max_retry_attempts=meta.max_retry_attempts)
 
 
 @contextlib.contextmanager

@@ -52,6 +52,9 @@ class Api:
     def patch(self, path: str, **kw: Any) -> Any:
         return self.request("PATCH", path, **kw)
 
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
 
 @pytest.fixture(scope="session")
 def tokens() -> dict[str, str]:

@@ -41,6 +41,24 @@ def _snapshot(api, tokens, operations, ids) -> dict[str, bytes]:
     return shots
 
 
+def _harbour_audit(api, tokens) -> dict[str, str]:
+    """One report, recommendation, corrective action and evidence link in OTHER, made once per api."""
+    made = getattr(api, "harbour_audit", None)
+    if made is None:
+        from tests.integration.audit_helpers import link_evidence, make_action, make_rec
+
+        rec = make_rec(api, tokens, dept=OTHER)
+        action_id = make_action(api, tokens, rec)
+        made = {"report_id": rec["report_id"], "rec_id": rec["id"], "action_id": action_id,
+                "evidence_id": link_evidence(api, tokens, rec, action_id)}
+        api.harbour_audit = made
+    return made
+
+
+for _name in ("report_id", "rec_id", "action_id", "evidence_id"):
+    OTHER_IDS[_name] = lambda api, tokens, name=_name: _harbour_audit(api, tokens)[name]
+
+
 def test_matrix_every_route_role_and_department(seeded, api, tokens):
     operations = _operations(api)
     ids = {name: make(api, tokens) for name, make in OTHER_IDS.items()}
