@@ -126,8 +126,8 @@ def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
         return exc
-    if isinstance(exc, ValidationError):
-        return from_validation_error(exc)
+    # Input is validated (and turned into 400s) before a handler runs: a ValidationError that gets
+    # here was raised building an answer, a server bug, and falls through to the 500 below.
     code = getattr(exc, "cause_response_code", None)
     reasons = [getattr(r, "code", None) for r in (getattr(exc, "cancellation_reasons", None) or []) if r]
     if "TransactionConflict" in reasons or code == "TransactionConflictException":

@@ -2,20 +2,16 @@
 UpdateItem to change, one Query on `by_org` per page of the org-wide list."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib import clock
 from chalicelib.dal import keys
 from chalicelib.dal.common import is_condition_failure, put_new
 from chalicelib.dal.models import ContactAttribute, DepartmentItem, StaffedHoursAttribute
 from chalicelib.errors import Conflict
 from chalicelib.models.departments import Department
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _to_model(item: DepartmentItem) -> Department:
@@ -29,7 +25,7 @@ def _to_model(item: DepartmentItem) -> Department:
 
 
 def create(data: dict[str, Any], actor: str, request_key: str) -> Department:
-    now = _now()
+    now = clock.now()
     item = DepartmentItem(
         keys.department_pk(data["id"]), keys.DEPARTMENT_SK,
         org_pk=keys.ORG_DEPARTMENTS, org_sk=data["id"],
@@ -68,7 +64,7 @@ def update(dept: str, changes: dict[str, Any], expected_version: int, actor: str
     item.version = expected_version  # PynamoDB conditions the update on it and increments it
     actions = [getattr(DepartmentItem, name).set(_MAPS[name](**value) if name in _MAPS else value)
                for name, value in changes.items()]
-    actions += [DepartmentItem.updated_at.set(_now()), DepartmentItem.updated_by.set(actor)]
+    actions += [DepartmentItem.updated_at.set(clock.now()), DepartmentItem.updated_by.set(actor)]
     try:
         item.update(actions=actions, condition=DepartmentItem.pk.exists())
     except UpdateError as exc:
