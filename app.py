@@ -1,10 +1,11 @@
 """cxgov: wires the blueprints and the cross-cutting middleware. Nothing else lives here."""
 from chalice import Chalice
 
-from chalicelib.api import departments, system
+from chalicelib.api import departments, feedback, system
 from chalicelib.api.middleware import register_middleware
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
 app.register_blueprint(system.bp)
 app.register_blueprint(departments.bp)
+app.register_blueprint(feedback.bp)
