@@ -14,6 +14,19 @@ ROLES = ("ccxo", "auditor", "dcxo-parks")
 OTHER_IDS: dict[str, Callable] = {}
 
 
+def _harbour_feedback(api, tokens) -> str:
+    from chalicelib import clock
+
+    response = api.post(f"/departments/{OTHER}/feedback", token=tokens["dcxo-harbour"],
+                        body={"channel": "twitter", "received_at": clock.now().isoformat(),
+                              "comment": "secret-marker-feedback"})
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["feedback_id"] = _harbour_feedback
+
+
 def _operations(api) -> list[tuple[str, str, dict]]:
     document = api.get("/openapi.json").json
     return [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
@@ -30,7 +43,8 @@ def _snapshot(api, tokens, operations) -> dict[str, bytes]:
     for path, method, _ in operations:
         if method == "get" and "{dept}" in path:
             url = _fill(path, OTHER, {})
-            shots[url] = api.get(url, token=tokens["ccxo"]).body
+            # A fixed correlation id: error answers echo it, and it must not make two reads differ.
+            shots[url] = api.get(url, token=tokens["ccxo"], headers={"X-Correlation-Id": "snapshot"}).body
     return shots
 
 
