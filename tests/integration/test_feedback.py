@@ -339,3 +339,19 @@ def test_an_import_of_more_than_10000_rows_is_refused(seeded, smoc):
     rows = json.dumps([{"channel": "sms"}] * 10_001)
     response = seeded.post("/departments/smoc/feedback/imports", token=smoc, raw=rows)
     assert response.status_code == 400 and "10000" in response.json["error"]["message"]
+
+
+def test_an_import_answer_too_large_to_keep_is_answered_and_a_retry_creates_nothing(seeded, smoc, frozen,
+                                                                                    monkeypatch):
+    # Given answers above the idempotency store's limit (lowered here; 10,000 rows exceed the real one)
+    from chalicelib import idempotency
+
+    monkeypatch.setattr(idempotency, "MAX_KEPT_ANSWER_BYTES", 500)
+    key = {"Idempotency-Key": "import-large-0001"}
+    # When an import is sent twice with the same key
+    one = seeded.post("/departments/smoc/feedback/imports", token=smoc, body=_rows(12), headers=key)
+    two = seeded.post("/departments/smoc/feedback/imports", token=smoc, body=_rows(12), headers=key)
+    # Then both are answered, and the retry created nothing (it ran again and found every source)
+    assert one.status_code == two.status_code == 200
+    assert (one.json["created"], two.json["created"], two.json["duplicates"]) == (12, 0, 12)
+    assert [r["id"] for r in one.json["rows"]] == [r["id"] for r in two.json["rows"]]
