@@ -88,6 +88,10 @@ def main() -> None:
     import_ratio()
     print()
     call_counts()
+    print()
+    from devtools import bench_voc
+
+    bench_voc.run()
 
 
 if __name__ == "__main__":
