@@ -5,6 +5,7 @@ from chalicelib.api import (
     audit_reports,
     dashboard,
     departments,
+    feedback,
     journeys,
     kpis,
     recommendations,
@@ -18,6 +19,7 @@ app.register_blueprint(system.bp)
 app.register_blueprint(departments.bp)
 app.register_blueprint(journeys.bp)
 app.register_blueprint(kpis.bp)
+app.register_blueprint(feedback.bp)
 app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(dashboard.bp)

@@ -5,6 +5,7 @@ answer; the body is the validated payload, so the same key with another body is 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from functools import lru_cache
 from typing import Any, Callable
@@ -54,6 +55,18 @@ def _runner() -> tuple[Callable[..., dict[str, Any]], Any]:
     return run, config
 
 
+# A DynamoDB item holds at most 400 KB. An answer larger than this (an import of thousands of rows)
+# is answered but not kept: the key is released and a retry runs again, which only routes that are
+# safe to re-run by themselves may rely on (the feedback import dedups every row by its source).
+MAX_KEPT_ANSWER_BYTES = 300_000
+
+
+class _TooLargeToKeep(Exception):
+    def __init__(self, answer: dict[str, Any]):
+        super().__init__("answer too large to keep")
+        self.answer = answer
+
+
 def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
              execute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Runs `execute` once per (scope, route, key); a retry gets the first answer back."""
@@ -65,9 +78,18 @@ def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
     run, config = _runner()
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)
+
+    def keep_if_it_fits() -> dict[str, Any]:
+        answer = execute()
+        if len(json.dumps(answer, default=str)) > MAX_KEPT_ANSWER_BYTES:
+            raise _TooLargeToKeep(answer)  # Powertools releases the key, then we answer
+        return answer
+
     try:
         return run(request={"scope": scope, "route": route, "key": key, "body": body},
-                   execute=execute)
+                   execute=keep_if_it_fits)
+    except _TooLargeToKeep as large:
+        return large.answer
     except IdempotencyValidationError:
         raise Conflict.for_field(HEADER, "this key was already used with a different body")
     except IdempotencyAlreadyInProgressError:

@@ -45,7 +45,8 @@ def _operation(spec: Any, refs: dict[tuple[type, str], dict], schemas: dict[str,
         op["parameters"] += _query_parameters(spec.query, schemas)
     if spec.body is not None:
         op["requestBody"] = {"required": True, "content": {
-            ct: {"schema": refs[(spec.body, "validation")]} for ct in spec.content_types}}
+            ct: {"schema": refs[(spec.body, "validation")] if ct == "application/json" else {"type": "string"}}
+            for ct in spec.content_types}}
     if spec.idempotent:
         op["parameters"].append({
             "name": "Idempotency-Key", "in": "header", "required": False,

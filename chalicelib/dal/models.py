@@ -317,3 +317,45 @@ class HistoryItem(CxgovItem, discriminator="history"):
     changes = UnicodeAttribute()
     prev_hash = UnicodeAttribute()
     hash = UnicodeAttribute()
+# --- feedback ---
+class FeedbackItem(VersionedItem, discriminator="feedback"):
+    """pk `{dept}#FB#{yyyy-mm}` (month of receipt in the department's zone), sk `FB#{ulid}` (ULID of
+    the receipt time, so a partition reads in receipt order). While the item is actionable and
+    unanswered it sets org_pk `{dept}#FBOPEN`, org_sk `{due_at UTC}#{id}`: the sparse `by_org`
+    entries of that partition are exactly the items that are or will become overdue, by due time."""
+
+    feedback_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    month = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    category = UnicodeAttribute()
+    actionable = BooleanAttribute()
+    status = UnicodeAttribute()
+    journey_id = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    redactions = MapAttribute(null=True)
+    a11 = MapAttribute(null=True)
+    nps = NumberAttribute(null=True)
+    csat = NumberAttribute(null=True)
+    ces = NumberAttribute(null=True)
+    source_system = UnicodeAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    first_responded_at = UTCDateTimeAttribute(null=True)
+    response_target_hours = NumberAttribute()
+    out_of_hours = BooleanAttribute()
+    ever_actionable = BooleanAttribute(default=False)
+    reclassified_not_actionable = BooleanAttribute(default=False)
+    reclassification_changes = NumberAttribute(default=0)
+    responses = ListAttribute(null=True)
+    classifications = ListAttribute(null=True)
+
+
+class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
+    """pk `{dept}#FBSRC#{sha256(source_system, source_id)}`, sk `SOURCE`: written in the same
+    transaction as the record it names, on the condition that it does not exist yet."""
+
+    feedback_id = UnicodeAttribute()
+    source_system = UnicodeAttribute()
+    source_id = UnicodeAttribute()

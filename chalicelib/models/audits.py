@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, PageQuery, QueryModel, Slug, Timestamp
+from chalicelib.models.common import (
+    CalendarDay,
+    InputModel,
+    OutputModel,
+    Page,
+    PageQuery,
+    QueryModel,
+    Slug,
+    Timestamp,
+)
 
 Issuer = Literal["oig", "gao", "internal", "external"]
 Category = Literal["technology", "operations_management", "compliance", "operational_alignment",
@@ -45,7 +54,7 @@ class AuditReportCreate(InputModel):
     number: ReportNumber = Field(description="the issuer's identifier, e.g. MS-AR-17-006; unique")
     title: Name
     issuer: Issuer
-    issued_on: date
+    issued_on: CalendarDay
     category: Category
     monetary_impact: Money = "0"
 
@@ -92,7 +101,7 @@ class ManagementDecisionPut(InputModel):
     decision: Decision
     action_plan: Text | None = None
     responsible_officials: list[Name] = Field(default_factory=list, max_length=20)
-    target_date: date | None = None
+    target_date: CalendarDay | None = None
     comments: Text | None = None
     agreed_amount: Money | None = None
     disagreed_amount: Money | None = None
@@ -129,7 +138,7 @@ class ExportQuery(QueryModel):
 
 
 class UnimplementedQuery(QueryModel):
-    as_of: date
+    as_of: CalendarDay
 
 
 class Resolution(OutputModel):
@@ -212,7 +221,7 @@ class UnimplementedReport(OutputModel):
 class ActionCreate(InputModel):
     description: Text
     owner: Name
-    due_date: date
+    due_date: CalendarDay
     status: ActionStatus = "planned"
     progress_note: Text | None = None
 
@@ -220,7 +229,7 @@ class ActionCreate(InputModel):
 class ActionPatch(InputModel):
     description: Text | None = None
     owner: Name | None = None
-    due_date: date | None = None
+    due_date: CalendarDay | None = None
     status: ActionStatus | None = None
     progress_note: Text | None = None
     version: Version | None = None

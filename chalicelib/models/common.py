@@ -1,11 +1,14 @@
 """Shared pydantic bases: strict input (unknown fields refused), plain output, pages, errors."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
+# Dates people type: far-off years are typing mistakes, and would overflow date arithmetic.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+CalendarDay = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 # RFC 3339 with an explicit offset, as the contract says.
 Timestamp = Annotated[datetime, PlainSerializer(lambda v: v.isoformat(timespec="seconds"),

@@ -20,6 +20,19 @@ OTHER_IDS: dict[str, Callable] = {
 }
 
 
+def _harbour_feedback(api, tokens) -> str:
+    from chalicelib import clock
+
+    response = api.post(f"/departments/{OTHER}/feedback", token=tokens["dcxo-harbour"],
+                        body={"channel": "twitter", "received_at": clock.now().isoformat(),
+                              "comment": "secret-marker-feedback"})
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["feedback_id"] = _harbour_feedback
+
+
 def _operations(api) -> list[tuple[str, str, dict]]:
     document = api.get("/openapi.json").json
     return [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]

@@ -1,0 +1,368 @@
+"""Voice of the customer: record, import, answer and reclassify feedback. Nothing is ever deleted:
+an actionable item without a response becomes overdue at its due time, computed from the clock at
+read time. Personal data is redacted here, before anything reaches the data layer or a log."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from chalicelib import clock, cursors, periods
+from chalicelib.auth import Principal
+from chalicelib.dal import departments as departments_dal
+from chalicelib.dal import feedback as dal
+from chalicelib.errors import BadRequest, Conflict, NotFound, from_validation_error
+from chalicelib.logic import voc_counters
+from chalicelib.logic.redaction import redact
+from chalicelib.logic.voc_counters import A11_DRIVERS, FeedbackFacts
+from chalicelib.models.departments import Department
+from chalicelib.models.feedback import (
+    ClassificationCreate,
+    Feedback,
+    FeedbackCreate,
+    FeedbackPage,
+    FeedbackQuery,
+    ImportResult,
+    ImportRow,
+    ResponseCreate,
+)
+
+MAX_IMPORT_ROWS = 10_000
+MAX_LIST_QUERIES = 10  # a filtered page stops early (with a cursor) rather than read without bound
+ZONE_MARGIN = timedelta(hours=15)  # a local month spills at most this far past the UTC month
+FINGERPRINT = "fingerprint"  # dedup key of imported rows that name no source
+
+
+def department(dept: str) -> Department:
+    found = departments_dal.get(dept)
+    if found is None:
+        raise NotFound(f"department {dept!r} not found")
+    return found
+
+
+def facts(record: Mapping[str, Any]) -> FeedbackFacts:
+    return FeedbackFacts(
+        month=record["month"], channel=record["channel"], category=record["category"],
+        actionable=record["actionable"], received_at=record["received_at"], due_at=record["due_at"],
+        out_of_hours=record["out_of_hours"], first_responded_at=record["first_responded_at"],
+        nps=record["nps"], csat=record["csat"], ces=record["ces"], a11=record["a11"],
+        ever_actionable=record["ever_actionable"],
+        reclassified_not_actionable=record["reclassified_not_actionable"],
+        reclassification_changes=record["reclassification_changes"])
+
+
+def present(record: Mapping[str, Any], now: datetime) -> Feedback:
+    f = facts(record)
+    seconds = f.response_seconds
+    return Feedback(
+        **{name: record[name] for name in (
+            "id", "department", "channel", "received_at", "first_responded_at", "category",
+            "actionable", "status", "journey_id", "comment", "nps", "csat", "ces", "source_system",
+            "source_id", "out_of_hours", "redactions", "due_at", "response_target_hours", "responses",
+            "classifications", "version", "created_at")},
+        a11={d: record["a11"].get(d) for d in A11_DRIVERS},
+        overdue=f.overdue(now),
+        response_hours=round(seconds / 3600, 6) if seconds is not None else None,
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def build_record(dept: Department, body: FeedbackCreate, now: datetime) -> dict[str, Any]:
+    """The record as it will be stored: comment redacted, month, due time and out-of-hours fixed
+    from the department's zone, target and staffed hours at the time of receipt."""
+    received = _utc(body.received_at)
+    responded = _utc(body.first_responded_at) if body.first_responded_at else None
+    redacted = redact(body.comment) if body.comment else None
+    staffed = dept.staffed_hours
+    month = periods.local_date(received, dept.time_zone).strftime("%Y-%m")
+    status = body.status or ("responded" if responded else "open")
+    record = {
+        "id": dal.new_id(month, received), "department": dept.id, "month": month,
+        "channel": body.channel, "category": body.category, "actionable": body.actionable,
+        "status": status, "journey_id": body.journey_id,
+        "comment": redacted.text if redacted else None,
+        "redactions": dict(redacted.counts) if redacted else {},
+        "a11": body.a11.model_dump(exclude_none=True) if body.a11 else {},
+        "nps": body.nps, "csat": body.csat, "ces": body.ces,
+        "source_system": body.source_system, "source_id": body.source_id,
+        "received_at": received, "first_responded_at": responded,
+        "due_at": voc_counters.due_at(received, dept.response_target_hours),
+        "response_target_hours": dept.response_target_hours,
+        "out_of_hours": voc_counters.out_of_hours(received, dept.time_zone, staffed.days,
+                                                  staffed.start, staffed.end),
+        "ever_actionable": body.actionable, "reclassified_not_actionable": False,
+        "reclassification_changes": 0, "responses": [], "classifications": [],
+        "created_at": now, "version": 1,
+    }
+    record["dedup"] = (body.source_system, body.source_id) if body.source_system else None
+    return record
+
+
+def _fingerprint(record: Mapping[str, Any]) -> str:
+    """What identifies a row that names no source: its content (already redacted), canonically."""
+    content = {k: record[k] for k in ("channel", "category", "actionable", "journey_id", "comment",
+                                      "a11", "nps", "csat", "ces")}
+    content["received_at"] = record["received_at"].isoformat()
+    content["first_responded_at"] = record["first_responded_at"].isoformat() if record["first_responded_at"] else None
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+def create_feedback(dept: str, body: FeedbackCreate, principal: Principal) -> Feedback:
+    now = clock.now()
+    record = build_record(department(dept), body, now)
+    try:
+        stored = dal.create(record, voc_counters.contributions(facts(record)), actor=principal.subject)
+    except dal.DuplicateSource as dup:
+        raise Conflict("this source record was already recorded",
+                       [{"field": "source_id", "message": f"already recorded as {dup.feedback_id}"}])
+    return present(stored, now)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
+    """The rows of an import body: a JSON array of objects, or CSV with a header row naming fields
+    (`a11.satisfaction` ... for the drivers). Row-level problems are reported per row later."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media == "text/csv":
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BadRequest.for_field("body", "the CSV must be UTF-8")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            header = reader.fieldnames or []
+            known = set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS}
+            unknown = [name for name in header if name not in known]
+            if unknown:
+                raise BadRequest("the CSV header names unknown fields",
+                                 [{"field": name or "(empty)", "message": "unknown field"} for name in unknown])
+            if not header:
+                raise BadRequest.for_field("body", "the CSV needs a header row naming the fields")
+            rows = []
+            for line in reader:
+                if len(rows) >= MAX_IMPORT_ROWS:
+                    raise BadRequest.for_field("body", f"at most {MAX_IMPORT_ROWS} rows per import")
+                rows.append(("csv", line))
+        except csv.Error as exc:
+            raise BadRequest.for_field("body", f"malformed CSV: {exc}")
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("the body is not valid JSON", [{"field": "body", "message": "malformed JSON"}])
+        if not isinstance(data, list):
+            raise BadRequest.for_field("body", "an import is a JSON array of feedback records")
+        if len(data) > MAX_IMPORT_ROWS:
+            raise BadRequest.for_field("body", f"at most {MAX_IMPORT_ROWS} rows per import")
+        rows = [("json", row) for row in data]
+    if not rows:
+        raise BadRequest.for_field("body", "the import holds no rows")
+    return rows
+
+
+def _validate_row(kind: str, row: Any) -> FeedbackCreate:
+    if kind == "json":
+        if not isinstance(row, dict):
+            raise BadRequest.for_field("row", "each row is a JSON object")
+        return FeedbackCreate.model_validate_json(json.dumps(row))
+    data: dict[str, Any] = {}
+    for name, value in row.items():
+        if name is None:  # more cells than header columns
+            raise BadRequest.for_field("row", "more cells than the header names")
+        if value is None or value.strip() == "":
+            continue
+        if name.startswith("a11."):
+            data.setdefault("a11", {})[name[4:]] = value
+        else:
+            data[name] = value
+    return FeedbackCreate.model_validate(data, strict=False)
+
+
+def import_feedback(dept: str, rows: list[Any], principal: Principal) -> ImportResult:
+    """Validates row by row, keeps every good row, and never creates a source record twice (a
+    retried import answers `duplicate` for each row it already created)."""
+    now = clock.now()
+    department_model = department(dept)
+    answers: dict[int, ImportRow] = {}
+    pending: list[dal.Pending] = []
+    first_of: dict[tuple[str, str], int] = {}
+    repeats: dict[int, int] = {}
+    for number, (kind, row) in enumerate(rows, start=1):
+        try:
+            body = _validate_row(kind, row)
+        except ValidationError as exc:
+            answers[number] = ImportRow(row=number, status="rejected", id=None,
+                                        errors=from_validation_error(exc).details)
+            continue
+        except BadRequest as exc:
+            answers[number] = ImportRow(row=number, status="rejected", id=None, errors=exc.details)
+            continue
+        record = build_record(department_model, body, now)
+        if record["dedup"] is None:
+            record["dedup"] = (FINGERPRINT, _fingerprint(record))
+        key = record["dedup"]
+        if key in first_of:
+            repeats[number] = first_of[key]
+            continue
+        first_of[key] = number
+        pending.append(dal.Pending(number, record, voc_counters.contributions(facts(record)),
+                                   len(json.dumps(record, default=str))))
+    existing = dal.existing_sources(dept, [p.record["dedup"] for p in pending])
+    fresh = []
+    for entry in pending:
+        owner = existing.get(entry.record["dedup"])
+        if owner:
+            answers[entry.row] = ImportRow(row=entry.row, status="duplicate", id=owner, errors=[])
+        else:
+            fresh.append(entry)
+    for number, (status, feedback_id) in dal.create_many(dept, fresh, principal.subject).items():
+        answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
+    for number, first in repeats.items():
+        answers[number] = ImportRow(row=number, status="duplicate", id=answers[first].id, errors=[])
+    ordered = [answers[n] for n in sorted(answers)]
+    return ImportResult(
+        created=sum(r.status == "created" for r in ordered),
+        duplicates=sum(r.status == "duplicate" for r in ordered),
+        rejected=sum(r.status == "rejected" for r in ordered),
+        rows=ordered)
+
+
+# --- read -----------------------------------------------------------------------------------------
+
+def get_record(dept: str, feedback_id: str) -> dict[str, Any]:
+    record = dal.get(dept, feedback_id)
+    if record is None:
+        raise NotFound(f"feedback {feedback_id!r} not found")
+    return record
+
+
+def get_feedback(dept: str, feedback_id: str) -> Feedback:
+    return present(get_record(dept, feedback_id), clock.now())
+
+
+def _matches(record: Mapping[str, Any], query: FeedbackQuery, now: datetime) -> bool:
+    if query.status and record["status"] != query.status:
+        return False
+    if query.channel and record["channel"] != query.channel:
+        return False
+    if query.received_from and record["received_at"] < query.received_from:
+        return False
+    if query.received_to and record["received_at"] > query.received_to:
+        return False
+    if query.overdue is not None and facts(record).overdue(now) != query.overdue:
+        return False
+    return True
+
+
+def list_feedback(dept: str, query: FeedbackQuery, principal: Principal) -> FeedbackPage:
+    """Newest first by receipt; `overdue=true` reads the sparse index of unanswered actionable items
+    instead (oldest due first), so it never walks answered records."""
+    filters = {k: v for k, v in query.model_dump(mode="json", exclude={"limit", "cursor"}).items() if v is not None}
+    binding = f"{principal.scope_key}|feedback:{dept}|{json.dumps(filters, sort_keys=True)}"
+    position = cursors.decode(query.cursor, binding) or {}
+    now = clock.now()
+    department(dept)
+    found: list[dict[str, Any]] = []
+    if query.overdue:
+        records, last = dal.query_open(dept, due_by=now, limit=query.limit, start_key=position.get("k"))
+        found = [r for r in records if _matches(r, query, now)]
+        next_position = {"k": last} if last else None
+        return FeedbackPage(items=[present(r, now) for r in found],
+                            next_cursor=cursors.encode(next_position, binding))
+    months = dal.months(dept)
+    if query.received_from:
+        low = (query.received_from - ZONE_MARGIN).strftime("%Y-%m")
+        months = [m for m in months if m >= low]
+    if query.received_to:
+        high = (query.received_to + ZONE_MARGIN).strftime("%Y-%m")
+        months = [m for m in months if m <= high]
+    if "m" in position:
+        months = [m for m in months if m <= position["m"]]
+    start_key = position.get("k")
+    next_position = None
+    calls = 0
+    for index, month in enumerate(months):
+        remaining = query.limit - len(found)
+        records, last = dal.query_month(dept, month, received_from=query.received_from,
+                                        received_to=query.received_to, status=query.status,
+                                        channel=query.channel, limit=remaining, start_key=start_key)
+        start_key = None
+        calls += 1
+        found += [r for r in records if _matches(r, query, now)]
+        if last:
+            next_position = {"m": month, "k": last}
+        elif index + 1 < len(months):
+            next_position = {"m": months[index + 1]}
+        else:
+            next_position = None
+        if len(found) >= query.limit or calls >= MAX_LIST_QUERIES:
+            break
+    return FeedbackPage(items=[present(r, now) for r in found[:query.limit]],
+                        next_cursor=cursors.encode(next_position, binding))
+
+
+# --- responses and reclassifications --------------------------------------------------------------
+
+def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Principal) -> Feedback:
+    """The first response sets `first_responded_at` (exactly one of concurrent first responses
+    does, by a conditional write); later ones are kept in `responses`."""
+    now = clock.now()
+    record = get_record(dept, feedback_id)
+    responded_at = _utc(body.responded_at or now)
+    if responded_at < record["received_at"]:
+        raise BadRequest.for_field("responded_at", "must not be before the feedback was received")
+    entry = {"responded_at": responded_at.isoformat(), "responder": body.responder,
+             "channel": body.channel, "recorded_at": _utc(now).isoformat(),
+             "recorded_by": principal.subject}
+    for _ in range(3):
+        if record["first_responded_at"] is None:
+            status = "responded" if record["status"] in ("open", "in_progress") else record["status"]
+            new = {**record, "first_responded_at": responded_at, "status": status}
+            first = {**entry, "first": True}
+            counters = voc_counters.delta(facts(record), facts(new))
+            if dal.first_response(record, first, status, counters, principal.subject, now):
+                new.update(responses=record["responses"] + [first], version=record["version"] + 1)
+                return present(new, now)
+            record = get_record(dept, feedback_id)
+            continue
+        later = {**entry, "first": False}
+        dal.later_response(record, later, principal.subject, now)
+        return present(get_record(dept, feedback_id), now)
+    raise Conflict.for_field("version", "the feedback keeps changing; retry")
+
+
+def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principal: Principal) -> Feedback:
+    """Changes the actionable flag and/or category; every change is kept with who, when and why, and
+    actionable -> not actionable changes are counted."""
+    now = clock.now()
+    record = get_record(dept, feedback_id)
+    if body.version is not None and body.version != record["version"]:
+        raise Conflict.for_field("version", f"the feedback is at version {record['version']}; read it again")
+    actionable = record["actionable"] if body.actionable is None else body.actionable
+    category = record["category"] if body.category is None else body.category
+    if actionable == record["actionable"] and category == record["category"]:
+        field = "actionable" if body.actionable is not None else "category"
+        raise BadRequest.for_field(field, "this is already the classification; nothing changes")
+    dropped = record["actionable"] and not actionable
+    new = {**record, "actionable": actionable, "category": category,
+           "ever_actionable": record["ever_actionable"] or actionable,
+           "reclassified_not_actionable": record["reclassified_not_actionable"] or dropped,
+           "reclassification_changes": record["reclassification_changes"] + int(dropped)}
+    entry = {"at": _utc(now).isoformat(), "by": principal.subject, "reason": redact(body.reason).text,
+             "from_actionable": record["actionable"], "to_actionable": actionable,
+             "from_category": record["category"], "to_category": category}
+    counters = voc_counters.delta(facts(record), facts(new))
+    dal.reclassify(record, new, entry, counters, principal.subject, now)
+    new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)
+    return present(new, now)

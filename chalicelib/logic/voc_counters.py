@@ -1,0 +1,299 @@
+"""The voice-of-the-customer measures as pure functions over feedback facts and counters.
+
+One rule keeps the pre-aggregated counters exact: the counters a feedback record contributes are a
+pure function of its state (`contributions(facts)`). Every write adds
+`contributions(new) - contributions(old)` in the same transaction as the record; the reconcile
+command recounts `sum(contributions(record))` over the records. The summary is computed from the
+counters only (`summarize`), with the clock supplied by the caller for the time-dependent figures.
+
+Scopes (aggregate items, sk `AGG#{scope}`, all under pk `{dept}`; see docs/data-model.md):
+- `VOC#{yyyy-mm}`: month of receipt in the department's zone; volumes, responses, scores.
+- `VOCRT#{yyyy-mm}#{channel}`: first-response-time histogram of that month's items on that channel.
+- `VOCDUE#{yyyy-mm}#{yyyy-mm-dd}`: unanswered actionable items of that month, by UTC due date and
+  minute, per channel; overdue-at-a-moment is a sum over the buckets at or before the moment."""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+CHANNELS = ("phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram", "in_person",
+            "mail", "app_311", "other")
+CATEGORIES = ("complaint", "request_for_help", "question", "compliment", "suggestion", "other")
+A11_DRIVERS = ("satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
+               "employee_helpfulness")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTE_BUCKETS_UP_TO = 7 * 24 * 60  # response times below 7 days are kept to the minute, then to the hour
+
+Counters = dict[str, dict[str, int]]  # scope -> counter name -> value
+
+
+@dataclass(frozen=True)
+class FeedbackFacts:
+    """What the measures need to know about one feedback record."""
+
+    month: str  # yyyy-mm of receipt in the department's zone (fixed at creation)
+    channel: str
+    category: str
+    actionable: bool
+    received_at: datetime
+    due_at: datetime
+    out_of_hours: bool
+    first_responded_at: datetime | None = None
+    nps: int | None = None
+    csat: int | None = None
+    ces: int | None = None
+    a11: Mapping[str, int | None] = field(default_factory=dict)
+    ever_actionable: bool = False
+    reclassified_not_actionable: bool = False
+    reclassification_changes: int = 0  # actionable -> not actionable changes
+
+    @property
+    def response_seconds(self) -> int | None:
+        if self.first_responded_at is None:
+            return None
+        return int((self.first_responded_at - self.received_at).total_seconds())
+
+    @property
+    def within_target(self) -> bool:
+        return self.first_responded_at is not None and self.first_responded_at <= self.due_at
+
+    def overdue(self, now: datetime) -> bool:
+        """Actionable, never answered, and its due time has come."""
+        return self.actionable and self.first_responded_at is None and now >= self.due_at
+
+
+# --- rules fixed at creation ------------------------------------------------------------------
+
+def ceil_minute(moment: datetime) -> datetime:
+    floored = moment.replace(second=0, microsecond=0)
+    return floored if floored == moment else floored + timedelta(minutes=1)
+
+
+def due_at(received_at: datetime, target_hours: float) -> datetime:
+    """When an answer is due: receipt + the department's target, rounded up to the whole minute
+    (so that due buckets are exact to the minute)."""
+    return ceil_minute((received_at + timedelta(hours=target_hours)).astimezone(timezone.utc))
+
+
+def _minutes(clock_time: str) -> int:
+    hours, minutes = clock_time.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def out_of_hours(received_at: datetime, zone: str, days: Iterable[str], start: str, end: str) -> bool:
+    """Outside the staffed hours, read on the local wall clock of `zone` (so DST moves with it).
+    `end` before `start` is a shift over midnight that belongs to the day it starts."""
+    local = received_at.astimezone(ZoneInfo(zone))
+    minute, day = local.hour * 60 + local.minute, WEEKDAYS[local.weekday()]
+    begin, finish, staffed = _minutes(start), _minutes(end), set(days)
+    if begin < finish:
+        return not (day in staffed and begin <= minute < finish)
+    yesterday = WEEKDAYS[(local.weekday() - 1) % 7]
+    inside = (day in staffed and minute >= begin) or (yesterday in staffed and minute < finish)
+    return not inside
+
+
+# --- counters ---------------------------------------------------------------------------------
+
+def main_scope(month: str) -> str:
+    return f"VOC#{month}"
+
+
+def rt_scope(month: str, channel: str) -> str:
+    return f"VOCRT#{month}#{channel}"
+
+
+def due_scope(month: str, due_day: str) -> str:
+    return f"VOCDUE#{month}#{due_day}"
+
+
+def rt_bucket(seconds: int) -> str:
+    minutes = max(seconds, 0) // 60
+    if minutes < MINUTE_BUCKETS_UP_TO:
+        return f"rt__m{minutes}"
+    return f"rt__h{minutes // 60}"
+
+
+def bucket_minutes(name: str) -> int:
+    """The response time (whole minutes, floored) a histogram bucket stands for."""
+    unit, value = name[4], int(name[5:])
+    return value if unit == "m" else value * 60
+
+
+def contributions(f: FeedbackFacts) -> Counters:
+    out: Counters = defaultdict(dict)
+    main, ch = out[main_scope(f.month)], f"voc__ch__{f.channel}"
+
+    def add(bag: dict[str, int], name: str, value: int = 1) -> None:
+        if value:
+            bag[name] = bag.get(name, 0) + value
+
+    add(main, "voc__volume")
+    add(main, f"{ch}__volume")
+    add(main, f"voc__cat__{f.category}__volume")
+    add(main, "voc__out_of_hours", int(f.out_of_hours))
+    add(main, "voc__actionable", int(f.actionable))
+    add(main, "voc__ever_actionable", int(f.ever_actionable))
+    add(main, "voc__reclassified_na", int(f.reclassified_not_actionable))
+    add(main, "voc__reclassified_na_changes", f.reclassification_changes)
+    seconds = f.response_seconds
+    if seconds is not None:
+        for prefix in ("voc", ch):
+            add(main, f"{prefix}__responded")
+            add(main, f"{prefix}__rt_seconds", seconds)
+        add(out[rt_scope(f.month, f.channel)], rt_bucket(seconds))
+        if f.actionable:
+            for prefix in ("voc", ch):
+                add(main, f"{prefix}__due_responded")
+                add(main, f"{prefix}__within", int(f.within_target))
+    elif f.actionable:
+        due = f.due_at.astimezone(timezone.utc)
+        add(out[due_scope(f.month, due.strftime("%Y-%m-%d"))], f"due__{f.channel}__{due.strftime('%H%M')}")
+    if f.nps is not None:
+        add(main, "voc__nps__n")
+        add(main, "voc__nps__promoters", int(f.nps >= 9))
+        add(main, "voc__nps__detractors", int(f.nps <= 6))
+    if f.csat is not None:
+        add(main, "voc__csat__n")
+        add(main, "voc__csat__top2", int(f.csat >= 4))
+    if f.ces is not None:
+        add(main, "voc__ces__n")
+        add(main, "voc__ces__sum", f.ces)
+    for driver in A11_DRIVERS:
+        score = (f.a11 or {}).get(driver)
+        if score is not None:
+            add(main, f"voc__a11__{driver}__n")
+            add(main, f"voc__a11__{driver}__agree", int(score >= 4))
+    return {scope: bag for scope, bag in out.items() if bag}
+
+
+def merge(*many: Counters, sign: int = 1) -> Counters:
+    total: Counters = defaultdict(dict)
+    for counters in many:
+        for scope, bag in counters.items():
+            for name, value in bag.items():
+                total[scope][name] = total[scope].get(name, 0) + sign * value
+    return {scope: {n: v for n, v in bag.items() if v} for scope, bag in total.items()
+            if any(bag.values())}
+
+
+def delta(old: FeedbackFacts | None, new: FeedbackFacts) -> Counters:
+    """What to add to the counters when a record goes from `old` (None: did not exist) to `new`."""
+    if old is None:
+        return contributions(new)
+    return merge(contributions(new), merge(contributions(old), sign=-1))
+
+
+def recount(facts: Iterable[FeedbackFacts]) -> Counters:
+    return merge(*(contributions(f) for f in facts))
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 6) if whole else None
+
+
+def _median_minutes(histogram: Mapping[str, float]) -> float | None:
+    values = sorted((bucket_minutes(name), int(count)) for name, count in histogram.items() if count > 0)
+    n = sum(count for _, count in values)
+    if not n:
+        return None
+    wanted = [(n - 1) // 2, n // 2]  # zero-based ranks of the middle one or two
+    found, seen = [], 0
+    for minutes, count in values:
+        while wanted and wanted[0] < seen + count:
+            found.append(minutes)
+            wanted.pop(0)
+        seen += count
+    return statistics.fmean(found)
+
+
+def _hours(responded: float, seconds: float, histogram: Mapping[str, float]) -> dict:
+    median = _median_minutes(histogram)
+    return {"mean": round(seconds / responded / 3600, 6) if responded else None,
+            "median": round(median / 60, 6) if median is not None else None}
+
+
+def _overdue_by_channel(due_items: Mapping[str, Mapping[str, float]], now: datetime) -> dict[str, int]:
+    """Unanswered actionable items whose due minute is at or before `now`, per channel."""
+    now_utc = now.astimezone(timezone.utc)
+    result: dict[str, int] = defaultdict(int)
+    for scope, bag in due_items.items():
+        day = scope.rsplit("#", 1)[1]
+        for name, count in bag.items():
+            _, channel, hhmm = name.split("__")
+            due = datetime.strptime(f"{day} {hhmm}", "%Y-%m-%d %H%M").replace(tzinfo=timezone.utc)
+            if due <= now_utc and count:
+                result[channel] += int(count)
+    return dict(result)
+
+
+def summarize(period: str, items: Mapping[str, Mapping[str, float]], now: datetime) -> dict:
+    """The VoC summary (DESIGN.md's shape) from the aggregate items of the period's months:
+    `items` maps scope -> counters (main `VOC#`, `VOCRT#` and `VOCDUE#` scopes, any months)."""
+    main: dict[str, float] = defaultdict(float)
+    histograms: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    due_items: dict[str, Mapping[str, float]] = {}
+    for scope, bag in items.items():
+        family = scope.split("#", 1)[0]
+        if family == "VOC":
+            for name, value in bag.items():
+                main[name] += value
+        elif family == "VOCRT":
+            channel = scope.rsplit("#", 1)[1]
+            for name, value in bag.items():
+                histograms[channel][name] += value
+        elif family == "VOCDUE":
+            due_items[scope] = bag
+    overdue = _overdue_by_channel(due_items, now)
+    all_hist: dict[str, float] = defaultdict(float)
+    for hist in histograms.values():
+        for name, value in hist.items():
+            all_hist[name] += value
+
+    def g(name: str) -> float:
+        return main.get(name, 0)
+
+    by_channel = {}
+    for channel in CHANNELS:
+        ch = f"voc__ch__{channel}"
+        if not g(f"{ch}__volume") and not overdue.get(channel):
+            continue
+        due_total = g(f"{ch}__due_responded") + overdue.get(channel, 0)
+        by_channel[channel] = {
+            "volume": int(g(f"{ch}__volume")),
+            "responded": int(g(f"{ch}__responded")),
+            "within_target_share": _share(g(f"{ch}__within"), due_total),
+            "first_response_hours": _hours(g(f"{ch}__responded"), g(f"{ch}__rt_seconds"),
+                                           histograms.get(channel, {})),
+            "overdue_unanswered": overdue.get(channel, 0),
+        }
+    overdue_total = sum(overdue.values())
+    nps_n = g("voc__nps__n")
+    return {
+        "period": period,
+        "as_of": now,
+        "volume": int(g("voc__volume")),
+        "responded": int(g("voc__responded")),
+        "actionable": int(g("voc__actionable")),
+        "first_response_hours": _hours(g("voc__responded"), g("voc__rt_seconds"), all_hist),
+        "within_target_share": _share(g("voc__within"), g("voc__due_responded") + overdue_total),
+        "overdue_unanswered": overdue_total,
+        "out_of_hours_share": _share(g("voc__out_of_hours"), g("voc__volume")),
+        "nps": round((g("voc__nps__promoters") - g("voc__nps__detractors")) / nps_n * 100, 6) if nps_n else None,
+        "csat": _share(g("voc__csat__top2"), g("voc__csat__n")),
+        "ces": round(g("voc__ces__sum") / g("voc__ces__n"), 6) if g("voc__ces__n") else None,
+        "a11": {d: _share(g(f"voc__a11__{d}__agree"), g(f"voc__a11__{d}__n")) for d in A11_DRIVERS},
+        "reclassified_not_actionable": {
+            "count": int(g("voc__reclassified_na")),
+            "share": _share(g("voc__reclassified_na"), g("voc__ever_actionable")),
+            "changes": int(g("voc__reclassified_na_changes")),
+        },
+        "by_channel": by_channel,
+        "by_category": {c: int(g(f"voc__cat__{c}__volume")) for c in CATEGORIES if g(f"voc__cat__{c}__volume")},
+    }

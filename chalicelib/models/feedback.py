@@ -1,0 +1,261 @@
+"""Voice of the customer: feedback records, imports, responses, reclassifications, the summary."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import (AwareDatetime, Field, RootModel, StringConstraints, ValidationError, field_validator,
+                      model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from chalicelib import clock
+from chalicelib.models.common import EARLIEST, LATEST, InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp
+
+Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
+                  "in_person", "mail", "app_311", "other"]
+Category = Literal["complaint", "request_for_help", "question", "compliment", "suggestion", "other"]
+Status = Literal["open", "in_progress", "responded", "closed"]
+Score5 = Annotated[int, Field(ge=1, le=5)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+SourceSystem = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
+SourceId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+JourneyId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")]
+Comment = Annotated[str, StringConstraints(max_length=10_000)]
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def field_error(model: str, field: str, message: str) -> ValidationError:
+    """A validation error located at `field` (a model validator's own errors have no location)."""
+    return ValidationError.from_exception_data(
+        model, [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)])
+
+
+def _not_future(value: datetime) -> datetime:
+    if value > clock.now() + CLOCK_SKEW:
+        raise ValueError("must not be in the future")
+    if value.date() < EARLIEST:
+        raise ValueError(f"must not be before {EARLIEST.isoformat()}")
+    return value.replace(microsecond=0)
+
+
+class A11Scores(InputModel):
+    """OMB A-11 §280 drivers, each 1 (strongly disagree) to 5 (strongly agree)."""
+
+    satisfaction: Score5 | None = None
+    trust: Score5 | None = None
+    effectiveness: Score5 | None = None
+    ease: Score5 | None = None
+    efficiency: Score5 | None = None
+    transparency: Score5 | None = None
+    employee_helpfulness: Score5 | None = None
+
+
+class FeedbackCreate(InputModel):
+    channel: Channel
+    received_at: AwareDatetime = Field(description="RFC 3339 with offset; kept to the second")
+    first_responded_at: AwareDatetime | None = Field(
+        default=None, description="when it was already answered in the source system")
+    category: Category = "other"
+    actionable: bool = Field(default=True, description="actionable items are due a response")
+    status: Status | None = Field(default=None, description="default `open`, or `responded` when answered")
+    journey_id: JourneyId | None = None
+    comment: Comment | None = Field(default=None, description="personal data is redacted before storage")
+    a11: A11Scores | None = None
+    nps: Annotated[int, Field(ge=0, le=10)] | None = None
+    csat: Score5 | None = None
+    ces: Annotated[int, Field(ge=1, le=7)] | None = None
+    source_system: SourceSystem | None = None
+    source_id: SourceId | None = None
+
+    @field_validator("received_at", "first_responded_at")
+    @classmethod
+    def _times(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _not_future(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FeedbackCreate":
+        if (self.source_system is None) != (self.source_id is None):
+            missing = "source_id" if self.source_id is None else "source_system"
+            raise field_error("FeedbackCreate", missing, "source_system and source_id go together")
+        if self.first_responded_at is not None and self.first_responded_at < self.received_at:
+            raise field_error("FeedbackCreate", "first_responded_at", "must not be before received_at")
+        return self
+
+
+class ResponseCreate(InputModel):
+    responded_at: AwareDatetime | None = Field(default=None, description="default: now")
+    responder: Text
+    channel: Channel
+
+    @field_validator("responded_at")
+    @classmethod
+    def _time(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _not_future(value)
+
+
+class ClassificationCreate(InputModel):
+    actionable: bool | None = None
+    category: Category | None = None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    version: int | None = Field(default=None, ge=1, description="the version read; a mismatch is a 409")
+
+    @model_validator(mode="after")
+    def _something(self) -> "ClassificationCreate":
+        if self.actionable is None and self.category is None:
+            raise field_error("ClassificationCreate", "actionable", "name actionable, category or both")
+        return self
+
+
+class FeedbackQuery(PageQuery):
+    status: Status | None = None
+    channel: Channel | None = None
+    overdue: bool | None = None
+    received_from: AwareDatetime | None = None
+    received_to: AwareDatetime | None = None
+
+    @field_validator("received_from", "received_to")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not EARLIEST <= value.date() <= LATEST:
+            raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+        return value
+
+    @model_validator(mode="after")
+    def _range(self) -> "FeedbackQuery":
+        if self.received_from and self.received_to and self.received_to < self.received_from:
+            raise field_error("FeedbackQuery", "received_to", "must not be before received_from")
+        return self
+
+
+class SummaryQuery(QueryModel):
+    period: str = Field(description="2017-03 (month), 2017-Q2 (quarter) or FY2016 (federal fiscal year)")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        from chalicelib import periods
+
+        periods.parse(value)
+        return value
+
+
+class ResponseEntry(OutputModel):
+    responded_at: Timestamp
+    responder: str
+    channel: str
+    recorded_at: Timestamp
+    recorded_by: str
+    first: bool
+
+
+class ClassificationEntry(OutputModel):
+    at: Timestamp
+    by: str
+    reason: str
+    from_actionable: bool
+    to_actionable: bool
+    from_category: str
+    to_category: str
+
+
+class A11Out(OutputModel):
+    satisfaction: int | None = None
+    trust: int | None = None
+    effectiveness: int | None = None
+    ease: int | None = None
+    efficiency: int | None = None
+    transparency: int | None = None
+    employee_helpfulness: int | None = None
+
+
+class Feedback(OutputModel):
+    id: str
+    department: str
+    channel: str
+    received_at: Timestamp
+    first_responded_at: Timestamp | None
+    category: str
+    actionable: bool
+    status: str
+    journey_id: str | None
+    comment: str | None
+    a11: A11Out
+    nps: int | None
+    csat: int | None
+    ces: int | None
+    source_system: str | None
+    source_id: str | None
+    overdue: bool
+    response_hours: float | None
+    out_of_hours: bool
+    redactions: dict[str, int]
+    due_at: Timestamp
+    response_target_hours: float
+    responses: list[ResponseEntry]
+    classifications: list[ClassificationEntry]
+    version: int
+    created_at: Timestamp
+
+
+class FeedbackPage(Page):
+    items: list[Feedback]
+
+
+class ImportRow(OutputModel):
+    row: int
+    status: Literal["created", "duplicate", "rejected"]
+    id: str | None
+    errors: list[dict[str, str]]
+
+
+class ImportResult(OutputModel):
+    created: int
+    duplicates: int
+    rejected: int
+    rows: list[ImportRow]
+
+
+class FeedbackImportDoc(RootModel[list[FeedbackCreate]]):
+    """An import: a JSON array of feedback records (or `text/csv` with one column per field, A-11
+    drivers as `a11.satisfaction` ... columns). Documents the shape; rows are validated one by one."""
+
+
+class HoursFigure(OutputModel):
+    mean: float | None
+    median: float | None
+
+
+class ChannelSummary(OutputModel):
+    volume: int
+    responded: int
+    within_target_share: float | None
+    first_response_hours: HoursFigure
+    overdue_unanswered: int
+
+
+class Reclassified(OutputModel):
+    count: int
+    share: float | None
+    changes: int
+
+
+class VocSummary(OutputModel):
+    """Shares are fractions 0-1; hours decimal; NPS in points (-100..100); absent data null."""
+
+    department: str
+    period: str
+    as_of: Timestamp
+    volume: int
+    responded: int
+    actionable: int
+    first_response_hours: HoursFigure
+    within_target_share: float | None
+    overdue_unanswered: int
+    out_of_hours_share: float | None
+    nps: float | None
+    csat: float | None
+    ces: float | None
+    a11: dict[str, float | None]
+    reclassified_not_actionable: Reclassified
+    by_channel: dict[str, ChannelSummary]
+    by_category: dict[str, int]

@@ -1,0 +1,194 @@
+"""Voice-of-the-customer figures on DynamoDB Local, all from one run (called by `make bench`):
+
+1. import throughput of the batch path (source guards + records + aggregate counters in
+   transactions of up to 100 items) against raw `BatchWriteItem` of the same record items;
+2. DynamoDB calls of one `POST /feedback`;
+3. items DynamoDB reads for `GET /voc-summary` with 1,000 and with 100,000 records (goal: equal).
+
+`BENCH_VOC_ROWS` (default 2,000) sizes the throughput comparison, `BENCH_VOC_LARGE` (default
+100,000) the large department."""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Iterator
+
+from botocore.client import BaseClient
+
+from devtools import callcount, localstack
+
+ROWS = int(os.environ.get("BENCH_VOC_ROWS", "2000"))
+LARGE = int(os.environ.get("BENCH_VOC_LARGE", "100000"))
+CHANNELS = ("twitter", "facebook", "instagram", "email", "app_311")
+MARCH = datetime(2017, 3, 1, 5, 0, tzinfo=timezone.utc)  # 00:00 in New York
+
+
+def _rows(count: int, tag: str) -> list[tuple[str, dict]]:
+    span = 30 * 24 * 3600
+    rows = []
+    for n in range(count):
+        received = MARCH + timedelta(seconds=(n * span) // max(count, 1))
+        row = {"channel": CHANNELS[n % len(CHANNELS)], "received_at": received.isoformat(),
+               "category": "request_for_help", "comment": f"@USPS parcel {n} late, call 202-555-0173",
+               "source_system": "bench", "source_id": f"{tag}-{n}", "nps": n % 11}
+        if n % 2 == 0 and row["channel"] != "instagram":
+            row["first_responded_at"] = (received + timedelta(minutes=7 + n % 900)).isoformat()
+        rows.append(("json", row))
+    return rows
+
+
+@contextmanager
+def _items_read() -> Iterator[Counter]:
+    """Counts items DynamoDB returned (Query/Scan `Count`, GetItem, BatchGetItem) inside the block."""
+    seen: Counter = Counter()
+    original = BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        result = original(self, operation, params)
+        if operation in ("Query", "Scan"):
+            seen["items"] += result.get("ScannedCount", result.get("Count", 0))
+        elif operation == "GetItem":
+            seen["items"] += int("Item" in result)
+        elif operation == "BatchGetItem":
+            seen["items"] += sum(len(v) for v in result.get("Responses", {}).values())
+        seen[operation] += 1
+        return result
+
+    BaseClient._make_api_call = counting
+    try:
+        yield seen
+    finally:
+        BaseClient._make_api_call = original
+
+
+def _department(dept: str) -> None:
+    from chalicelib.logic import departments
+    from chalicelib.models.departments import DepartmentCreate
+    from devtools.seed import SEEDER
+
+    departments.create_department(DepartmentCreate.model_validate({
+        "id": dept, "name": dept, "time_zone": "America/New_York",
+        "dcxo_contact": {"name": "Bench", "email": "bench@example.gov"}}, strict=False), SEEDER)
+
+
+def _import(dept: str, rows: list, principal) -> tuple[float, int]:
+    from chalicelib.logic import feedback
+
+    started, created = time.perf_counter(), 0
+    for start in range(0, len(rows), feedback.MAX_IMPORT_ROWS):
+        created += feedback.import_feedback(dept, rows[start:start + feedback.MAX_IMPORT_ROWS], principal).created
+    return time.perf_counter() - started, created
+
+
+def _raw_batch_write(dept: str, rows: list) -> tuple[float, float]:
+    """The same record items (built by the same code), written with plain BatchWriteItem: no
+    guards, no counters, no conditions."""
+    import boto3
+
+    from chalicelib import clock
+    from chalicelib.dal.feedback import _new_items
+    from chalicelib.dal.models import CxgovItem
+    from chalicelib.logic import feedback
+    from chalicelib.models.feedback import FeedbackCreate
+
+    built = time.perf_counter()
+    department = feedback.department(dept)
+    now = clock.now()
+    items = []
+    for _, row in rows:
+        record = feedback.build_record(department, FeedbackCreate.model_validate_json(json.dumps(row)), now)
+        item, _ = _new_items(record, "bench")
+        item.version = 1
+        items.append({"PutRequest": {"Item": item.serialize()}})
+    client = boto3.client("dynamodb")
+    table = CxgovItem.Meta.table_name
+    started = time.perf_counter()
+    built = started - built
+    for start in range(0, len(items), 25):
+        pending = {table: items[start:start + 25]}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
+    return built, time.perf_counter() - started
+
+
+def run() -> None:
+    callcount.install()
+    with localstack.database(localstack.free_port()) as endpoint:
+        localstack.use_endpoint(endpoint)
+        os.environ["CXGOV_TRACING"] = "false"
+        from chalice.test import Client
+
+        from app import app
+        from chalicelib.auth import Principal
+        from chalicelib.dal.models import create_tables
+        from chalicelib.logic import voc_summary
+        from devtools import issuer
+
+        create_tables()
+        principal = Principal(subject="bench", role="dcxo", department=None, name="bench")
+        print(f"VoC import of {ROWS} rows, batch path vs raw BatchWriteItem (DynamoDB Local, same run):")
+        _department("bench-warmup")  # the JVM and both code paths warm up before anything is timed
+        _import("bench-warmup", _rows(ROWS // 4, "warm"), principal)
+        _raw_batch_write("bench-warmup", _rows(ROWS // 4, "warm-raw"))
+        ours, raw, raw_built = [], [], []
+        for round_ in range(3):  # interleaved rounds, fresh departments each time
+            for kind in ("raw", "ours"):
+                dept = f"bench-{kind}-{round_}"
+                _department(dept)
+                rows = _rows(ROWS, dept)
+                if kind == "ours":
+                    seconds, created = _import(dept, rows, principal)
+                    assert created == ROWS, created
+                    ours.append(seconds)
+                else:
+                    build, write = _raw_batch_write(dept, rows)
+                    raw.append(write)
+                    raw_built.append(build + write)
+        o, r, rb = statistics.median(ours), statistics.median(raw), statistics.median(raw_built)
+        print(f"  import: validate, redact, dedup guards, records, counters  {ROWS / o:8.0f} rows/s")
+        print(f"  raw BatchWriteItem of the same record items (writes only)  {ROWS / r:8.0f} rows/s")
+        print(f"  raw BatchWriteItem incl. validating and building the items {ROWS / rb:8.0f} rows/s")
+        print(f"  ratio vs raw writes only                                   {r / o:8.2f}x   (goal >= 0.5x)")
+        print(f"  ratio vs raw incl. building                                {rb / o:8.2f}x")
+        again, created = _import("bench-ours-0", _rows(ROWS, "bench-ours-0"), principal)
+        print(f"  re-import of the same {ROWS} rows: {created} created, {ROWS / again:.0f} rows/s")
+
+        dcxo = issuer.mint("dcxo", "bench-small")
+        body = {"channel": "twitter", "received_at": "2017-03-15T14:00:00Z", "comment": "where is my parcel?"}
+        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
+            _department("bench-small")
+            with callcount.counting() as calls:
+                response = client.http.post("/departments/bench-small/feedback", body=json.dumps(body),
+                                            headers={"Content-Type": "application/json",
+                                                     "Authorization": f"Bearer {dcxo}"})
+            detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+            print(f"\nPOST /feedback: {response.status_code}, DynamoDB calls {sum(calls.values())}: {detail}")
+
+            print("\nItems DynamoDB reads for GET /voc-summary?period=2017-03 (and FY2017):")
+            for dept, count in (("bench-1k", 1000), ("bench-large", LARGE)):
+                _department(dept)
+                seconds, created = _import(dept, _rows(count, dept), principal)
+                token = issuer.mint("dcxo", dept)
+                for period in ("2017-03", "FY2017"):
+                    with _items_read() as seen:
+                        response = client.http.get(f"/departments/{dept}/voc-summary?period={period}",
+                                                   headers={"Authorization": f"Bearer {token}"})
+                    volume = json.loads(response.body)["volume"]
+                    print(f"  {count:>7} records ({period:<7}) volume {volume:>7}: items read {seen['items']:>4}, "
+                          f"calls {seen['GetItem'] + seen['Query']} (GetItem {seen['GetItem']}, Query {seen['Query']})")
+                print(f"          ({created} records written through the batch path in {seconds:.1f} s, "
+                      f"{created / seconds:.0f} rows/s)")
+        from chalicelib import clock
+
+        figures = voc_summary.summary("bench-large", "2017-03", now=clock.now())
+        print(f"  summary of the large department: within target {figures.within_target_share}, "
+              f"median {figures.first_response_hours.median} h, overdue {figures.overdue_unanswered}")
+
+
+if __name__ == "__main__":
+    run()
