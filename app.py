@@ -9,6 +9,7 @@ from chalicelib.api import (
     journeys,
     kpis,
     recommendations,
+    rollup,
     system,
 )
 from chalicelib.api.middleware import register_middleware
@@ -22,4 +23,5 @@ app.register_blueprint(kpis.bp)
 app.register_blueprint(feedback.bp)
 app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
+app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)

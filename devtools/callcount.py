@@ -1,6 +1,6 @@
 """Counts AWS API calls made in-process by wrapping botocore's single choke point,
 `BaseClient._make_api_call`, for every client whoever created it (PynamoDB, Powertools, boto3) and
-whenever. Counts do not depend on the machine's speed."""
+whenever, and the items those calls returned. Counts do not depend on the machine's speed."""
 from __future__ import annotations
 
 import collections
@@ -10,7 +10,24 @@ from typing import Iterator
 from botocore.client import BaseClient
 
 _counts: collections.Counter = collections.Counter()
+_items = [0]
 _installed = False
+
+
+class Calls(collections.Counter):
+    """operation name -> calls; `items_read`: items returned by GetItem, Query, Scan, BatchGetItem."""
+
+    items_read = 0
+
+
+def _items_in(response: dict) -> int:
+    if "Item" in response:
+        return 1
+    if "Items" in response:
+        return len(response["Items"])
+    if isinstance(response.get("Responses"), dict):
+        return sum(len(items) for items in response["Responses"].values())
+    return 0
 
 
 def install() -> None:
@@ -21,19 +38,22 @@ def install() -> None:
 
     def counted(self, operation_name, api_params):
         _counts[operation_name] += 1
-        return original(self, operation_name, api_params)
+        response = original(self, operation_name, api_params)
+        _items[0] += _items_in(response)
+        return response
 
     BaseClient._make_api_call = counted
     _installed = True
 
 
 @contextlib.contextmanager
-def counting() -> Iterator[collections.Counter]:
-    """Yields a Counter of operation name -> calls made inside the block."""
+def counting() -> Iterator[Calls]:
+    """Yields the calls made inside the block (and, on exit, the items they read)."""
     install()
-    before = collections.Counter(_counts)
-    result: collections.Counter = collections.Counter()
+    before, items_before = collections.Counter(_counts), _items[0]
+    result = Calls()
     try:
         yield result
     finally:
         result.update(_counts - before)
+        result.items_read = _items[0] - items_before

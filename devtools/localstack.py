@@ -139,9 +139,14 @@ def use_endpoint(endpoint: str) -> dict[str, str]:
     return env
 
 
-def create_tables_in_subprocess(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-c", "from chalicelib.dal.models import create_tables; create_tables()"],
-                   cwd=ROOT, env={**os.environ, **env}, check=True)
+def create_tables_in_subprocess(env: dict[str, str], seed: bool = False) -> None:
+    """Creates the tables (and, with `seed`, the demo organisation) in another process, so the
+    caller's own clients never point at the local endpoint."""
+    code = "from chalicelib.dal.models import create_tables; create_tables()"
+    if seed:
+        code += "; from devtools.seed import seed; seed()"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def _health(port: int) -> bool:

@@ -3,6 +3,7 @@ organisation, a token per demo user, and the API on `chalice local`. Ctrl-C stop
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -37,7 +38,7 @@ def main() -> int:
         env = localstack.use_endpoint(endpoint)
         say(f"Database: {endpoint} (data kept under {data_dir})")
         from chalicelib.dal.models import create_tables
-        from devtools.seed import DEMO_USERS, seed
+        from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 
         create_tables()
         created = seed()
@@ -45,17 +46,23 @@ def main() -> int:
             "what was already there is kept.")
         say("")
         say("Demo tokens (valid 12 hours; `make token ROLE=dcxo DEPT=parks` mints more):")
-        exports = []
+        exports, picker = [], []
+        demo_users = localstack.LOCAL / "demo-users.json"
         for user in DEMO_USERS:
             token = issuer.mint(user.role, user.department, name=user.name,
                                 subject=f"demo-{user.role}-{user.department or 'org'}")
             say(f"  {user.label:<22} {token}")
             exports.append(f"export {user.env_name}={token}")
+            picker.append({"label": f"{user.label} ({user.name})", "token": token})
         (localstack.LOCAL / "tokens.env").write_text("\n".join(exports) + "\n")
+        demo_users.write_text(json.dumps(picker))
         say("")
         say("The same tokens as shell variables: source .local/tokens.env  (" +
             ", ".join(f"${u.env_name}" for u in DEMO_USERS) + ")")
         base = f"http://127.0.0.1:{port}"
+        # The dashboard's demo-user picker and the period of the demo data (local runs only).
+        env = {**env, "CXGOV_DEMO_USERS_FILE": str(demo_users), "CXGOV_DASHBOARD_PERIOD": DEMO_PERIOD}
+        say(f"Dashboard: {base}/dashboard  (pick a demo user; the demo's feedback is in {DEMO_PERIOD})")
         say(f"API: {base}   OpenAPI: {base}/openapi.json   Try: curl -H 'Authorization: Bearer <token>' {base}/me")
         say("Ctrl-C stops the API and the database.")
         _, api = stack.enter_context(localstack.chalice_local(port, env, inherit_output=True))

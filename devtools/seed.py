@@ -13,6 +13,8 @@ from chalicelib.models.departments import DepartmentCreate
 from chalicelib.models.journeys import JourneyCreate
 from chalicelib.models.kpis import KpiCreate, MeasurementPut
 
+# The fiscal year the demo's feedback and MS-AR-17-006 fall in: the dashboard opens on it locally.
+DEMO_PERIOD = "FY2017"
 SEEDER = Principal(subject="seed", role="ccxo", department=None, name="demo seed")
 
 DEMO_DEPARTMENTS = [

@@ -6,7 +6,11 @@
   const store = window.sessionStorage;
   const state = { token: store.getItem("cxgov.token") || "", period: "" };
 
+  let config = { demo_users: [], default_period: null };
+  try { config = Object.assign(config, JSON.parse($("dashboard-config").textContent)); } catch (e) { /* defaults */ }
+
   function defaultPeriod() {
+    if (config.default_period) return config.default_period;
     const now = new Date();
     const fy = now.getUTCMonth() >= 9 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
     return "FY" + fy;
@@ -74,7 +78,7 @@
   async function chart(target, name) {
     const box = $(target);
     try {
-      const svg = await api("/dashboard/charts/" + name + ".svg?period=" + encodeURIComponent(state.period), "image/svg+xml");
+      const svg = await api("/dashboard/charts/" + name + "?period=" + encodeURIComponent(state.period), "image/svg+xml");
       const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
       box.replaceChildren(document.importNode(doc.documentElement, true));
     } catch (e) {
@@ -155,8 +159,7 @@
 
   function init() {
     periodOptions();
-    let demo = [];
-    try { demo = JSON.parse($("demo-users").textContent) || []; } catch (e) { demo = []; }
+    const demo = config.demo_users || [];
     if (demo.length) {
       $("demo-picker").hidden = false;
       for (const user of demo) {

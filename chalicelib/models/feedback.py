@@ -239,12 +239,9 @@ class Reclassified(OutputModel):
     changes: int
 
 
-class VocSummary(OutputModel):
+class VocFigures(OutputModel):
     """Shares are fractions 0-1; hours decimal; NPS in points (-100..100); absent data null."""
 
-    department: str
-    period: str
-    as_of: Timestamp
     volume: int
     responded: int
     actionable: int
@@ -259,3 +256,9 @@ class VocSummary(OutputModel):
     reclassified_not_actionable: Reclassified
     by_channel: dict[str, ChannelSummary]
     by_category: dict[str, int]
+
+
+class VocSummary(VocFigures):
+    department: str
+    period: str
+    as_of: Timestamp

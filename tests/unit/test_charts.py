@@ -35,3 +35,14 @@ def test_text_is_escaped():
     svg = bar_chart("x", "<script>", ["a&b"], [Series("<s>", [1])])
     ET.fromstring(svg)  # well-formed
     assert "<script>" not in svg
+
+
+def test_side_by_side_bars_can_leave_out_missing_data():
+    svg = bar_chart("channels", "Within target by channel", ["instagram", "twitter"],
+                    [Series("corp-comms", [0.0, 0.43]), Series("parks", [None, 0.5])],
+                    unit="%", max_value=1, skip_missing=True)
+    root = ET.fromstring(svg)
+    drawn = {(b.get("data-category"), b.get("data-series"))
+             for b in root.iter("{http://www.w3.org/2000/svg}rect") if b.get("class") == "bar"}
+    assert drawn == {("instagram", "corp-comms"), ("twitter", "corp-comms"), ("twitter", "parks")}
+    assert "instagram: corp-comms 0%, parks no data" in root.find("svg:desc", NS).text

@@ -1,0 +1,133 @@
+"""The Chief CX Officer's rollup and benchmark ranking, from pre-aggregated items only: the reads
+grow with departments and the period's months, never with the number of records."""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import datetime
+from typing import Iterable, Mapping
+
+from chalicelib import clock, periods
+from chalicelib.auth import Principal
+from chalicelib.dal import aggregates
+from chalicelib.dal import departments as departments_dal
+from chalicelib.dal import feedback as feedback_dal
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.logic import kpi_rules, voc_counters
+from chalicelib.logic.rec_rollup import recommendation_figures
+from chalicelib.models.departments import Department
+from chalicelib.models.rollup import Benchmark, BenchmarkItem, DepartmentRollup, Rollup, RollupFigures
+
+Counters = Mapping[str, float]
+REC, KPI = "REC", kpi_rules.KPI_SCOPE
+
+
+def parse_period(label: str | None, now: datetime) -> periods.Period:
+    if label is None:
+        return periods.containing(now.date(), "fiscal_year")
+    try:
+        return periods.parse(label)
+    except ValueError as exc:
+        raise BadRequest.for_field("period", str(exc))
+
+
+def _sum(bags: Iterable[Counters]) -> dict[str, float]:
+    total: dict[str, float] = defaultdict(float)
+    for bag in bags:
+        for name, value in bag.items():
+            total[name] += value
+    return dict(total)
+
+
+def _sum_scopes(items: Iterable[Mapping[str, Counters]]) -> dict[str, dict[str, float]]:
+    by_scope: dict[str, list[Counters]] = defaultdict(list)
+    for scopes in items:
+        for scope, bag in scopes.items():
+            by_scope[scope].append(bag)
+    return {scope: _sum(bags) for scope, bags in by_scope.items()}
+
+
+def _figures(rec: Counters, kpi: Counters, voc: Mapping[str, Counters], period: periods.Period,
+             now: datetime) -> dict:
+    return {
+        "recommendations": recommendation_figures(rec, now.date()),
+        "kpis": kpi_rules.rollup_counts(kpi),
+        "voc": voc_counters.summarize(period.label, voc, now),
+    }
+
+
+def _all_departments() -> list[Department]:
+    found, start = [], None
+    while True:
+        page, start = departments_dal.list_all(200, start)
+        found += page
+        if not start:
+            return found
+
+
+def build(principal: Principal, period_label: str | None, dept: str | None = None) -> Rollup:
+    """Every department in the caller's scope (or just `dept`) and their total."""
+    now = clock.now()
+    period = parse_period(period_label, now)
+    months = period.months()
+    if dept is not None or not principal.org_wide:
+        dept = dept or principal.department
+        department = departments_dal.get(dept)
+        if department is None:
+            raise NotFound(f"department {dept!r} not found")
+        departments = [department]
+        counters = {dept: aggregates.read(dept, [REC, KPI])}
+    else:
+        departments = _all_departments()
+        rec, kpi = aggregates.read_scope_for_all(REC), aggregates.read_scope_for_all(KPI)
+        counters = {d.id: {REC: rec.get(d.id, {}), KPI: kpi.get(d.id, {})} for d in departments}
+    voc = {d.id: feedback_dal.read_voc_aggregates(d.id, months[0].label, months[-1].label)
+           for d in departments}
+    rows = [DepartmentRollup(department=d.id, name=d.name,
+                             **_figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now))
+            for d in departments]
+    total = _figures(_sum(c[REC] for c in counters.values()), _sum(c[KPI] for c in counters.values()),
+                     _sum_scopes(voc.values()), period, now)
+    return Rollup(period=period.label, as_of=now, departments=rows, total=RollupFigures(**total))
+
+
+# measure -> (direction, unit, how to read it from one department's figures)
+MEASURES = {
+    "voc.within_target_share": ("higher", "share", lambda f: f.voc.within_target_share),
+    "voc.first_response_hours_mean": ("lower", "hours", lambda f: f.voc.first_response_hours.mean),
+    "voc.first_response_hours_median": ("lower", "hours", lambda f: f.voc.first_response_hours.median),
+    "voc.overdue_unanswered": ("lower", "count", lambda f: f.voc.overdue_unanswered),
+    "voc.nps": ("higher", "score", lambda f: f.voc.nps),
+    "voc.csat": ("higher", "share", lambda f: f.voc.csat),
+    "voc.ces": ("higher", "score", lambda f: f.voc.ces),
+    "voc.volume": ("higher", "count", lambda f: f.voc.volume),
+    "recommendations.open": ("lower", "count", lambda f: f.recommendations.open),
+    "recommendations.overdue_final_action": ("lower", "count", lambda f: f.recommendations.overdue.final_action),
+    "recommendations.closed_this_fy": ("higher", "count", lambda f: f.recommendations.closed_this_fy),
+    "kpis.met_share": ("higher", "share",
+                       lambda f: f.kpis.met / (f.kpis.met + f.kpis.missed) if f.kpis.met + f.kpis.missed else None),
+}
+
+
+def rank(values: Mapping[str, float | None], direction: str) -> dict[str, int | None]:
+    """Competition ranking (1, 2, 2, 4): ties share a rank; no data has none."""
+    present = [v for v in values.values() if v is not None]
+    better = (lambda a, b: a > b) if direction == "higher" else (lambda a, b: a < b)
+    return {key: (None if value is None else 1 + sum(1 for other in present if better(other, value)))
+            for key, value in values.items()}
+
+
+def benchmark(principal: Principal, measure: str, period_label: str | None) -> Benchmark:
+    rollup = build(principal, period_label)
+    direction, unit, read = MEASURES[measure]
+    values = {row.department: read(row) for row in rollup.departments}
+    ranks = rank(values, direction)
+    present = [v for v in values.values() if v is not None]
+    median = statistics.median(present) if present else None
+    names = {row.department: row.name for row in rollup.departments}
+    # Best first; departments without data last, in name order.
+    order = sorted(values, key=lambda d: (ranks[d] is None, ranks[d] or 0, names[d]))
+    return Benchmark(measure=measure, period=rollup.period, as_of=rollup.as_of, direction=direction,
+                     unit=unit, median=median,
+                     items=[BenchmarkItem(rank=ranks[d], department=d, name=names[d], value=values[d],
+                                          median=median) for d in order])

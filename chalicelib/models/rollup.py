@@ -1,0 +1,98 @@
+"""The CCXO rollup, the benchmark ranking and their queries."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.models.common import OutputModel, QueryModel, Timestamp
+from chalicelib.models.feedback import VocFigures
+
+PERIOD_HELP = "2017-03 (month), 2017-Q2 (quarter) or FY2017 (federal fiscal year); default: this fiscal year"
+
+
+class RollupQuery(QueryModel):
+    period: str | None = Field(default=None, max_length=16, description=PERIOD_HELP)
+
+
+class OverdueCounts(OutputModel):
+    decision: int
+    final_action: int
+    target_date: int
+
+
+class OpenClosed(OutputModel):
+    open: int
+    closed: int
+
+
+class Money(OutputModel):
+    questioned_costs: str
+    unsupported_costs: str
+    funds_put_to_better_use: str
+
+
+class RecommendationFigures(OutputModel):
+    open: int = Field(description="not closed: open, in progress or awaiting the auditor")
+    overdue: OverdueCounts
+    closure_requested: int = Field(description="awaiting the auditor's concurrence")
+    closed_this_fy: int
+    aging: dict[str, int] = Field(description='open by age since the report: "0-90", "91-180", "181-365", ">365" days')
+    by_issuer: dict[str, OpenClosed]
+    by_category: dict[str, OpenClosed]
+    money_open: Money
+
+
+class KpiFigures(OutputModel):
+    met: int
+    missed: int
+    no_data: int
+
+
+class RollupFigures(OutputModel):
+    recommendations: RecommendationFigures
+    kpis: KpiFigures
+    voc: VocFigures
+
+
+class DepartmentRollup(RollupFigures):
+    department: str
+    name: str
+
+
+class Rollup(OutputModel):
+    period: str
+    as_of: Timestamp
+    departments: list[DepartmentRollup]
+    total: RollupFigures
+
+
+Measure = Literal[
+    "voc.within_target_share", "voc.first_response_hours_mean", "voc.first_response_hours_median",
+    "voc.overdue_unanswered", "voc.nps", "voc.csat", "voc.ces", "voc.volume",
+    "recommendations.open", "recommendations.overdue_final_action", "recommendations.closed_this_fy",
+    "kpis.met_share",
+]
+
+
+class BenchmarkQuery(QueryModel):
+    measure: Measure
+    period: str | None = Field(default=None, max_length=16, description=PERIOD_HELP)
+
+
+class BenchmarkItem(OutputModel):
+    rank: int | None = Field(description="1 is best; ties share a rank; null when the department has no data")
+    department: str
+    name: str
+    value: float | None
+    median: float | None = Field(description="the organisation's median of this measure")
+
+
+class Benchmark(OutputModel):
+    measure: str
+    period: str
+    as_of: Timestamp
+    direction: Literal["higher", "lower"]
+    unit: Literal["share", "hours", "score", "count"]
+    median: float | None
+    items: list[BenchmarkItem]
