@@ -126,6 +126,16 @@ def database(port: int, db_path: Path | None = None, log: Path | None = None,
             yield endpoint
 
 
+def stage_variable(name: str, stage: str = "local") -> str:
+    """A variable of `.chalice/config.json` as `chalice local --stage` sees it."""
+    import json
+
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    variables = {**config.get("environment_variables", {}),
+                 **config["stages"][stage].get("environment_variables", {})}
+    return variables[name]
+
+
 def endpoint_env(endpoint: str) -> dict[str, str]:
     """The variables that send boto3, PynamoDB and Powertools to the local endpoint."""
     return {**FAKE_AWS_ENV, "AWS_ENDPOINT_URL_DYNAMODB": endpoint}

@@ -24,7 +24,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
     ddb_port = int(os.environ.get("DDB_PORT", str(port + 1)))
-    for p, what in ((port, "PORT"), (ddb_port, "DDB_PORT")):
+    s3_port = int(os.environ.get("S3_PORT", str(port + 2)))
+    for p, what in ((port, "PORT"), (ddb_port, "DDB_PORT"), (s3_port, "S3_PORT")):
         if localstack.port_in_use(p):
             say(f"Port {p} on 127.0.0.1 is taken: free it or choose another with {what}=...")
             return 1
@@ -37,6 +38,14 @@ def main() -> int:
             say=say))
         env = localstack.use_endpoint(endpoint)
         say(f"Database: {endpoint} (data kept under {data_dir})")
+        # Evidence files: S3 from moto in server mode (in memory: files do not survive a restart).
+        s3 = stack.enter_context(localstack.moto_server(s3_port))
+        env["AWS_ENDPOINT_URL_S3"] = s3
+        bucket = localstack.stage_variable("CXGOV_EVIDENCE_BUCKET")
+        import boto3
+
+        boto3.client("s3", endpoint_url=s3, region_name=env["AWS_DEFAULT_REGION"]).create_bucket(Bucket=bucket)
+        say(f"Evidence files: {s3} (bucket {bucket}, kept in memory)")
         from chalicelib.dal.models import create_tables
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 

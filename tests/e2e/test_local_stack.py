@@ -94,8 +94,9 @@ def test_dynamodb_local_keeps_data_across_a_restart(tmp_path, e2e_tokens):
 
 
 def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
-    port, ddb_port = localstack.free_port(), localstack.free_port()
-    env = {**os.environ, "PORT": str(port), "DDB_PORT": str(ddb_port), "CXGOV_LOCAL_DATA": str(tmp_path / "ddb")}
+    port, ddb_port, s3_port = localstack.free_port(), localstack.free_port(), localstack.free_port()
+    env = {**os.environ, "PORT": str(port), "DDB_PORT": str(ddb_port), "S3_PORT": str(s3_port),
+           "CXGOV_LOCAL_DATA": str(tmp_path / "ddb")}
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     process = subprocess.Popen([sys.executable, "-m", "devtools.run"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -115,11 +116,37 @@ def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
 
         status, _, me = Http(f"http://127.0.0.1:{port}").request("GET", "/me", token=token)
         assert status == 200 and me["department"] == "corp-comms"
-        status, _, listed = Http(f"http://127.0.0.1:{port}").request("GET", "/departments", token=token)
+        http = Http(f"http://127.0.0.1:{port}")
+        status, _, listed = http.request("GET", "/departments", token=token)
         assert [d["id"] for d in listed["items"]] == ["corp-comms"]
+        _upload_evidence(http, token, s3_port)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
     # Ctrl-C stopped the API and the database it started.
     assert not localstack.port_in_use(port)
     assert not localstack.port_in_use(ddb_port)
+    assert not localstack.port_in_use(s3_port)
+
+
+def _upload_evidence(http, token: str, s3_port: int) -> None:
+    """A DCXO uploads a file of evidence for MS-AR-17-006 recommendation 1 to the local S3."""
+    import hashlib
+    import urllib.request
+
+    recs = http.request("GET", "/recommendations?department=corp-comms", token=token)[2]["items"]
+    rec = next(r for r in recs if r["report_number"] == "MS-AR-17-006" and r["number"] == 1)
+    base = f"/departments/corp-comms/recommendations/{rec['id']}"
+    status, _, action = http.request("POST", f"{base}/actions", token=token, body={
+        "description": "Staff the SMOC on weekends", "owner": "VP Corporate Communications",
+        "due_date": "2017-12-31"})
+    assert status == 201, action
+    data = b"%PDF-1.4 weekend staffing plan"
+    status, _, evidence = http.request("POST", f"{base}/actions/{action['id']}/evidence", token=token, body={
+        "file_name": "plan.pdf", "content_type": "application/pdf", "sha256": hashlib.sha256(data).hexdigest()})
+    assert status == 201, evidence
+    assert evidence["upload_url"].startswith(f"http://127.0.0.1:{s3_port}/")
+    put = urllib.request.Request(evidence["upload_url"], data=data, method="PUT",
+                                 headers=evidence["upload_headers"])
+    with urllib.request.urlopen(put, timeout=30) as response:
+        assert response.status == 200
