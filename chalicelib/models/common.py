@@ -16,18 +16,19 @@ Timestamp = Annotated[datetime, PlainSerializer(lambda v: v.isoformat(timespec="
 
 
 class InputModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False,
+    # defer_build: a model's validator is built on first use, not when a cold start imports it.
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True,
                               str_strip_whitespace=True)
 
 
 class QueryModel(BaseModel):
     """Query strings are text: lax parsing turns `limit=50` into an int; unknown params are refused."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True, defer_build=True)
 
 
 class OutputModel(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class PageQuery(QueryModel):

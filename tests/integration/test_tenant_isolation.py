@@ -72,7 +72,11 @@ for _name in ("report_id", "rec_id", "action_id", "evidence_id"):
     OTHER_IDS[_name] = lambda api, tokens, name=_name: _harbour_audit(api, tokens)[name]
 
 
-def test_matrix_every_route_role_and_department(seeded, api, tokens):
+def test_matrix_every_route_role_and_department(seeded, api, tokens, monkeypatch):
+    from chalicelib import clock
+
+    frozen = clock.now()  # answers stamped `as_of` compare equal before and after
+    monkeypatch.setattr(clock, "now", lambda: frozen)
     operations = _operations(api)
     ids = {name: make(api, tokens) for name, make in OTHER_IDS.items()}
     before = _snapshot(api, tokens, operations, ids)
