@@ -2,14 +2,15 @@
 attainment against the target in force for their period.
 
 Derived KPIs (`derived_from` a VoC measure) take no typed measurements: their values are computed
-from feedback, which arrives with the VoC work; until then they count as no_data."""
+from the department's feedback aggregates when read (logic/kpi_derived.py). The rollup's
+met/missed counters cover typed measurements; a derived KPI counts there as no_data."""
 from __future__ import annotations
 
 from chalicelib import clock, periods
 from chalicelib.auth import Principal
 from chalicelib.dal import kpis as dal
 from chalicelib.errors import BadRequest, Conflict, NotFound
-from chalicelib.logic import catalogue, kpi_rules
+from chalicelib.logic import catalogue, kpi_derived, kpi_rules
 from chalicelib.models.kpis import (
     CatalogueItem,
     Kpi,
@@ -119,16 +120,31 @@ def get_measurement(dept: str, kpi_id: str, period_label: str) -> Measurement:
         raise BadRequest.for_field("period", str(exc))
     found = dal.get_measurement(dept, kpi_id, start)
     if found is None:
-        if dal.get_item(dept, kpi_id) is None:
+        kpi = dal.get(dept, kpi_id)
+        if kpi is None:
             raise NotFound(_NO_KPI)
-        raise NotFound(f"no measurement for {period_label}")
+        if kpi.derived_from:
+            found = kpi_derived.measurement(kpi, kpi_rules.parse_period(period_label, kpi.frequency, "period"))
+        if found is None:
+            raise NotFound(f"no measurement for {period_label}")
     return found
 
 
 def list_measurements(dept: str, kpi_id: str, limit: int,
                       start_key: dict | None) -> tuple[list[Measurement], dict | None]:
-    """One Query per page; an empty first page reads the KPI to tell "none yet" from "no such KPI"."""
+    """One Query per page; an empty first page reads the KPI to tell "none yet" from "no such KPI",
+    and a derived KPI (which stores no measurement) is computed from its feedback instead."""
+    if start_key is not None and "derived_after" in start_key:
+        kpi = get_kpi(dept, kpi_id)
+        return _derived_page(kpi, start_key["derived_after"], limit)
     items, last_key = dal.list_measurements(dept, kpi_id, limit, start_key)
-    if not items and start_key is None and dal.get_item(dept, kpi_id) is None:
-        raise NotFound(_NO_KPI)
+    if not items and start_key is None:
+        kpi = get_kpi(dept, kpi_id)
+        if kpi.derived_from:
+            return _derived_page(kpi, None, limit)
     return items, last_key
+
+
+def _derived_page(kpi: Kpi, after: str | None, limit: int) -> tuple[list[Measurement], dict | None]:
+    items, last = kpi_derived.measurements(kpi, after, limit)
+    return items, ({"derived_after": last} if last else None)
