@@ -22,6 +22,7 @@ from chalicelib.errors import (
     BadRequest,
     Conflict,
     Forbidden,
+    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     envelope,
@@ -33,6 +34,7 @@ from chalicelib.observability import logger
 PUBLIC: tuple[str, ...] = ()
 ANY_ROLE: tuple[str, ...] = ROLES
 _PATH_PARAM = re.compile(r"{(\w+)}")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")  # as models.common.Slug
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,11 @@ def _parse_body(spec: RouteSpec, request: Any) -> tuple[Any, bytes]:
 
 
 def _parse_query(spec: RouteSpec, request: Any) -> Any:
-    params = dict(request.query_params or {})
+    multi = request.query_params or {}
+    for name in multi:
+        if hasattr(multi, "getlist") and len(multi.getlist(name)) > 1:
+            raise BadRequest.for_field(name, "give this parameter once")
+    params = dict(multi)
     if spec.query is None:
         if params:
             raise BadRequest.for_field(sorted(params)[0], "this route takes no query parameters")
@@ -182,9 +188,12 @@ def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal
     if principal.role not in spec.roles:
         raise Forbidden(f"the {principal.role} role may not call {spec.method} {spec.path}")
     dept = path.get("dept")
-    if dept is not None and not principal.may_access(dept):
-        # Same answer whether or not that department exists: nothing about it leaks.
-        raise Forbidden("this department is outside your scope")
+    if dept is not None:
+        if not principal.may_access(dept):
+            # Same answer whether or not that department exists: nothing about it leaks.
+            raise Forbidden("this department is outside your scope")
+        if not _SLUG.match(dept):
+            raise NotFound("no department has this id")
     return principal
 
 
