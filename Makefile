@@ -43,8 +43,8 @@ test-integration: install ## HTTP tests through chalice.test.Client on moto
 test-e2e: install browser ## end-to-end tests over HTTP against chalice local and DynamoDB Local
 	$(PY) -m pytest tests/e2e
 
-fuzz: install ## a longer Schemathesis run against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300)
-	CXGOV_FUZZ_EXAMPLES=$${CXGOV_FUZZ_EXAMPLES:-300} $(PY) -m pytest -s tests/e2e/test_fuzz_api.py
+fuzz: install ## a longer Schemathesis run and wider races against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300; CXGOV_RACE_CLIENTS, default 32)
+	CXGOV_FUZZ_EXAMPLES=$${CXGOV_FUZZ_EXAMPLES:-300} CXGOV_RACE_CLIENTS=$${CXGOV_RACE_CLIENTS:-32} $(PY) -m pytest -s tests/e2e/test_fuzz_api.py tests/e2e/test_races.py
 
 token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 	@$(PY) -m devtools.issuer --role $(ROLE) $(if $(DEPT),--dept $(DEPT))

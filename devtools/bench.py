@@ -87,6 +87,9 @@ def call_counts() -> None:
 
 
 def main() -> None:
+    # The request log lines (INFO) would drown the figures; the subprocesses inherit this too.
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     import_ratio()
     print()

@@ -73,7 +73,8 @@ def _department(dept: str) -> None:
 
     departments.create_department(DepartmentCreate.model_validate({
         "id": dept, "name": dept, "time_zone": "America/New_York",
-        "dcxo_contact": {"name": "Bench", "email": "bench@example.gov"}}, strict=False), SEEDER)
+        "dcxo_contact": {"name": "Bench", "email": "bench@example.gov"}}, strict=False), SEEDER,
+        request_key=f"bench-{dept}")
 
 
 def _import(dept: str, rows: list, principal) -> tuple[float, int]:

@@ -1,6 +1,9 @@
-"""`python -m devtools.reconcile [--dept ID ...] [--repair]`: recount the VoC aggregates from the
-feedback records and print the drift (JSON, one line per department); `--repair` corrects it.
-Uses the table the environment points at (AWS_ENDPOINT_URL_DYNAMODB for DynamoDB Local)."""
+"""`python -m devtools.reconcile [--dept ID ...] [--repair]`: recount every aggregate scope (VoC
+from the feedback records, REC from the recommendations, KPI from the KPIs and their measurements)
+and print the drift per department and scope (JSON, one line per department: each drifted counter
+with `stored`, `expected` and `delta`); `--repair` corrects it. Exit status 1 when drift is found
+and not repaired. Uses the table the environment points at (AWS_ENDPOINT_URL_DYNAMODB for DynamoDB
+Local)."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repair", action="store_true", help="correct the counters that drifted")
     args = parser.parse_args(argv)
     from chalicelib.dal import departments
-    from chalicelib.logic.voc_reconcile import reconcile
+    from chalicelib.logic.reconcile import reconcile
 
     depts = args.dept
     if not depts:

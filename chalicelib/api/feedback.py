@@ -67,7 +67,8 @@ def get_feedback(call: Call) -> Feedback:
            tag=TAG, roles=("dcxo",), body=ResponseCreate, response=Feedback, status=201, idempotent=True)
 def respond(call: Call) -> Feedback:
     """The first response sets `first_responded_at`; later ones are kept in `responses`."""
-    return logic.respond(call.path["dept"], call.path["feedback_id"], call.body, call.principal)
+    return logic.respond(call.path["dept"], call.path["feedback_id"], call.body, call.principal,
+                         request_key=call.request_key)
 
 
 @api_route(bp, "/departments/{dept}/feedback/{feedback_id}/classifications", "POST",
@@ -75,7 +76,8 @@ def respond(call: Call) -> Feedback:
            response=Feedback, status=201, idempotent=True)
 def reclassify(call: Call) -> Feedback:
     """Changes `actionable` and/or `category`, keeping who, when and why."""
-    return logic.reclassify(call.path["dept"], call.path["feedback_id"], call.body, call.principal)
+    return logic.reclassify(call.path["dept"], call.path["feedback_id"], call.body, call.principal,
+                            request_key=call.request_key)
 
 
 @api_route(bp, "/departments/{dept}/voc-summary", "GET", summary="Voice-of-the-customer summary",

@@ -12,6 +12,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import clock
 from chalicelib.dal import keys
 from chalicelib.dal.models import AggregateItem
+from chalicelib.dal.transactions import transaction
 
 _NAME = re.compile(r"^[a-z0-9_\-:]+$")  # no dots: PynamoDB would read them as a document path
 
@@ -45,3 +46,25 @@ def read(dept: str, scopes: Iterable[str]) -> dict[str, dict[str, float]]:
     wanted = [(keys.department_pk(dept), keys.aggregate_sk(scope)) for scope in scopes]
     found = {item.sk: item.counters for item in AggregateItem.batch_get(wanted)}
     return {scope: found.get(keys.aggregate_sk(scope), {}) for scope in scopes}
+
+
+def read_all(dept: str) -> dict[str, dict[str, float]]:
+    """Every aggregate item of one department, scope -> counters (consistent Query; for the
+    reconcile command and tests, not for requests)."""
+    return {item.sk[len(keys.aggregate_sk("")):]: item.counters
+            for item in AggregateItem.query(keys.department_pk(dept),
+                                            AggregateItem.sk.startswith(keys.aggregate_sk("")),
+                                            consistent_read=True)}
+
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+def correct(dept: str, changes: Mapping[str, Mapping[str, int]]) -> None:
+    """Adds corrections (scope -> counter -> delta) to a department's aggregate items, 100 items a
+    transaction: the reconcile command's repair."""
+    scopes = sorted(s for s in changes if changes[s])
+    for start in range(0, len(scopes), MAX_TRANSACTION_ITEMS):
+        with transaction() as tx:
+            for scope in scopes[start:start + MAX_TRANSACTION_ITEMS]:
+                add_counters(tx, dept, scope, changes[scope])

@@ -182,6 +182,15 @@ def query_recommendations(dept: str | None, *, status: str | None = None, issuer
     return [plain(item) for item in result], result.last_evaluated_key
 
 
+def all_recommendations(dept: str) -> Iterable[dict]:
+    """Every recommendation of the department (consistent, paged by PynamoDB): for the reconcile
+    command, not for requests."""
+    result = RecommendationItem.query(keys.recommendations_pk(dept),
+                                      RecommendationItem.sk.startswith(keys.recommendation_sk("")),
+                                      consistent_read=True)
+    return (plain(item) for item in result)
+
+
 def recommendations_issued_until(cutoff: str, as_of: str) -> Iterable[dict]:
     """Org-wide, every recommendation whose report was issued on or before `cutoff` and that was not
     closed on `as_of` (still open, or closed after it): one Query on `by_org` (paged by PynamoDB)."""

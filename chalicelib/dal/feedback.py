@@ -356,11 +356,14 @@ def first_response(record: Mapping[str, Any], entry: dict[str, Any], status: str
 
 
 def later_response(record: Mapping[str, Any], entry: dict[str, Any], actor: str, now: datetime) -> None:
-    """Appends a response to an answered record (atomic list append, no counter changes)."""
+    """Appends a response to an answered record (atomic list append, no counter changes). A
+    transaction rather than an UpdateItem for its ClientRequestToken: botocore's retry of an append
+    that landed is then answered by DynamoDB, not appended a second time."""
     item = _item_for_update(record)
-    item.update(actions=[FeedbackItem.responses.set(FeedbackItem.responses.append([entry])),
-                         FeedbackItem.updated_at.set(now), FeedbackItem.updated_by.set(actor)],
-                condition=FeedbackItem.first_responded_at.exists(), add_version_condition=False)
+    with transaction() as tx:
+        tx.update(item, actions=[FeedbackItem.responses.set(FeedbackItem.responses.append([entry])),
+                                 FeedbackItem.updated_at.set(now), FeedbackItem.updated_by.set(actor)],
+                  condition=FeedbackItem.first_responded_at.exists(), add_version_condition=False)
 
 
 def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[str, Any],
@@ -391,9 +394,4 @@ def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[st
 
 def set_counters(dept: str, changes: Counters) -> None:
     """Adds corrections to aggregate items (the reconcile command's repair), 100 items a transaction."""
-    scopes = sorted(s for s in changes if changes[s])
-    for start in range(0, len(scopes), MAX_TRANSACTION_ITEMS):
-        with transaction() as tx:
-            for scope in scopes[start:start + MAX_TRANSACTION_ITEMS]:
-                aggregates.add_counters(tx, dept, scope, changes[scope])
-
+    aggregates.correct(dept, changes)

@@ -265,3 +265,20 @@ def list_measurements(dept: str, kpi_id: str, limit: int,
                                    limit=limit, last_evaluated_key=start_key)
     items = [to_measurement(item) for item in result]
     return items, result.last_evaluated_key
+
+
+def latest_attainments(dept: str) -> dict[str, str | None]:
+    """kpi_id -> the attainment of its latest measured period (None without a measurement), for
+    every KPI of the department, read from the KPI and measurement items themselves (one consistent
+    Query of each prefix, paged by PynamoDB): for the reconcile command, not for requests."""
+    pk = keys.department_pk(dept)
+    found: dict[str, str | None] = {
+        item.kpi_id: None
+        for item in KpiItem.query(pk, KpiItem.sk.startswith(keys.KPI_PREFIX), consistent_read=True)}
+    latest: dict[str, str] = {}
+    for item in MeasurementItem.query(pk, MeasurementItem.sk.startswith(keys.MEASUREMENT_PREFIX),
+                                      consistent_read=True):
+        if item.kpi_id in found and item.period_start >= latest.get(item.kpi_id, ""):
+            latest[item.kpi_id] = item.period_start
+            found[item.kpi_id] = item.attainment
+    return found

@@ -33,7 +33,14 @@ def _connection(region: str, host: str | None, endpoint: str | None) -> Connecti
 @contextlib.contextmanager
 def transaction(token: str | None = None) -> Iterator[TransactWrite]:
     """Commits on leaving the block; a failed condition raises TransactWriteError, whose
-    `cancellation_codes` tell which item's condition failed."""
+    `cancellation_codes` tell which item's condition failed.
+
+    Every transaction carries a `ClientRequestToken`: `token` when given, else one botocore fills
+    in itself (the field is an idempotency token in DynamoDB's service model) and keeps for its own
+    retries. DynamoDB answers a token it committed in the last 10 minutes with success instead of
+    running the transaction again, so botocore's retry of a transaction whose answer was lost does
+    not fail its own conditions. That is why writes that must not be applied twice by such a retry
+    (a list append, a counter) go through a transaction, not a bare UpdateItem."""
     connection = _connection(CxgovItem.Meta.region, getattr(CxgovItem.Meta, "host", None),
                              os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
     with TransactWrite(connection=connection, client_request_token=token) as tx:

@@ -108,6 +108,11 @@ def _state(item: dict[str, Any]) -> dict[str, Any]:
             **{name: item[name] for name in rec_counters.MONEY_FIELDS}}
 
 
+def counter_state(item: dict[str, Any]) -> dict[str, Any]:
+    """The state `rec_counters.contributions` counts, of a stored recommendation."""
+    return _state(item)
+
+
 def clocks_of(item: dict[str, Any], on: date) -> overdue.Overdue:
     return overdue.clocks(status=item["status"], issued_on=date.fromisoformat(item["issued_on"]),
                           has_decision=bool(item.get("decision")),

@@ -314,17 +314,30 @@ def list_feedback(dept: str, query: FeedbackQuery, principal: Principal) -> Feed
 
 # --- responses and reclassifications --------------------------------------------------------------
 
-def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Principal) -> Feedback:
+def _own(entries: list[dict[str, Any]], request_key: str) -> bool:
+    """Whether one of `entries` was written by this request (an earlier attempt of it whose answer
+    was lost): its retry must answer the record, not append the entry a second time."""
+    return bool(request_key) and any(e.get("request") == request_key for e in entries)
+
+
+def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Principal,
+            request_key: str = "") -> Feedback:
     """The first response sets `first_responded_at` (exactly one of concurrent first responses
-    does, by a conditional write); later ones are kept in `responses`."""
+    does, by a conditional write); later ones are kept in `responses`. Each entry keeps the key of
+    the request that wrote it, so a retry (same Idempotency-Key) of one that landed is answered
+    with the record as it is, never appended twice."""
     now = clock.now()
     record = get_record(dept, feedback_id)
+    if _own(record["responses"], request_key):
+        return present(record, now)
     responded_at = _utc(body.responded_at or now)
     if responded_at < record["received_at"]:
         raise BadRequest.for_field("responded_at", "must not be before the feedback was received")
     entry = {"responded_at": responded_at.isoformat(), "responder": body.responder,
              "channel": body.channel, "recorded_at": _utc(now).isoformat(),
              "recorded_by": principal.subject}
+    if request_key:
+        entry["request"] = request_key
     for _ in range(3):
         if record["first_responded_at"] is None:
             status = "responded" if record["status"] in ("open", "in_progress") else record["status"]
@@ -335,6 +348,8 @@ def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Princi
                 new.update(responses=record["responses"] + [first], version=record["version"] + 1)
                 return present(new, now)
             record = get_record(dept, feedback_id)
+            if _own(record["responses"], request_key):
+                return present(record, now)
             continue
         later = {**entry, "first": False}
         dal.later_response(record, later, principal.subject, now)
@@ -342,11 +357,15 @@ def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Princi
     raise Conflict.for_field("version", "the feedback keeps changing; retry")
 
 
-def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principal: Principal) -> Feedback:
+def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principal: Principal,
+               request_key: str = "") -> Feedback:
     """Changes the actionable flag and/or category; every change is kept with who, when and why, and
-    actionable -> not actionable changes are counted."""
+    actionable -> not actionable changes are counted. A retry of a change that landed (same
+    Idempotency-Key) answers the record as it is."""
     now = clock.now()
     record = get_record(dept, feedback_id)
+    if _own(record["classifications"], request_key):
+        return present(record, now)
     if body.version is not None and body.version != record["version"]:
         raise Conflict.for_field("version", f"the feedback is at version {record['version']}; read it again")
     actionable = record["actionable"] if body.actionable is None else body.actionable
@@ -362,6 +381,8 @@ def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principa
     entry = {"at": _utc(now).isoformat(), "by": principal.subject, "reason": redact(body.reason).text,
              "from_actionable": record["actionable"], "to_actionable": actionable,
              "from_category": record["category"], "to_category": category}
+    if request_key:
+        entry["request"] = request_key
     counters = voc_counters.delta(facts(record), facts(new))
     dal.reclassify(record, new, entry, counters, principal.subject, now)
     new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)

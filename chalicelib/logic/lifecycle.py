@@ -54,8 +54,13 @@ class TransitionRefused(Exception):
     def __init__(self, source: str, target: str, role: str, allowed_targets: list[str]):
         self.source, self.target, self.role, self.allowed = source, target, role, allowed_targets
         allowed_text = ", ".join(allowed_targets) or "none"
-        super().__init__(f"a {role} cannot move a recommendation from {source} to {target}; "
-                         f"allowed from {source}: {allowed_text}")
+        if source == target:
+            # Also what the retry of a transition that landed gets: it is never applied twice.
+            super().__init__(f"the recommendation is already {source}; allowed from {source}: "
+                             f"{allowed_text}")
+        else:
+            super().__init__(f"a {role} cannot move a recommendation from {source} to {target}; "
+                             f"allowed from {source}: {allowed_text}")
 
 
 class GuardFailed(Exception):

@@ -13,8 +13,9 @@ from devtools import issuer, localstack
 
 
 class Http:
-    def __init__(self, base: str):
+    def __init__(self, base: str, env: dict[str, str] | None = None):
         self.base = base
+        self.env = env or {}  # what points a subprocess (the reconcile command) at the same database
 
     def request(self, method: str, path: str, *, token: str | None = None, body: Any = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
@@ -40,7 +41,7 @@ def stack(tmp_path_factory) -> Iterator[Http]:
         env = localstack.endpoint_env(endpoint)
         localstack.create_tables_in_subprocess(env)
         with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
-            yield Http(url)
+            yield Http(url, env)
 
 
 @pytest.fixture(scope="session")

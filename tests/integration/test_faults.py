@@ -3,71 +3,11 @@ mid-request. Goal: no lost and no duplicated record, a clear 503 instead of a 50
 the same Idempotency-Key that ends with exactly one record."""
 from __future__ import annotations
 
-import json
-
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ReadTimeoutError
 
-from chalicelib.dal.models import CxgovItem, DepartmentItem
+from chalicelib.dal.models import DepartmentItem
+from tests.faults import Faults
 from tests.integration.conftest import department_body
-
-
-class _RawBody:
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def stream(self, **_):
-        yield self._data
-
-    def read(self, *_):
-        return self._data
-
-
-class Faults:
-    """Stands where a request leaves for DynamoDB (in front of moto's stub), for every client, so
-    botocore's own retry logic sees the injected answers exactly as it would see DynamoDB's.
-
-    `plan["PutItem@cxgov"] = ["throttle", ...]` scripts the next attempts of an operation on one
-    table ("PutItem" alone: on every table). Steps: `throttle` (answered 400 ThrottlingException,
-    nothing written), `timeout` (no answer, nothing written), `timeout_after_write` (the write lands,
-    the answer is lost)."""
-
-    def __init__(self, monkeypatch):
-        from moto.core.botocore_stubber import BotocoreStubber
-
-        self.plan: dict[str, list[str]] = {}
-        self.sent: list[str] = []
-        moto_send = BotocoreStubber.__call__
-        faults = self
-
-        def send(stubber, event_name, request, **kwargs):
-            operation, table = faults._identify(request)
-            step = faults._next(operation, table)
-            if step == "throttle":
-                body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
-                                   "message": "Rate exceeded"}).encode()
-                return AWSResponse(request.url, 400, {"x-amzn-RequestId": "fault"}, _RawBody(body))
-            if step == "timeout":
-                raise ReadTimeoutError(endpoint_url=request.url)
-            response = moto_send(stubber, event_name, request, **kwargs)
-            if step == "timeout_after_write":
-                raise ReadTimeoutError(endpoint_url=request.url)
-            return response
-
-        monkeypatch.setattr(BotocoreStubber, "__call__", send)
-
-    def _identify(self, request) -> tuple[str, str | None]:
-        target = request.headers.get("X-Amz-Target", b"")
-        operation = (target.decode() if isinstance(target, bytes) else target).split(".")[-1]
-        table = json.loads(request.body or b"{}").get("TableName") if operation else None
-        self.sent.append(f"{operation}@{table}")
-        return operation, table
-
-    def _next(self, operation: str, table: str | None) -> str | None:
-        # "PutItem@cxgov" targets one table; "PutItem" every table (the idempotency table too)
-        steps = self.plan.get(f"{operation}@{table}") or self.plan.get(operation)
-        return steps.pop(0) if steps else None
 
 
 @pytest.fixture()
