@@ -74,6 +74,8 @@ def from_validation_error(exc: ValidationError, prefix: str | None = None) -> Ba
                               [{"field": prefix or "body", "message": "malformed JSON"}])
         field = _field_path(tuple(err["loc"]), prefix)
         message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+        if message.startswith("Value error, "):  # pydantic's prefix for a validator's own words
+            message = message[len("Value error, "):]
         details.append({"field": field, "message": message})
     names = ", ".join(sorted({d["field"] for d in details}))
     return BadRequest(f"invalid input: {names}", details)
