@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.models.common import (
     CalendarDay,
@@ -14,6 +14,7 @@ from chalicelib.models.common import (
     OutputModel,
     Page,
     PageQuery,
+    PatchModel,
     QueryModel,
     Slug,
     Timestamp,
@@ -226,7 +227,7 @@ class ActionCreate(InputModel):
     progress_note: Text | None = None
 
 
-class ActionPatch(InputModel):
+class ActionPatch(PatchModel):
     description: Text | None = None
     owner: Name | None = None
     due_date: CalendarDay | None = None
@@ -234,22 +235,9 @@ class ActionPatch(InputModel):
     progress_note: Text | None = None
     version: Version | None = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null (leave the field out to keep it)")
-        return value
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> "ActionPatch":
-        if not self.changes():
-            raise ValueError("name at least one field to change")
-        return self
 
-    def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump(exclude_unset=True, mode="json").items()
-                if k != "version"}
+    DUMP_MODE: ClassVar[str] = "json"  # dates as ISO text, as they are stored
 
 
 class ProgressNote(OutputModel):

@@ -6,9 +6,9 @@ from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, Slug, Timestamp
+from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -76,7 +76,7 @@ class DepartmentCreate(InputModel):
 DCXO_PATCHABLE = frozenset({"dcxo_contact", "staffed_hours", "time_zone"})
 
 
-class DepartmentPatch(InputModel):
+class DepartmentPatch(PatchModel):
     name: Name | None = None
     dcxo_contact: Contact | None = None
     response_target_hours: TargetHours | None = None
@@ -86,23 +86,8 @@ class DepartmentPatch(InputModel):
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_null(cls, value: object) -> object:
-        # Absent means "leave as is"; an explicit null would erase a required field.
-        if value is None:
-            raise ValueError("must not be null (leave the field out to keep it)")
-        return value
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> "DepartmentPatch":
-        if not self.changes():
-            raise ValueError("name at least one field to change")
-        return self
 
-    def changes(self) -> dict:
-        return {k: v for k, v in self.model_dump(exclude_unset=True).items()
-                if k != "version" and v is not None}
 
 
 class Department(OutputModel):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, Timestamp
+from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Timestamp
 
 # The feedback channel enum of the API contract (DESIGN.md, "Feedback").
 Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
@@ -31,33 +31,20 @@ class JourneyCreate(InputModel):
         return _distinct(value)
 
 
-class JourneyPatch(InputModel):
+class JourneyPatch(PatchModel):
     name: Name | None = None
     description: Description | None = None
     channels: list[Channel] | None = Field(default=None, min_length=1, max_length=12)
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null (leave the field out to keep it)")
-        return value
 
     @field_validator("channels")
     @classmethod
     def _unique(cls, value: list[str] | None) -> list[str] | None:
         return _distinct(value) if value is not None else value
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> "JourneyPatch":
-        if not self.changes():
-            raise ValueError("name at least one field to change")
-        return self
 
-    def changes(self) -> dict:
-        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if k != "version"}
 
 
 class Journey(OutputModel):

@@ -1,11 +1,11 @@
 """KPIs, their versioned targets, measurements with attainment, and the standard catalogue."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, PageQuery, Timestamp
+from chalicelib.models.common import InputModel, OutputModel, Page, PageQuery, PatchModel, Timestamp
 
 Unit = Literal["hours", "minutes", "seconds", "percent", "count", "score", "currency"]
 Direction = Literal["lower", "higher"]
@@ -42,7 +42,7 @@ class KpiCreate(InputModel):
 _IMMUTABLE = ("unit", "direction", "frequency", "standard", "catalogue_code", "derived_from")
 
 
-class KpiPatch(InputModel):
+class KpiPatch(PatchModel):
     name: Name | None = None
     description: Text | None = None
     journey_id: ResourceId | None = None
@@ -75,16 +75,8 @@ class KpiPatch(InputModel):
             raise ValueError("must not be null (leave the field out to keep it)")
         return value
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> "KpiPatch":
-        if not self.changes() and self.effective_from is None and self.target is None:
-            raise ValueError("name at least one field to change")
-        return self
-
-    def changes(self) -> dict:
-        """The definition fields to set; `target` travels with `effective_from` as a new version."""
-        return {k: v for k, v in self.model_dump(exclude_unset=True).items()
-                if k not in ("version", "effective_from", "target")}
+    # The definition fields to set; `target` travels with `effective_from` as a new version.
+    NOT_CHANGES: ClassVar[frozenset[str]] = frozenset({"version", "effective_from", "target"})
 
 
 class TargetVersion(OutputModel):
