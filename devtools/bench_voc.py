@@ -13,12 +13,7 @@ import json
 import os
 import statistics
 import time
-from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
-
-from botocore.client import BaseClient
 
 from devtools import callcount, localstack
 
@@ -40,30 +35,6 @@ def _rows(count: int, tag: str) -> list[tuple[str, dict]]:
             row["first_responded_at"] = (received + timedelta(minutes=7 + n % 900)).isoformat()
         rows.append(("json", row))
     return rows
-
-
-@contextmanager
-def _items_read() -> Iterator[Counter]:
-    """Counts items DynamoDB returned (Query/Scan `Count`, GetItem, BatchGetItem) inside the block."""
-    seen: Counter = Counter()
-    original = BaseClient._make_api_call
-
-    def counting(self, operation, params):
-        result = original(self, operation, params)
-        if operation in ("Query", "Scan"):
-            seen["items"] += result.get("ScannedCount", result.get("Count", 0))
-        elif operation == "GetItem":
-            seen["items"] += int("Item" in result)
-        elif operation == "BatchGetItem":
-            seen["items"] += sum(len(v) for v in result.get("Responses", {}).values())
-        seen[operation] += 1
-        return result
-
-    BaseClient._make_api_call = counting
-    try:
-        yield seen
-    finally:
-        BaseClient._make_api_call = original
 
 
 def _department(dept: str) -> None:
@@ -176,11 +147,11 @@ def run() -> None:
                 seconds, created = _import(dept, _rows(count, dept), principal)
                 token = issuer.mint("dcxo", dept)
                 for period in ("2017-03", "FY2017"):
-                    with _items_read() as seen:
+                    with callcount.counting() as seen:
                         response = client.http.get(f"/departments/{dept}/voc-summary?period={period}",
                                                    headers={"Authorization": f"Bearer {token}"})
                     volume = json.loads(response.body)["volume"]
-                    print(f"  {count:>7} records ({period:<7}) volume {volume:>7}: items read {seen['items']:>4}, "
+                    print(f"  {count:>7} records ({period:<7}) volume {volume:>7}: items read {seen.items_read:>4}, "
                           f"calls {seen['GetItem'] + seen['Query']} (GetItem {seen['GetItem']}, Query {seen['Query']})")
                 print(f"          ({created} records written through the batch path in {seconds:.1f} s, "
                       f"{created / seconds:.0f} rows/s)")

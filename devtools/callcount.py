@@ -15,7 +15,7 @@ _installed = False
 
 
 class Calls(collections.Counter):
-    """operation name -> calls; `items_read`: items returned by GetItem, Query, Scan, BatchGetItem."""
+    """operation name -> calls; `items_read`: items GetItem, Query, Scan and BatchGetItem read."""
 
     items_read = 0
 
@@ -23,8 +23,8 @@ class Calls(collections.Counter):
 def _items_in(response: dict) -> int:
     if "Item" in response:
         return 1
-    if "Items" in response:
-        return len(response["Items"])
+    if "Items" in response:  # Query/Scan: what DynamoDB read, filtered out or not
+        return response.get("ScannedCount", len(response["Items"]))
     if isinstance(response.get("Responses"), dict):
         return sum(len(items) for items in response["Responses"].values())
     return 0
