@@ -86,6 +86,7 @@ def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
         return answer
 
     try:
+        # A plain dict: Powertools' pydantic path needs its event handler, which is not deployed.
         return run(request={"scope": scope, "route": route, "key": key, "body": body},
                    execute=keep_if_it_fits)
     except _TooLargeToKeep as large:

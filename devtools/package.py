@@ -40,9 +40,15 @@ DEFAULT_OUT = BUILD / "package"
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
 # Lambda's Python runtime these wheels are for (Chalice picks the runtime from this interpreter).
 LAMBDA_PLATFORM = ("manylinux2014_x86_64", "3.11")
-# Parts of the vendored packages that cxgov never loads.
-TRIMMED_DIRS = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "bin")
-TRIMMED_SUFFIXES = (".pyi",)
+# Parts of the vendored packages that cxgov never loads (tests/infra/test_lambda_runtime.py imports
+# the package with only the runtime beside it): phonenumbers' geocoding data, C sources, and
+# Powertools' event handler and utilities other than idempotency - Chalice routes the requests, and
+# chalicelib/idempotency.py hands Powertools plain dicts (its pydantic path imports event_handler).
+POWERTOOLS_UNUSED = ("data_classes", "parser", "auth_alpha", "parameters", "circuit_breaker",
+                     "feature_flags", "kafka", "batch", "data_masking", "streaming", "validation")
+TRIMMED_DIRS = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "bin",
+                "aws_lambda_powertools/event_handler", *(f"aws_lambda_powertools/utilities/{name}" for name in POWERTOOLS_UNUSED))
+TRIMMED_SUFFIXES = (".pyi", ".c", ".h")
 MAX_ZIP_BYTES = 10_000_000
 
 
