@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
 from chalicelib import clock, periods
 from chalicelib.auth import Principal
 from chalicelib.dal import aggregates
 from chalicelib.dal import departments as departments_dal
-from chalicelib.dal import feedback as feedback_dal
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.logic import kpi_rules, voc_counters
 from chalicelib.logic.rec_rollup import recommendation_figures
@@ -56,6 +55,33 @@ def _figures(rec: Counters, kpi: Counters, voc: Mapping[str, Counters], period: 
     }
 
 
+def _voc_items(depts: list[str], months: list[periods.Period], now: datetime,
+               org_wide: bool) -> dict[str, dict[str, Counters]]:
+    """Each department's month items of the period and, where something falls due today, today's
+    due-minute item: one `by_org` query per month for every department (one BatchGetItem for a
+    single department), never the response-time histograms (the rollup gives means, not medians)."""
+    scopes = [f"VOC#{m.label}" for m in months]
+    found: dict[str, dict[str, Counters]] = {d: {} for d in depts}
+
+    def read(wanted: list[str]) -> None:
+        for scope in wanted:
+            if org_wide:
+                for d, counters in aggregates.read_scope_for_all(scope).items():
+                    if d in found:
+                        found[d][scope] = counters
+        if not org_wide:
+            for scope, counters in aggregates.read(depts[0], wanted).items():
+                found[depts[0]][scope] = counters
+
+    read(scopes)
+    today = now.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    due_today = [f"VOCDUE#{m.label}#{today}" for m, scope in zip(months, scopes)
+                 if any(voc_counters.overdue_today_needed(found[d].get(scope, {}), now) for d in depts)]
+    if due_today:
+        read(due_today)
+    return found
+
+
 def _all_departments() -> list[Department]:
     found, start = [], None
     while True:
@@ -81,8 +107,7 @@ def build(principal: Principal, period_label: str | None, dept: str | None = Non
         departments = _all_departments()
         rec, kpi = aggregates.read_scope_for_all(REC), aggregates.read_scope_for_all(KPI)
         counters = {d.id: {REC: rec.get(d.id, {}), KPI: kpi.get(d.id, {})} for d in departments}
-    voc = {d.id: feedback_dal.read_voc_aggregates(d.id, months[0].label, months[-1].label)
-           for d in departments}
+    voc = _voc_items([d.id for d in departments], months, now, org_wide=dept is None)
     rows = [DepartmentRollup(department=d.id, name=d.name,
                              **_figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now))
             for d in departments]

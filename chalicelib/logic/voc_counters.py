@@ -10,7 +10,8 @@ Scopes (aggregate items, sk `AGG#{scope}`, all under pk `{dept}`; see docs/data-
 - `VOC#{yyyy-mm}`: month of receipt in the department's zone; volumes, responses, scores.
 - `VOCRT#{yyyy-mm}#{channel}`: first-response-time histogram of that month's items on that channel.
 - `VOCDUE#{yyyy-mm}#{yyyy-mm-dd}`: unanswered actionable items of that month, by UTC due date and
-  minute, per channel; overdue-at-a-moment is a sum over the buckets at or before the moment."""
+  minute, per channel. The month item also counts them by due day (`voc__dueday__{channel}__{day}`):
+  overdue-at-a-moment is every item due on an earlier day plus today's buckets up to the moment."""
 from __future__ import annotations
 
 import statistics
@@ -152,7 +153,10 @@ def contributions(f: FeedbackFacts) -> Counters:
                 add(main, f"{prefix}__within", int(f.within_target))
     elif f.actionable:
         due = f.due_at.astimezone(timezone.utc)
-        add(out[due_scope(f.month, due.strftime("%Y-%m-%d"))], f"due__{f.channel}__{due.strftime('%H%M')}")
+        day = due.strftime("%Y-%m-%d")
+        add(out[due_scope(f.month, day)], f"due__{f.channel}__{due.strftime('%H%M')}")
+        # The same item by due day on the month item: whole past days need no due-minute item.
+        add(main, f"voc__dueday__{f.channel}__{day}")
     if f.nps is not None:
         add(main, "voc__nps__n")
         add(main, "voc__nps__promoters", int(f.nps >= 9))
@@ -219,12 +223,29 @@ def _hours(responded: float, seconds: float, histogram: Mapping[str, float]) -> 
             "median": round(median / 60, 6) if median is not None else None}
 
 
-def _overdue_by_channel(due_items: Mapping[str, Mapping[str, float]], now: datetime) -> dict[str, int]:
-    """Unanswered actionable items whose due minute is at or before `now`, per channel."""
+def overdue_today_needed(main: Mapping[str, float], now: datetime) -> bool:
+    """Whether some unanswered item falls due today (UTC), so today's due-minute item must be read."""
+    today = now.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return any(count for name, count in main.items()
+               if name.startswith("voc__dueday__") and name.endswith(f"__{today}"))
+
+
+def _overdue_by_channel(main: Mapping[str, float], due_items: Mapping[str, Mapping[str, float]],
+                        now: datetime) -> dict[str, int]:
+    """Unanswered actionable items due at or before `now`, per channel: every item due on a day
+    before today (the month items' per-day counts), and today's to the minute (today's due item)."""
     now_utc = now.astimezone(timezone.utc)
+    today = now_utc.strftime("%Y-%m-%d")
     result: dict[str, int] = defaultdict(int)
+    for name, count in main.items():
+        if name.startswith("voc__dueday__") and count:
+            _, _, channel, day = name.split("__")
+            if day < today:
+                result[channel] += int(count)
     for scope, bag in due_items.items():
         day = scope.rsplit("#", 1)[1]
+        if day != today:
+            continue
         for name, count in bag.items():
             _, channel, hhmm = name.split("__")
             due = datetime.strptime(f"{day} {hhmm}", "%Y-%m-%d %H%M").replace(tzinfo=timezone.utc)
@@ -235,7 +256,8 @@ def _overdue_by_channel(due_items: Mapping[str, Mapping[str, float]], now: datet
 
 def summarize(period: str, items: Mapping[str, Mapping[str, float]], now: datetime) -> dict:
     """The VoC summary (DESIGN.md's shape) from the aggregate items of the period's months:
-    `items` maps scope -> counters (main `VOC#`, `VOCRT#` and `VOCDUE#` scopes, any months)."""
+    `items` maps scope -> counters (main `VOC#`, `VOCRT#` and `VOCDUE#` scopes, any months). Of the
+    `VOCDUE#` items only today's (UTC) are needed; without `VOCRT#` items medians are null."""
     main: dict[str, float] = defaultdict(float)
     histograms: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     due_items: dict[str, Mapping[str, float]] = {}
@@ -250,7 +272,7 @@ def summarize(period: str, items: Mapping[str, Mapping[str, float]], now: dateti
                 histograms[channel][name] += value
         elif family == "VOCDUE":
             due_items[scope] = bag
-    overdue = _overdue_by_channel(due_items, now)
+    overdue = _overdue_by_channel(main, due_items, now)
     all_hist: dict[str, float] = defaultdict(float)
     for hist in histograms.values():
         for name, value in hist.items():

@@ -49,10 +49,30 @@ class KpiFigures(OutputModel):
     no_data: int
 
 
+class MeanHours(OutputModel):
+    mean: float | None
+
+
+class RollupChannel(OutputModel):
+    volume: int
+    responded: int
+    within_target_share: float | None
+    first_response_hours: MeanHours
+    overdue_unanswered: int
+
+
+class RollupVoc(VocFigures):
+    """The VoC summary's figures without the medians, which need the response-time histograms:
+    `GET /departments/{dept}/voc-summary` has them."""
+
+    first_response_hours: MeanHours
+    by_channel: dict[str, RollupChannel]
+
+
 class RollupFigures(OutputModel):
     recommendations: RecommendationFigures
     kpis: KpiFigures
-    voc: VocFigures
+    voc: RollupVoc
 
 
 class DepartmentRollup(RollupFigures):

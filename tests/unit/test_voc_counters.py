@@ -52,7 +52,9 @@ def test_a_response_moves_the_item_out_of_its_due_bucket():
     assert change["VOCRT#2017-03#twitter"] == {"rt__m90": 1}
     assert change["VOC#2017-03"] == {"voc__responded": 1, "voc__rt_seconds": 5400, "voc__ch__twitter__responded": 1,
                                      "voc__ch__twitter__rt_seconds": 5400, "voc__due_responded": 1, "voc__within": 1,
-                                     "voc__ch__twitter__due_responded": 1, "voc__ch__twitter__within": 1}
+                                     "voc__ch__twitter__due_responded": 1, "voc__ch__twitter__within": 1,
+                                     # and out of the month item's count by due day
+                                     "voc__dueday__twitter__2017-03-15": -1}
     assert vc.merge(vc.contributions(open_item), change) == vc.contributions(answered)
 
 
