@@ -120,7 +120,6 @@ def build(principal: Principal, period_label: str | None, dept: str | None = Non
 MEASURES = {
     "voc.within_target_share": ("higher", "share", lambda f: f.voc.within_target_share),
     "voc.first_response_hours_mean": ("lower", "hours", lambda f: f.voc.first_response_hours.mean),
-    "voc.first_response_hours_median": ("lower", "hours", lambda f: f.voc.first_response_hours.median),
     "voc.overdue_unanswered": ("lower", "count", lambda f: f.voc.overdue_unanswered),
     "voc.nps": ("higher", "score", lambda f: f.voc.nps),
     "voc.csat": ("higher", "share", lambda f: f.voc.csat),

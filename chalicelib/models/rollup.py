@@ -88,7 +88,7 @@ class Rollup(OutputModel):
 
 
 Measure = Literal[
-    "voc.within_target_share", "voc.first_response_hours_mean", "voc.first_response_hours_median",
+    "voc.within_target_share", "voc.first_response_hours_mean",
     "voc.overdue_unanswered", "voc.nps", "voc.csat", "voc.ces", "voc.volume",
     "recommendations.open", "recommendations.overdue_final_action", "recommendations.closed_this_fy",
     "kpis.met_share",

@@ -206,3 +206,26 @@ def test_an_item_due_today_turns_overdue_at_its_minute_in_the_rollup(seeded, api
         assert overdue(*paths[0]) == 1
     # (the department, its REC and KPI counters, the month item: no due-minute item, no query)
     assert dict(calls) == {"GetItem": 1, "BatchGetItem": 2}
+
+
+def test_every_benchmark_measure_ranks(demo, api, tokens):
+    from typing import get_args
+
+    from chalicelib.models.rollup import Measure
+
+    assert set(get_args(Measure)) == set(__import__("chalicelib.logic.rollup", fromlist=["MEASURES"]).MEASURES)
+    for measure in get_args(Measure):
+        response = api.get(f"/benchmarks?measure={measure}&period={PERIOD}", token=tokens["ccxo"])
+        assert response.status_code == 200, (measure, response.body)
+        assert len(response.json["items"]) == len(api.get("/departments", token=tokens["ccxo"]).json["items"])
+
+
+def test_the_dashboard_offers_only_measures_the_api_ranks():
+    import re
+    from typing import get_args
+
+    from chalicelib.api.dashboard import ASSETS
+    from chalicelib.models.rollup import Measure
+
+    offered = re.findall(r'<option value="([a-z0-9_.]+)"', (ASSETS / "index.html").read_text())
+    assert offered and set(offered) <= set(get_args(Measure))
