@@ -47,8 +47,9 @@ class CxgovItem(Model):
         region = _region()
         billing_mode = PAY_PER_REQUEST_BILLING_MODE
         # Fail fast inside Lambda's and API Gateway's time limits; botocore retries throttling.
+        # (The local stage allows more: DynamoDB Local on a busy 2-core machine can be slow.)
         connect_timeout_seconds = 2
-        read_timeout_seconds = 5
+        read_timeout_seconds = float(os.environ.get("CXGOV_DDB_READ_TIMEOUT_SECONDS", "5"))
         max_retry_attempts = 3
 
     pk = UnicodeAttribute(hash_key=True)
