@@ -4,6 +4,7 @@
 2. DynamoDB calls per request type on DynamoDB Local, counted at botocore's `_make_api_call`."""
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -38,23 +39,12 @@ def import_ratio() -> None:
 
 def call_counts() -> None:
     callcount.install()
-    with localstack.database(localstack.free_port()) as endpoint:
-        localstack.use_endpoint(endpoint)
-        os.environ["CXGOV_TRACING"] = "false"
-        from chalice.test import Client
-
-        from app import app
-        from chalicelib.dal.models import create_tables
+    with localstack.in_process_api(seed=True) as client:
         from devtools import issuer
-        from devtools.seed import seed
 
-        create_tables()
-        seed()
         ccxo, dcxo = issuer.mint("ccxo"), issuer.mint("dcxo", "parks")
         new = {"id": "bench-dept", "name": "Bench", "time_zone": "UTC",
                "dcxo_contact": {"name": "B", "email": "b@bench.example.gov"}}
-        import json
-
         cases = [
             ("GET /departments/{dept}", "GET", "/departments/parks", dcxo, None, {}),
             ("GET /departments (page of 50)", "GET", "/departments", ccxo, None, {}),
@@ -69,21 +59,20 @@ def call_counts() -> None:
             ("bad token (401)", "GET", "/departments/parks", "x.y.z", None, {}),
         ]
         print("DynamoDB calls per request (DynamoDB Local, counted at botocore's _make_api_call):")
-        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
-            for label, method, path, token, body, headers in cases:
-                with callcount.counting() as calls:
-                    started = time.perf_counter()
-                    response = client.http.request(
-                        method, path, body=json.dumps(body) if body else None,
-                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
-                                 **headers})
-                    elapsed = (time.perf_counter() - started) * 1000
-                detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
-                print(f"  {label:<38} {response.status_code}  calls {sum(calls.values())}: {detail}"
-                      f"   ({elapsed:.1f} ms)")
-            from devtools import bench_audit
+        for label, method, path, token, body, headers in cases:
+            with callcount.counting() as calls:
+                started = time.perf_counter()
+                response = client.http.request(
+                    method, path, body=json.dumps(body) if body else None,
+                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                             **headers})
+                elapsed = (time.perf_counter() - started) * 1000
+            detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
+            print(f"  {label:<38} {response.status_code}  calls {sum(calls.values())}: {detail}"
+                  f"   ({elapsed:.1f} ms)")
+        from devtools import bench_audit
 
-            bench_audit.run(client)
+        bench_audit.run(client)
 
 
 def main() -> None:

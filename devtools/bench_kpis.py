@@ -4,7 +4,6 @@ create and a target change. `python -m devtools.bench_kpis`, or part of `make be
 from __future__ import annotations
 
 import json
-import os
 import time
 
 from devtools import callcount, localstack
@@ -12,57 +11,48 @@ from devtools import callcount, localstack
 
 def run() -> None:
     callcount.install()
-    with localstack.database(localstack.free_port()) as endpoint:
-        localstack.use_endpoint(endpoint)
-        os.environ["CXGOV_TRACING"] = "false"
-        from chalice.test import Client
-
-        from app import app
-        from chalicelib.dal.models import create_tables
+    with localstack.in_process_api(seed=True) as client:
         from devtools import issuer
-        from devtools.seed import seed
 
-        create_tables()
-        seed()
         dcxo = issuer.mint("dcxo", "corp-comms")
-        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
-            def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict, dict]:
-                with callcount.counting() as calls:
-                    started = time.perf_counter()
-                    response = client.http.request(
-                        method, path, body=json.dumps(body) if body is not None else None,
-                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {dcxo}"})
-                    elapsed = (time.perf_counter() - started) * 1000
-                return response.status_code, json.loads(response.body), {"calls": calls, "ms": elapsed}
 
-            _, listed, _ = call("GET", "/departments/corp-comms/kpis")
-            kpi = next(k for k in listed["items"] if k["name"] == "Social media first response within 6 hours")
-            base = f"/departments/corp-comms/kpis/{kpi['id']}"
-            cases = [
-                ("PUT measurement, new latest period", "PUT", f"{base}/measurements/2016-10",
-                 {"numerator": 470, "denominator": 1000}),
-                ("  same PUT again (retry)", "PUT", f"{base}/measurements/2016-10",
-                 {"numerator": 470, "denominator": 1000}),
-                ("  correction of the latest period", "PUT", f"{base}/measurements/2016-10",
-                 {"numerator": 480, "denominator": 1000}),
-                ("  correction of an older period", "PUT", f"{base}/measurements/2015-12",
-                 {"numerator": 320, "denominator": 1000}),
-                ("GET measurements (page of 50)", "GET", f"{base}/measurements", None),
-                ("GET measurements (page of 5)", "GET", f"{base}/measurements?limit=5", None),
-                ("GET one measurement", "GET", f"{base}/measurements/2016-10", None),
-                ("POST KPI", "POST", "/departments/corp-comms/kpis",
-                 {"journey_id": kpi["journey_id"], "name": "Bench CSAT", "catalogue_code": "csat",
-                  "target": 80, "frequency": "quarterly"}),
-                ("PATCH KPI target", "PATCH", base, {"target": 85, "effective_from": "2016-11"}),
-                ("GET KPI", "GET", base, None),
-            ]
-            print("DynamoDB calls per KPI request (DynamoDB Local, counted at botocore's _make_api_call):")
-            for label, method, path, body in cases:
-                status, _, measured = call(method, path, body)
-                calls = measured["calls"]
-                detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
-                print(f"  {label:<38} {status}  calls {sum(calls.values())}: {detail}"
-                      f"   ({measured['ms']:.1f} ms)")
+        def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict, dict]:
+            with callcount.counting() as calls:
+                started = time.perf_counter()
+                response = client.http.request(
+                    method, path, body=json.dumps(body) if body is not None else None,
+                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {dcxo}"})
+                elapsed = (time.perf_counter() - started) * 1000
+            return response.status_code, json.loads(response.body), {"calls": calls, "ms": elapsed}
+
+        _, listed, _ = call("GET", "/departments/corp-comms/kpis")
+        kpi = next(k for k in listed["items"] if k["name"] == "Social media first response within 6 hours")
+        base = f"/departments/corp-comms/kpis/{kpi['id']}"
+        cases = [
+            ("PUT measurement, new latest period", "PUT", f"{base}/measurements/2016-10",
+             {"numerator": 470, "denominator": 1000}),
+            ("  same PUT again (retry)", "PUT", f"{base}/measurements/2016-10",
+             {"numerator": 470, "denominator": 1000}),
+            ("  correction of the latest period", "PUT", f"{base}/measurements/2016-10",
+             {"numerator": 480, "denominator": 1000}),
+            ("  correction of an older period", "PUT", f"{base}/measurements/2015-12",
+             {"numerator": 320, "denominator": 1000}),
+            ("GET measurements (page of 50)", "GET", f"{base}/measurements", None),
+            ("GET measurements (page of 5)", "GET", f"{base}/measurements?limit=5", None),
+            ("GET one measurement", "GET", f"{base}/measurements/2016-10", None),
+            ("POST KPI", "POST", "/departments/corp-comms/kpis",
+             {"journey_id": kpi["journey_id"], "name": "Bench CSAT", "catalogue_code": "csat",
+              "target": 80, "frequency": "quarterly"}),
+            ("PATCH KPI target", "PATCH", base, {"target": 85, "effective_from": "2016-11"}),
+            ("GET KPI", "GET", base, None),
+        ]
+        print("DynamoDB calls per KPI request (DynamoDB Local, counted at botocore's _make_api_call):")
+        for label, method, path, body in cases:
+            status, _, measured = call(method, path, body)
+            calls = measured["calls"]
+            detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
+            print(f"  {label:<38} {status}  calls {sum(calls.values())}: {detail}"
+                  f"   ({measured['ms']:.1f} ms)")
 
 
 if __name__ == "__main__":

@@ -67,18 +67,12 @@ def _measure(client, token: str) -> tuple[int, int, float]:
 
 
 def run() -> None:
-    with localstack.database(localstack.free_port()) as endpoint:
-        localstack.use_endpoint(endpoint)
-        from chalice.test import Client
-
-        from app import app
+    with localstack.in_process_api() as client:
         from chalicelib.auth import Principal
-        from chalicelib.dal.models import create_tables
         from chalicelib.logic import departments
         from chalicelib.models.departments import DepartmentCreate
         from devtools import issuer
 
-        create_tables()
         ccxo = Principal(subject="bench", role="ccxo", department=None)
         for n in range(DEPARTMENTS):
             departments.create_department(DepartmentCreate.model_validate({
@@ -87,26 +81,26 @@ def run() -> None:
                 request_key=f"bench-{n}")
         token = issuer.mint("ccxo")
         results = []
-        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
-            def load(per_dept_first: int, per_dept: int) -> float:
-                started = time.perf_counter()
-                for n in range(DEPARTMENTS):
-                    dept, dcxo = f"bench-{n}", issuer.mint("dcxo", f"bench-{n}")
-                    for first in range(per_dept_first, per_dept_first + per_dept, 10_000):
-                        rows = _feedback(dept, first, min(10_000, per_dept_first + per_dept - first))
-                        response = client.http.post(f"/departments/{dept}/feedback/imports", body=json.dumps(rows),
-                                                    headers={"Authorization": f"Bearer {dcxo}",
-                                                             "Content-Type": "application/json"})
-                        assert response.status_code == 200, response.body[:300]
-                return time.perf_counter() - started
 
-            small = SMALL_FEEDBACK // DEPARTMENTS
-            load(0, small)
-            _add_recommendations(SMALL_RECS, 0)
-            results.append((SMALL_FEEDBACK, SMALL_RECS, *_measure(client, token)))
-            seconds = load(small, LARGE_FEEDBACK // DEPARTMENTS - small)
-            _add_recommendations(LARGE_RECS - SMALL_RECS, SMALL_RECS)
-            results.append((LARGE_FEEDBACK, LARGE_RECS, *_measure(client, token)))
+        def load(per_dept_first: int, per_dept: int) -> float:
+            started = time.perf_counter()
+            for n in range(DEPARTMENTS):
+                dept, dcxo = f"bench-{n}", issuer.mint("dcxo", f"bench-{n}")
+                for first in range(per_dept_first, per_dept_first + per_dept, 10_000):
+                    rows = _feedback(dept, first, min(10_000, per_dept_first + per_dept - first))
+                    response = client.http.post(f"/departments/{dept}/feedback/imports", body=json.dumps(rows),
+                                                headers={"Authorization": f"Bearer {dcxo}",
+                                                         "Content-Type": "application/json"})
+                    assert response.status_code == 200, response.body[:300]
+            return time.perf_counter() - started
+
+        small = SMALL_FEEDBACK // DEPARTMENTS
+        load(0, small)
+        _add_recommendations(SMALL_RECS, 0)
+        results.append((SMALL_FEEDBACK, SMALL_RECS, *_measure(client, token)))
+        seconds = load(small, LARGE_FEEDBACK // DEPARTMENTS - small)
+        _add_recommendations(LARGE_RECS - SMALL_RECS, SMALL_RECS)
+        results.append((LARGE_FEEDBACK, LARGE_RECS, *_measure(client, token)))
         print(f"GET /rollup?period=2017-03, {DEPARTMENTS} departments, DynamoDB Local "
               f"(loading the large volume took {seconds:.0f} s):")
         for feedback, recs, calls, items, median in results:

@@ -90,18 +90,11 @@ def _raw_batch_write(dept: str, rows: list) -> tuple[float, float]:
 
 def run() -> None:
     callcount.install()
-    with localstack.database(localstack.free_port()) as endpoint:
-        localstack.use_endpoint(endpoint)
-        os.environ["CXGOV_TRACING"] = "false"
-        from chalice.test import Client
-
-        from app import app
+    with localstack.in_process_api() as client:
         from chalicelib.auth import Principal
-        from chalicelib.dal.models import create_tables
         from chalicelib.logic import voc_summary
         from devtools import issuer
 
-        create_tables()
         principal = Principal(subject="bench", role="dcxo", department=None, name="bench")
         print(f"VoC import of {ROWS} rows, batch path vs raw BatchWriteItem (DynamoDB Local, same run):")
         _department("bench-warmup")  # the JVM and both code paths warm up before anything is timed
@@ -132,29 +125,28 @@ def run() -> None:
 
         dcxo = issuer.mint("dcxo", "bench-small")
         body = {"channel": "twitter", "received_at": "2017-03-15T14:00:00Z", "comment": "where is my parcel?"}
-        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
-            _department("bench-small")
-            with callcount.counting() as calls:
-                response = client.http.post("/departments/bench-small/feedback", body=json.dumps(body),
-                                            headers={"Content-Type": "application/json",
-                                                     "Authorization": f"Bearer {dcxo}"})
-            detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-            print(f"\nPOST /feedback: {response.status_code}, DynamoDB calls {sum(calls.values())}: {detail}")
+        _department("bench-small")
+        with callcount.counting() as calls:
+            response = client.http.post("/departments/bench-small/feedback", body=json.dumps(body),
+                                        headers={"Content-Type": "application/json",
+                                                 "Authorization": f"Bearer {dcxo}"})
+        detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+        print(f"\nPOST /feedback: {response.status_code}, DynamoDB calls {sum(calls.values())}: {detail}")
 
-            print("\nItems DynamoDB reads for GET /voc-summary?period=2017-03 (and FY2017):")
-            for dept, count in (("bench-1k", 1000), ("bench-large", LARGE)):
-                _department(dept)
-                seconds, created = _import(dept, _rows(count, dept), principal)
-                token = issuer.mint("dcxo", dept)
-                for period in ("2017-03", "FY2017"):
-                    with callcount.counting() as seen:
-                        response = client.http.get(f"/departments/{dept}/voc-summary?period={period}",
-                                                   headers={"Authorization": f"Bearer {token}"})
-                    volume = json.loads(response.body)["volume"]
-                    print(f"  {count:>7} records ({period:<7}) volume {volume:>7}: items read {seen.items_read:>4}, "
-                          f"calls {seen['GetItem'] + seen['Query']} (GetItem {seen['GetItem']}, Query {seen['Query']})")
-                print(f"          ({created} records written through the batch path in {seconds:.1f} s, "
-                      f"{created / seconds:.0f} rows/s)")
+        print("\nItems DynamoDB reads for GET /voc-summary?period=2017-03 (and FY2017):")
+        for dept, count in (("bench-1k", 1000), ("bench-large", LARGE)):
+            _department(dept)
+            seconds, created = _import(dept, _rows(count, dept), principal)
+            token = issuer.mint("dcxo", dept)
+            for period in ("2017-03", "FY2017"):
+                with callcount.counting() as seen:
+                    response = client.http.get(f"/departments/{dept}/voc-summary?period={period}",
+                                               headers={"Authorization": f"Bearer {token}"})
+                volume = json.loads(response.body)["volume"]
+                print(f"  {count:>7} records ({period:<7}) volume {volume:>7}: items read {seen.items_read:>4}, "
+                      f"calls {seen['GetItem'] + seen['Query']} (GetItem {seen['GetItem']}, Query {seen['Query']})")
+            print(f"          ({created} records written through the batch path in {seconds:.1f} s, "
+                  f"{created / seconds:.0f} rows/s)")
         from chalicelib import clock
 
         figures = voc_summary.summary("bench-large", "2017-03", now=clock.now())

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -147,6 +147,28 @@ def use_endpoint(endpoint: str) -> dict[str, str]:
     env = endpoint_env(endpoint)
     os.environ.update(env)
     return env
+
+
+@contextlib.contextmanager
+def in_process_api(seed: bool = False) -> Iterator[Any]:
+    """For benchmarks that count calls in this process: a fresh in-memory DynamoDB Local with the
+    tables (and, with `seed`, the demo organisation), this process pointed at it, and
+    `chalice.test.Client` on the app (stage `local`)."""
+    with database(free_port()) as endpoint:
+        use_endpoint(endpoint)
+        os.environ["CXGOV_TRACING"] = "false"
+        from chalice.test import Client
+
+        from app import app
+        from chalicelib.dal.models import create_tables
+
+        create_tables()
+        if seed:
+            from devtools.seed import seed as seed_demo
+
+            seed_demo()
+        with Client(app, stage_name="local", project_dir=str(ROOT)) as client:
+            yield client
 
 
 def create_tables_in_subprocess(env: dict[str, str], seed: bool = False) -> None:
