@@ -1,0 +1,3 @@
+from cxgov_cli.main import main
+
+main()

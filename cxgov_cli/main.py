@@ -1,0 +1,14 @@
+"""The `cxgov` command group; each command lives in its own module and is added here."""
+from __future__ import annotations
+
+import click
+
+
+@click.group(help="cxgov's command-line client. Reads CXGOV_API and CXGOV_TOKEN from the environment.")
+@click.version_option(package_name=None, version="0.1.0", prog_name="cxgov")
+def cli() -> None:
+    pass
+
+
+def main() -> None:
+    cli()
