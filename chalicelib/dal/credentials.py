@@ -32,6 +32,9 @@ ROLE_ARN_VARIABLE = "CXGOV_DEPARTMENT_ROLE_ARN"
 TAG_KEY = "department"
 SESSION_SECONDS = 3600  # the most a chained role session may last
 REFRESH_MARGIN_SECONDS = 300
+# A presigned URL stops working when the session that signed it expires: a presign asks for a
+# session that outlives the longest URL the data layer signs (evidence uploads: 15 minutes).
+PRESIGNED_URL_MAX_SECONDS = 900
 SCOPED_SERVICES = ("dynamodb", "s3")
 
 _department: contextvars.ContextVar[str | None] = contextvars.ContextVar("cxgov_department", default=None)
@@ -92,18 +95,21 @@ class DepartmentCredentials:
         with self._guard:
             return self._locks.setdefault(department, threading.Lock())
 
-    def _fresh(self, department: str):
+    def _fresh(self, department: str, valid_for: float):
         entry = self._cache.get(department)
-        if entry is not None and entry[1] - self._now() > self._margin:
+        if entry is not None and entry[1] - self._now() > valid_for:
             return entry[0]
         return None
 
-    def get(self, department: str):
-        found = self._fresh(department)
+    def get(self, department: str, valid_for: float = 0):
+        """The department's credentials, valid for at least `valid_for` seconds more than the
+        refresh margin."""
+        valid_for = self._margin + valid_for
+        found = self._fresh(department, valid_for)
         if found is not None:
             return found
         with self._lock(department):
-            found = self._fresh(department)  # another thread may have refreshed it meanwhile
+            found = self._fresh(department, valid_for)  # another thread may have refreshed it
             if found is None:
                 found, expires = self._assume(department)
                 self._cache[department] = (found, expires)
@@ -171,7 +177,8 @@ def _sign_as_department(request: Any, **_: Any) -> None:
     department = current_department()
     if department is None or request.context.get(_ORG_CALL):
         return
-    credentials = provider().get(department)
+    presign = bool(request.context.get("is_presign_request"))
+    credentials = provider().get(department, PRESIGNED_URL_MAX_SECONDS if presign else 0)
     request.context["signing"] = {**request.context.get("signing", {}),
                                   "request_credentials": credentials}
 
