@@ -185,7 +185,7 @@ def check(rec: Recorder) -> dict[str, int]:
     documented org exception signed with the function role's key."""
     policy = department_policy()
     department_keys = {k for keys in rec.issued.values() for k in keys}
-    counts = {"department": 0, "org": 0}
+    counts = {"department": 0, "org": 0, "org_calls": set()}
     for entry in rec.signed:
         if entry["dept"] is None or entry["service"] not in ("dynamodb", "s3"):
             assert entry["key"] not in department_keys or entry["service"] in ("dynamodb", "s3"), entry
@@ -195,6 +195,8 @@ def check(rec: Recorder) -> dict[str, int]:
         if org_exception(entry):
             assert entry["key"] not in department_keys, entry
             counts["org"] += 1
+            counts["org_calls"].add((entry["route"].split("?")[0], entry["operation"],
+                                     entry["keys"][0][1] or entry["keys"][0][2].rsplit("#", 1)[0]))
             continue
         assert entry["key"] in rec.issued.get(entry["dept"], []), ("not signed with the department's key", entry)
         assert allowed_by_department_policy(entry["dept"], entry, policy), ("IAM would refuse", entry)
@@ -234,11 +236,16 @@ def test_every_route_of_the_matrix_signs_a_dcxos_calls_with_its_department(seede
                                    token=tokens["dcxo-parks"],
                                    body={} if method in ("post", "put", "patch") else None)
             assert response.status_code < 500, (method, path, response.body)
+    # And lists its overdue feedback (a `by_org` query: the function role's, documented)
+    overdue = api.get(f"/departments/{matrix.OWN}/feedback?overdue=true", token=tokens["dcxo-parks"])
+    assert overdue.status_code == 200, overdue.body
     # Then every DynamoDB and S3 call of each dcxo request carried its department's session
     counts = check(recorder)
     routes = {e["route"] for e in recorder.signed if e["dept"] == "parks" and e["service"] == "dynamodb"}
     print(f"\n{len(operations)} operations walked; {counts['department']} department-signed and "
           f"{counts['org']} org-role calls in dcxo requests; {len(routes)} dcxo requests reached DynamoDB")
+    print("function-role calls in dcxo requests:", sorted(counts["org_calls"]))
+    assert ("GET /departments/parks/feedback", "Query", "by_org") in counts["org_calls"]
     assert counts["department"] > 0 and len(routes) > 0
     # And the sessions were tagged with the department, one STS call per department (cached)
     assert set(recorder.issued) == {"parks", "harbour"}
@@ -283,3 +290,25 @@ def test_org_wide_roles_sign_with_the_function_role_and_make_no_sts_call(seeded,
         assert api.get("/departments", token=tokens[role]).status_code == 200
     assert recorder.issued == {}
     assert [e for e in recorder.signed if e["service"] == "dynamodb"]
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"service": "dynamodb", "operation": "GetItem", "key": "ASIAPARKS",
+      "keys": [("cxgov", None, "harbour#REC")]}, "IAM would refuse"),
+    ({"service": "dynamodb", "operation": "Query", "key": "ASIAPARKS",
+      "keys": [("cxgov", None, "DEPARTMENT")]}, "IAM would refuse"),
+    ({"service": "s3", "operation": "GET", "key": "ASIAPARKS", "object": "harbour/r/a/e"},
+     "IAM would refuse"),
+    ({"service": "dynamodb", "operation": "GetItem", "key": "AKIAFUNCTION",
+      "keys": [("cxgov", None, "parks")]}, "not signed with the department's key"),
+    ({"service": "dynamodb", "operation": "GetItem", "key": "ASIAHARBOUR",
+      "keys": [("cxgov", None, "parks")]}, "not signed with the department's key"),
+])
+def test_the_check_refuses_what_iam_or_the_wrong_key_would_give(entry, problem):
+    # Given recordings of a parks request that went wrong in one way
+    rec = Recorder()
+    rec.issued = {"parks": ["ASIAPARKS"], "harbour": ["ASIAHARBOUR"]}
+    rec.signed = [{"dept": "parks", "route": "GET /x", **entry}]
+    # Then the check names it
+    with pytest.raises(AssertionError, match=problem):
+        check(rec)
