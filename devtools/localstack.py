@@ -134,6 +134,9 @@ def sts_endpoint(env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     if (env or {}).get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL_STS"):
         yield {}
         return
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per AssumeRole
     with moto_server(free_port()) as endpoint:
         yield {"AWS_ENDPOINT_URL_STS": endpoint}
 

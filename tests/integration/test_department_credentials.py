@@ -312,3 +312,48 @@ def test_the_check_refuses_what_iam_or_the_wrong_key_would_give(entry, problem):
     # Then the check names it
     with pytest.raises(AssertionError, match=problem):
         check(rec)
+
+
+def test_idempotency_records_live_under_the_callers_department(seeded, api, tokens):
+    import boto3
+
+    # Given a dcxo's and the ccxo's keyed creates
+    from tests.integration.conftest import department_body
+
+    body = {"name": "Report a pothole", "channels": ["web"]}
+    made = [api.post("/departments/parks/journeys", token=tokens["dcxo-parks"], body=body,
+                     headers={"Idempotency-Key": "pothole-journey-1"}) for _ in range(2)]
+    assert [m.status_code for m in made] == [201, 201]
+    assert made[0].json["id"] == made[1].json["id"]  # the retry got the first answer back
+    opened = api.post("/departments", token=tokens["ccxo"], body=department_body("housing"),
+                      headers={"Idempotency-Key": "open-housing-1"})
+    assert opened.status_code == 201, opened.body
+    # Then the dcxo's record id starts with its department, the ccxo's with ORG (no slug is upper case)
+    ids = [item["id"]["S"] for item in
+           boto3.client("dynamodb", region_name="us-east-1").scan(TableName="cxgov-idempotency")["Items"]]
+    assert sorted(i.split("#", 1)[0] for i in ids) == ["ORG", "parks"], ids
+
+
+@pytest.mark.parametrize("headers", [{}, {"Idempotency-Key": "sts-down-create-1"}])
+def test_sts_unavailable_is_a_503_with_retry_after_and_writes_nothing(seeded, api, tokens, monkeypatch, headers):
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.dal import credentials
+
+    class Down:
+        def assume_role(self, **kwargs):
+            raise EndpointConnectionError(endpoint_url="https://sts.us-east-1.amazonaws.com")
+
+    monkeypatch.setattr(credentials, "_provider", None)
+    monkeypatch.setattr(credentials, "_sts_client", Down)
+    # When STS cannot be reached during a dcxo's create (keyed or not)
+    response = api.post("/departments/parks/journeys", token=tokens["dcxo-parks"],
+                        body={"name": "Renew a permit", "channels": ["web"]}, headers=headers)
+    # Then a 503 asks to retry, and nothing was written (the org role was not used instead)
+    assert response.status_code == 503, response.body
+    assert response.headers["Retry-After"] == "1"
+    assert response.json["error"]["code"] == "service_unavailable"
+    monkeypatch.setattr(credentials, "_provider", None)
+    monkeypatch.undo()
+    listed = api.get("/departments/parks/journeys", token=tokens["ccxo"])
+    assert [j["name"] for j in listed.json["items"]] == []
