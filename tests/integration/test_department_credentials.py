@@ -210,7 +210,10 @@ def own_ids(api, tokens) -> dict[str, str]:
     from tests.integration import audit_helpers, kpi_helpers
 
     token = tokens["dcxo-parks"]
-    kpi = kpi_helpers.make_kpi(api, token, matrix.OWN)
+    journey = api.post(f"/departments/{matrix.OWN}/journeys", token=token, body=kpi_helpers.SOCIAL_JOURNEY,
+                       headers={"Idempotency-Key": "own-journey-0001"})  # Powertools' records too
+    assert journey.status_code == 201, journey.body
+    kpi = kpi_helpers.make_kpi(api, token, matrix.OWN, journey_id=journey.json["id"])
     assert kpi_helpers.put_measurement(api, token, matrix.OWN, kpi["id"], "2017-03", value=7).status_code == 200
     feedback = api.post(f"/departments/{matrix.OWN}/feedback", token=token,
                         body={"channel": "twitter", "received_at": clock.now().isoformat(), "comment": "own"})
@@ -245,6 +248,12 @@ def test_every_route_of_the_matrix_signs_a_dcxos_calls_with_its_department(seede
     print(f"\n{len(operations)} operations walked; {counts['department']} department-signed and "
           f"{counts['org']} org-role calls in dcxo requests; {len(routes)} dcxo requests reached DynamoDB")
     print("function-role calls in dcxo requests:", sorted(counts["org_calls"]))
+    signed_ops = {(e["service"], e["operation"], e["keys"][0][0] if "keys" in e else "")
+                  for e in recorder.signed if e["dept"] and e["key"] in recorder.issued.get(e["dept"], [])}
+    print("department-signed operations:", sorted(signed_ops))
+    assert {("dynamodb", op, "cxgov") for op in ("GetItem", "Query", "PutItem", "BatchGetItem",
+                                                  "TransactWriteItems")} <= signed_ops
+    assert ("dynamodb", "PutItem", "cxgov-idempotency") in signed_ops
     assert ("GET /departments/parks/feedback", "Query", "by_org") in counts["org_calls"]
     assert counts["department"] > 0 and len(routes) > 0
     # And the sessions were tagged with the department, one STS call per department (cached)
