@@ -83,7 +83,8 @@ def object_key(url: str) -> str:
     """The object key of an S3 URL, virtual-hosted (`bucket.s3...`) or path-style."""
     parts = urlparse(url)
     path = unquote(parts.path).lstrip("/")
-    if parts.hostname.startswith(f"{BUCKET}."):
+    host = parts.hostname or ""
+    if ".s3." in host and not host.startswith("s3."):  # {bucket}.s3.{region}.amazonaws.com
         return path
     return path.split("/", 1)[1] if "/" in path else ""
 
