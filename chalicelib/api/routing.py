@@ -132,8 +132,8 @@ def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
         return exc
-    wrapped = next((e for e in _causes(exc) if isinstance(e, ServiceUnavailable)), None)
-    if wrapped is not None:  # e.g. department credentials unavailable, under Powertools' own error
+    wrapped = next((e for e in _causes(exc) if isinstance(e, credentials.SIGNING_ERRORS)), None)
+    if wrapped is not None:  # raised while botocore signed, maybe under Powertools' own error
         return wrapped
     # Input is validated (and turned into 400s) before a handler runs: a ValidationError that gets
     # here was raised building an answer, a server bug, and falls through to the 500 below.

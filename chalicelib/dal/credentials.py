@@ -22,11 +22,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import threading
 import time
 from typing import Any, Callable, Iterator
 
-from chalicelib.errors import ServiceUnavailable
+from chalicelib.errors import Forbidden, ServiceUnavailable
 
 ROLE_ARN_VARIABLE = "CXGOV_DEPARTMENT_ROLE_ARN"
 TAG_KEY = "department"
@@ -40,6 +41,20 @@ SCOPED_SERVICES = ("dynamodb", "s3")
 _department: contextvars.ContextVar[str | None] = contextvars.ContextVar("cxgov_department", default=None)
 _org_override: contextvars.ContextVar[bool] = contextvars.ContextVar("cxgov_org_role", default=False)
 _ORG_CALL = "cxgov_org_call"  # marks a request context whose call keeps the function role
+
+
+class CredentialsUnavailable(ServiceUnavailable):
+    """STS did not answer, or the role is not configured: a 503, never the function role instead."""
+
+
+class NotADepartment(Forbidden):
+    """A dcxo token whose department is not a department id gets no session."""
+
+
+# Raised inside botocore's signing, so they may reach the routing layer wrapped (Powertools).
+SIGNING_ERRORS = (CredentialsUnavailable, NotADepartment)
+# A department id (as models.common.Slug): never `#`, so a tag cannot name a sub-partition.
+_DEPARTMENT = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def department_of(principal: Any) -> str | None:
@@ -89,7 +104,6 @@ class DepartmentCredentials:
         self._cache: dict[str, tuple[Any, float]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.assume_calls = 0
 
     def _lock(self, department: str) -> threading.Lock:
         with self._guard:
@@ -104,6 +118,8 @@ class DepartmentCredentials:
     def get(self, department: str, valid_for: float = 0):
         """The department's credentials, valid for at least `valid_for` seconds more than the
         refresh margin."""
+        if not _DEPARTMENT.match(department or ""):
+            raise NotADepartment("the token's department is not a department id")
         valid_for = self._margin + valid_for
         found = self._fresh(department, valid_for)
         if found is not None:
@@ -125,13 +141,12 @@ class DepartmentCredentials:
             if self._sts is None:
                 self._sts = self._sts_factory()
         try:
-            self.assume_calls += 1
             answer = self._sts.assume_role(
                 RoleArn=self.role_arn, RoleSessionName=f"cxgov-{department}"[:64],
                 DurationSeconds=SESSION_SECONDS, Tags=[{"Key": TAG_KEY, "Value": department}])
         except (BotoCoreError, ClientError):
             logger.exception("sts:AssumeRole for the department role failed")
-            raise ServiceUnavailable("department credentials could not be obtained; retry shortly",
+            raise CredentialsUnavailable("department credentials could not be obtained; retry shortly",
                                      headers={"Retry-After": "1"})
         issued = answer["Credentials"]
         credentials = Credentials(issued["AccessKeyId"], issued["SecretAccessKey"],
@@ -160,10 +175,13 @@ def provider() -> DepartmentCredentials:
     """The process's provider (built on first use, so `import app` makes no client)."""
     global _provider
     role_arn = os.environ.get(ROLE_ARN_VARIABLE, "")
+    current = _provider
+    if current is not None and current.role_arn == role_arn:
+        return current
     with _provider_guard:
         if _provider is None or _provider.role_arn != role_arn:
             if not role_arn:
-                raise ServiceUnavailable(f"department credentials are not configured ({ROLE_ARN_VARIABLE})")
+                raise CredentialsUnavailable(f"department credentials are not configured ({ROLE_ARN_VARIABLE})")
             _provider = DepartmentCredentials(role_arn, _sts_client)
         return _provider
 

@@ -367,3 +367,15 @@ def test_sts_unavailable_is_a_503_with_retry_after_and_writes_nothing(seeded, ap
     monkeypatch.undo()
     listed = api.get("/departments/parks/journeys", token=tokens["ccxo"])
     assert [j["name"] for j in listed.json["items"]] == []
+
+
+@pytest.mark.parametrize("department", ["parks#REC", "Parks"])
+def test_a_dcxo_token_naming_no_department_id_is_refused_not_signed(seeded, api, department):
+    from devtools import issuer
+
+    # Given a token whose department claim is not a department id (a sub-partition, upper case)
+    token = issuer.mint("dcxo", department)
+    # When it calls the routes without a {dept} in their path, Then a 403, never a 5xx
+    for path in ("/audit-reports", "/recommendations"):
+        response = api.get(path, token=token)
+        assert response.status_code == 403, (path, response.body)

@@ -126,3 +126,13 @@ def test_a_dcxo_request_without_the_role_configured_is_refused_not_signed_with_t
     monkeypatch.setattr(credentials, "_provider", None)
     with pytest.raises(ServiceUnavailable):
         credentials.provider()
+
+
+@pytest.mark.parametrize("department", ["parks#REC", "Parks", "parks rec", "", "p", "x" * 41])
+def test_a_token_department_that_is_not_a_department_id_gets_no_session(department):
+    from chalicelib.errors import Forbidden
+
+    provider, sts, _ = make()
+    with pytest.raises(Forbidden):
+        provider.get(department)
+    assert sts.calls == []
