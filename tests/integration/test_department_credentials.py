@@ -5,127 +5,17 @@ against the department role's policy in infra/template.yaml (the evaluation AWS 
 full IAM evaluation of the packaged policies is tests/infra/test_iam_simulation.py)."""
 from __future__ import annotations
 
-import contextlib
-import fnmatch
 import hashlib
-import json
-import re
-import threading
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import botocore.auth
 import pytest
 import requests
 from botocore import handlers
 
-from tests.conftest import ROOT
 from tests.integration import test_tenant_isolation as matrix
 from tests.integration.audit_helpers import drive, make_action, make_rec, rec_url, s3, transition
-
-TAG = "${aws:PrincipalTag/department}"
-BUCKET = "cxgov-evidence-local"
-
-
-def department_policy() -> dict[str, list[str]]:
-    """Table logical id -> the LeadingKeys patterns the department role allows on it."""
-    from cfnlint.decode import cfn_yaml
-
-    template = json.loads(json.dumps(cfn_yaml.load(str(ROOT / "infra" / "template.yaml"))))
-    policy = template["Resources"]["DepartmentScopedPolicy"]["Properties"]["PolicyDocument"]
-    allowed: dict[str, list[str]] = {}
-    for st in policy["Statement"]:
-        if not any(action.startswith("dynamodb:") for action in st["Action"]):
-            continue
-        for res in st["Resource"]:
-            if isinstance(res, dict) and "Fn::GetAtt" in res:
-                allowed[res["Fn::GetAtt"][0]] = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-    return allowed
-
-
-TABLE_IDS = {"cxgov": "CxgovTable", "cxgov-idempotency": "CxgovIdempotencyTable"}
-HASH_KEYS = {"cxgov": "pk", "cxgov-idempotency": "id"}
-
-
-def leading_keys(operation: str, body: dict) -> list[tuple[str, str | None, str]]:
-    """(table, index, partition key value) of every item a DynamoDB request names."""
-    found = []
-
-    def key_of(table, item):
-        found.append((table, None, item[HASH_KEYS[table]]["S"]))
-
-    if operation in ("GetItem", "DeleteItem", "UpdateItem"):
-        key_of(body["TableName"], body["Key"])
-    elif operation == "PutItem":
-        key_of(body["TableName"], body["Item"])
-    elif operation == "BatchGetItem":
-        for table, spec in body["RequestItems"].items():
-            for key in spec["Keys"]:
-                key_of(table, key)
-    elif operation == "TransactWriteItems":
-        for entry in body["TransactItems"]:
-            (kind, spec), = entry.items()
-            key_of(spec["TableName"], spec["Item"] if kind == "Put" else spec["Key"])
-    elif operation in ("Query", "Scan"):
-        names = body.get("ExpressionAttributeNames", {})
-        values = body.get("ExpressionAttributeValues", {})
-        hash_attr = "org_pk" if body.get("IndexName") else HASH_KEYS[body["TableName"]]
-        for name, value in re.findall(r"(#\w+) = (:\w+)", body.get("KeyConditionExpression", "")):
-            if names.get(name) == hash_attr:
-                found.append((body["TableName"], body.get("IndexName"), values[value]["S"]))
-        if not found:
-            found.append((body["TableName"], body.get("IndexName"), ""))  # no key: a Scan
-    else:
-        raise AssertionError(f"unexpected DynamoDB operation {operation}")
-    return found
-
-
-def object_key(url: str) -> str:
-    """The object key of an S3 URL, virtual-hosted (`bucket.s3...`) or path-style."""
-    parts = urlparse(url)
-    path = unquote(parts.path).lstrip("/")
-    host = parts.hostname or ""
-    if ".s3." in host and not host.startswith("s3."):  # {bucket}.s3.{region}.amazonaws.com
-        return path
-    return path.split("/", 1)[1] if "/" in path else ""
-
-
-class Recorder:
-    """Which department's request is running (set by the test around each HTTP call), what STS
-    issued per department, and every signature botocore computed."""
-
-    def __init__(self):
-        self.local = threading.local()
-        self.issued: dict[str, list[str]] = {}  # department tag -> access keys STS returned
-        self.signed: list[dict] = []
-
-    @contextlib.contextmanager
-    def request_of(self, token_name: str | None):
-        self.local.dept = token_name[len("dcxo-"):] if token_name and token_name.startswith("dcxo-") else None
-        self.local.route = None
-        try:
-            yield
-        finally:
-            self.local.dept = None
-
-    def remember_tags(self, params, context, **_):
-        context["test_department_tag"] = {t["Key"]: t["Value"] for t in params.get("Tags", [])}
-
-    def remember_issued(self, parsed, context, **_):
-        dept = context.get("test_department_tag", {}).get("department")
-        self.issued.setdefault(dept, []).append(parsed["Credentials"]["AccessKeyId"])
-
-    def record(self, signer, request):
-        service = signer._service_name
-        entry = {"dept": getattr(self.local, "dept", None), "service": service,
-                 "key": signer.credentials.access_key, "route": getattr(self.local, "route", None)}
-        if service == "dynamodb":
-            entry["operation"] = request.headers["X-Amz-Target"].decode().split(".")[-1] \
-                if isinstance(request.headers["X-Amz-Target"], bytes) else request.headers["X-Amz-Target"].split(".")[-1]
-            entry["keys"] = leading_keys(entry["operation"], json.loads(request.body))
-        elif service == "s3":
-            entry["operation"] = request.method
-            entry["object"] = object_key(request.url)
-        self.signed.append(entry)
+from tests.integration.signing import BUCKET, Recorder, check, object_key, traced
 
 
 @pytest.fixture()
@@ -146,63 +36,6 @@ def recorder(monkeypatch):
 
     monkeypatch.setattr(botocore.auth.SigV4Auth, "add_auth", add_auth)
     return rec
-
-
-def traced(api, rec: Recorder):
-    """Wraps api.request so that the recorder knows whose request each signature belongs to."""
-    plain = api.request
-
-    def request(method, path, *, token=None, **kw):
-        name = next((n for n, t in api.tokens.items() if t == token), None)
-        with rec.request_of(name):
-            rec.local.route = f"{method} {path}"
-            return plain(method, path, token=token, **kw)
-
-    api.request = request
-
-
-def org_exception(entry: dict) -> bool:
-    """The documented calls of a dcxo's request that keep the function (org) role: queries of the
-    `by_org` index, and reads of org-level records (`ORG#...`) the code already scoped."""
-    keys = entry.get("keys", [])
-    return entry["service"] == "dynamodb" and (
-        (entry["operation"] == "Query" and all(index for _, index, _ in keys))
-        or (entry["operation"] in ("GetItem", "BatchGetItem")
-            and all(pk.startswith("ORG#") for _, _, pk in keys)))
-
-
-def allowed_by_department_policy(dept: str, entry: dict, policy: dict[str, list[str]]) -> bool:
-    if entry["service"] == "s3":
-        return entry["object"].startswith(f"{dept}/")
-    for table, index, pk in entry["keys"]:
-        patterns = [p.replace(TAG, dept) for p in policy.get(TABLE_IDS[table], [])]
-        if index is not None or not pk or not any(fnmatch.fnmatchcase(pk, p) for p in patterns):
-            return False
-    return True
-
-
-def check(rec: Recorder) -> dict[str, int]:
-    """Every signature of a dcxo request: its department's key and keys the policy admits, or a
-    documented org exception signed with the function role's key."""
-    policy = department_policy()
-    department_keys = {k for keys in rec.issued.values() for k in keys}
-    counts = {"department": 0, "org": 0, "org_calls": set()}
-    for entry in rec.signed:
-        if entry["dept"] is None or entry["service"] not in ("dynamodb", "s3"):
-            assert entry["key"] not in department_keys or entry["service"] in ("dynamodb", "s3"), entry
-            if entry["dept"] is None:
-                assert entry["key"] not in department_keys, ("an org-wide request used a department key", entry)
-            continue
-        if org_exception(entry):
-            assert entry["key"] not in department_keys, entry
-            counts["org"] += 1
-            counts["org_calls"].add((entry["route"].split("?")[0], entry["operation"],
-                                     entry["keys"][0][1] or entry["keys"][0][2].rsplit("#", 1)[0]))
-            continue
-        assert entry["key"] in rec.issued.get(entry["dept"], []), ("not signed with the department's key", entry)
-        assert allowed_by_department_policy(entry["dept"], entry, policy), ("IAM would refuse", entry)
-        counts["department"] += 1
-    return counts
 
 
 def own_ids(api, tokens) -> dict[str, str]:
@@ -304,15 +137,21 @@ def test_org_wide_roles_sign_with_the_function_role_and_make_no_sts_call(seeded,
 
 @pytest.mark.parametrize("entry, problem", [
     ({"service": "dynamodb", "operation": "GetItem", "key": "ASIAPARKS",
-      "keys": [("cxgov", None, "harbour#REC")]}, "IAM would refuse"),
+      "keys": [("cxgov", None, "harbour#REC", "dynamodb:GetItem")]}, "IAM would refuse"),
     ({"service": "dynamodb", "operation": "Query", "key": "ASIAPARKS",
-      "keys": [("cxgov", None, "DEPARTMENT")]}, "IAM would refuse"),
+      "keys": [("cxgov", None, "DEPARTMENT", "dynamodb:Query")]}, "IAM would refuse"),
+    ({"service": "dynamodb", "operation": "DeleteItem", "key": "ASIAPARKS",
+      "keys": [("cxgov", None, "parks#REC", "dynamodb:DeleteItem")]}, "IAM would refuse"),
+    ({"service": "dynamodb", "operation": "Scan", "key": "ASIAPARKS",
+      "keys": [("cxgov", None, "", "dynamodb:Scan")]}, "IAM would refuse"),
+    ({"service": "dynamodb", "operation": "Query", "key": "ASIAPARKS",
+      "keys": [("cxgov", "by_org", "parks#FBOPEN", "dynamodb:Query")]}, "org-role call signed with a department"),
     ({"service": "s3", "operation": "GET", "key": "ASIAPARKS", "object": "harbour/r/a/e"},
      "IAM would refuse"),
     ({"service": "dynamodb", "operation": "GetItem", "key": "AKIAFUNCTION",
-      "keys": [("cxgov", None, "parks")]}, "not signed with the department's key"),
+      "keys": [("cxgov", None, "parks", "dynamodb:GetItem")]}, "not signed with the department's key"),
     ({"service": "dynamodb", "operation": "GetItem", "key": "ASIAHARBOUR",
-      "keys": [("cxgov", None, "parks")]}, "not signed with the department's key"),
+      "keys": [("cxgov", None, "parks", "dynamodb:GetItem")]}, "not signed with the department's key"),
 ])
 def test_the_check_refuses_what_iam_or_the_wrong_key_would_give(entry, problem):
     # Given recordings of a parks request that went wrong in one way
