@@ -37,8 +37,17 @@ def department_policy() -> dict[str, list[tuple[set[str], list[str]]]]:
     return allowed
 
 
-TABLE_IDS = {"cxgov": "CxgovTable", "cxgov-idempotency": "CxgovIdempotencyTable"}
-HASH_KEYS = {"cxgov": "pk", "cxgov-idempotency": "id"}
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Every table of the code: name -> template logical id, name -> hash key attribute."""
+    from chalicelib.dal.models import ALL_TABLES
+    from devtools.infra_gen import logical_id
+
+    ids = {m.Meta.table_name: logical_id(m.Meta.table_name) for m in ALL_TABLES}
+    hashes = {m.Meta.table_name: m._hash_key_attribute().attr_name for m in ALL_TABLES}
+    return ids, hashes
+
+
+TABLE_IDS, HASH_KEYS = _tables()
 # How IAM authorises the items of the multi-item operations.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "ConditionCheck": "ConditionCheckItem",
                     "Delete": "DeleteItem", "Get": "GetItem"}
@@ -71,7 +80,7 @@ def leading_keys(operation: str, body: dict) -> list[tuple[str, str | None, str,
     elif operation in ("Query", "Scan"):
         names = body.get("ExpressionAttributeNames", {})
         values = body.get("ExpressionAttributeValues", {})
-        hash_attr = "org_pk" if body.get("IndexName") else HASH_KEYS[body["TableName"]]
+        hash_attr = "org_pk" if body.get("IndexName") else HASH_KEYS[body["TableName"]]  # by_org
         for name, value in re.findall(r"(#\w+) = (:\w+)", body.get("KeyConditionExpression", "")):
             if names.get(name) == hash_attr:
                 found.append((body["TableName"], body.get("IndexName"), values[value]["S"], f"dynamodb:{operation}"))
