@@ -41,6 +41,7 @@ def main() -> int:
         # Evidence files: S3 from moto in server mode (in memory: files do not survive a restart).
         s3 = stack.enter_context(localstack.moto_server(s3_port))
         env["AWS_ENDPOINT_URL_S3"] = s3
+        env["AWS_ENDPOINT_URL_STS"] = s3  # the same moto server: a dcxo's role sessions (issue 16)
         bucket = localstack.stage_variable("CXGOV_EVIDENCE_BUCKET")
         import boto3
 
