@@ -159,10 +159,12 @@ def local_ledger(kms_endpoint: str, env: dict[str, str], checkpoint: Path | None
     import boto3
 
     from chalicelib.logic.ledger import signing
+    from devtools import localstack
 
     kms = boto3.client("kms", endpoint_url=kms_endpoint, region_name=env.get("AWS_DEFAULT_REGION", "us-east-1"))
-    key = create_signing_key(kms, "alias/cxgov-ledger-local")
-    variables = {"AWS_ENDPOINT_URL_KMS": kms_endpoint, "CXGOV_LEDGER_KEY_ID": key}
+    alias = localstack.stage_variable("CXGOV_LEDGER_KEY_ID")
+    key = create_signing_key(kms, alias)
+    variables = {"AWS_ENDPOINT_URL_KMS": kms_endpoint, "CXGOV_LEDGER_KEY_ID": alias}
     env.update(variables)
     os.environ.update(variables)
     with ledger_consumer(checkpoint=checkpoint, say=say) as stream:

@@ -8,15 +8,13 @@ from pathlib import Path
 import boto3
 import pytest
 
-from devtools import ledger_stream
+from devtools import ledger_stream, localstack
 
 
-@pytest.fixture()
-def signing_key(aws, monkeypatch) -> str:
+def create_local_signing_key() -> str:
+    """The key stage `local` names (CXGOV_LEDGER_KEY_ID, an alias), in moto's KMS."""
     kms = boto3.client("kms", region_name="us-east-1")
-    arn = ledger_stream.create_signing_key(kms, "alias/cxgov-ledger-test")
-    monkeypatch.setenv("CXGOV_LEDGER_KEY_ID", arn)
-    return arn
+    return ledger_stream.create_signing_key(kms, localstack.stage_variable("CXGOV_LEDGER_KEY_ID"))
 
 
 def history_records() -> list[dict]:
@@ -46,8 +44,8 @@ def drain(aws):
 def public_pem() -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_public_key
 
-    import os
-    der = boto3.client("kms", region_name="us-east-1").get_public_key(KeyId=os.environ["CXGOV_LEDGER_KEY_ID"])["PublicKey"]
+    der = boto3.client("kms", region_name="us-east-1").get_public_key(
+        KeyId=localstack.stage_variable("CXGOV_LEDGER_KEY_ID"))["PublicKey"]
     return load_der_public_key(der).public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 
 

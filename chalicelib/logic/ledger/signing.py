@@ -58,8 +58,8 @@ def message(head: dict) -> bytes:
     return jcs.canonical({name: head[name] for name in SIGNED_FIELDS})
 
 
-@functools.lru_cache(maxsize=16)
-def _public_pem(key_id: str, endpoint: str | None) -> tuple[str, str]:
+def _public_pem(key_id: str) -> tuple[str, str]:
+    """(the key's ARN, its PEM). Not cached: an alias may be moved to a new key (rotation)."""
     answer = kms().get_public_key(KeyId=key_id)
     pem = load_der_public_key(answer["PublicKey"]).public_bytes(
         Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
@@ -68,7 +68,7 @@ def _public_pem(key_id: str, endpoint: str | None) -> tuple[str, str]:
 
 def current_public_key() -> tuple[str, str]:
     """(key_id as KMS names it, PEM) of the configured key."""
-    return _public_pem(configured_key(), os.environ.get("AWS_ENDPOINT_URL_KMS") or None)
+    return _public_pem(configured_key())
 
 
 def public_key_of(key_id: str) -> str | None:
@@ -87,9 +87,7 @@ def sign_tree_head() -> dict:
     answer = kms().sign(KeyId=key, Message=message(head), MessageType="RAW", SigningAlgorithm=ALGORITHM)
     key_id = answer["KeyId"]
     if dal.signing_key(key_id) is None:
-        registered_id, pem = current_public_key()
-        dal.register_signing_key(key_id, pem if registered_id == key_id else
-                                 _public_pem(key_id, os.environ.get("AWS_ENDPOINT_URL_KMS") or None)[1])
+        dal.register_signing_key(key_id, _public_pem(key_id)[1])
     head.update(signature=base64.b64encode(answer["Signature"]).decode(), key_id=key_id,
                 algorithm=ALGORITHM)
     return dal.put_tree_head(head)
