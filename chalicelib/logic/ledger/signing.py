@@ -63,7 +63,10 @@ def _public_pem(key_id: str) -> tuple[str, str]:
     answer = kms().get_public_key(KeyId=key_id)
     pem = load_der_public_key(answer["PublicKey"]).public_bytes(
         Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
-    return answer["KeyId"], pem
+    key_id = answer["KeyId"]
+    if not key_id.startswith("arn:"):  # AWS answers the ARN, as Sign does; moto the bare id
+        key_id = kms().describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+    return key_id, pem
 
 
 def current_public_key() -> tuple[str, str]:
