@@ -108,7 +108,9 @@ def consumer(checkpoint: Path | None = None, handler: Callable | None = None) ->
 
     region = CxgovItem.Meta.region
     arn = stream_arn(CxgovItem.Meta.table_name, boto3.client("dynamodb", region_name=region))
-    return StreamConsumer(arn, boto3.client("dynamodbstreams", region_name=region),
+    # DynamoDB Local serves the streams API on its own endpoint.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB_STREAMS") or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    return StreamConsumer(arn, boto3.client("dynamodbstreams", region_name=region, endpoint_url=endpoint),
                           handler or log.append_records, checkpoint)
 
 
@@ -185,3 +187,26 @@ def local_ledger(kms_endpoint: str, env: dict[str, str], checkpoint: Path | None
         finally:
             stop.set()
             signer.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m devtools.ledger_stream [--checkpoint FILE] [--until-idle]`: the consumer on its
+    own, against whatever endpoint the environment names (tests kill and restart it)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Consume the main table's stream into the ledger.")
+    parser.add_argument("--checkpoint", type=Path)
+    parser.add_argument("--until-idle", action="store_true", help="stop once the stream is read to its end")
+    parser.add_argument("--interval", type=float, default=1.0)
+    args = parser.parse_args(argv)
+    stream = consumer(args.checkpoint)
+    while True:
+        handed = stream.poll()
+        if args.until_idle and handed == 0:
+            return 0
+        if not handed:
+            threading.Event().wait(args.interval)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
