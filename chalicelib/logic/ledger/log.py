@@ -93,6 +93,14 @@ def consistency_proof(first: int, second: int) -> list[str]:
     return _hashes(merkle.consistency_ranges(first, second))
 
 
+def consistency_with_roots(first: int, second: int) -> tuple[str, str, list[str]]:
+    """(root at `first`, root at `second`, the proof), from one read of the nodes they need."""
+    if first == 0:
+        return merkle.EMPTY_ROOT.hex(), root_at(second), []
+    hashes = _hashes([(0, first), (0, second), *merkle.consistency_ranges(first, second)])
+    return hashes[0], hashes[1], hashes[2:]
+
+
 def root_at(size: int) -> str:
     """The root of the tree as it was at `size` leaves (from stored subtrees)."""
     return _hashes([(0, size)])[0] if size else merkle.EMPTY_ROOT.hex()

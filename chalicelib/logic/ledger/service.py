@@ -77,8 +77,9 @@ def _check_sizes(first: int, second: int, size: int, first_name: str = "first",
 
 def consistency(first: int, second: int) -> ConsistencyProof:
     _check_sizes(first, second, log.tree_size())
-    return ConsistencyProof(first=first, second=second, first_root=log.root_at(first),
-                            second_root=log.root_at(second), proof=log.consistency_proof(first, second))
+    first_root, second_root, proof = log.consistency_with_roots(first, second)
+    return ConsistencyProof(first=first, second=second, first_root=first_root, second_root=second_root,
+                            proof=proof)
 
 
 def bundle(dept: str, rec_id: str, since: int | None) -> HistoryBundle:
