@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.models.common import OutputModel, PageQuery, Page, QueryModel
 
@@ -33,8 +33,8 @@ class TreeHead(OutputModel):
 
 
 class TreeHeadQuery(PageQuery):
-    from_: datetime | None = Field(default=None, alias="from", description="signed at or after (RFC 3339)")
-    to: datetime | None = Field(default=None, description="signed at or before (RFC 3339)")
+    from_: AwareDatetime | None = Field(default=None, alias="from", description="signed at or after (RFC 3339 with offset)")
+    to: AwareDatetime | None = Field(default=None, description="signed at or before (RFC 3339 with offset)")
 
 
 class TreeHeadPage(Page):
