@@ -41,7 +41,7 @@ def create_tree_head(call: Call) -> TreeHead:
 
 
 @api_route(bp, "/ledger/tree-heads/latest", "GET", summary="Read the latest signed tree head",
-           tag=TAG, roles=ORG_READERS, response=TreeHead)
+           tag=TAG, roles=ORG_READERS, response=TreeHead, errors=(404,))
 def latest_tree_head(call: Call) -> TreeHead:
     return service.latest()
 
@@ -57,7 +57,7 @@ def list_tree_heads(call: Call) -> TreeHeadPage:
 
 
 @api_route(bp, "/ledger/public-key", "GET", summary="Read the log's public key", tag=TAG,
-           roles=ANY_ROLE, query=PublicKeyQuery, response=PublicKey)
+           roles=ANY_ROLE, query=PublicKeyQuery, response=PublicKey, errors=(404,))
 def read_public_key(call: Call) -> PublicKey:
     """The key that signs new tree heads (PEM) and every key that signed one; `key_id` picks one.
     Verify bundles with a copy you obtained and kept yourself, not one fetched with the bundle."""
@@ -73,7 +73,7 @@ def read_consistency(call: Call) -> ConsistencyProof:
 
 @api_route(bp, "/departments/{dept}/recommendations/{rec_id}/history/bundle", "GET",
            summary="Download the history bundle an auditor verifies offline", tag=TAG,
-           roles=ANY_ROLE, query=BundleQuery, response=HistoryBundle)
+           roles=ANY_ROLE, query=BundleQuery, response=HistoryBundle, errors=(409,))
 def read_bundle(call: Call) -> HistoryBundle:
     """Every history entry, the latest signed tree head (signed now when none covers the last
     entry yet), the last entry's inclusion proof and the public key; `since` adds the consistency
