@@ -1,6 +1,6 @@
 """cxgov verify: check a recommendation's history bundle offline, trusting nothing of the API.
 
-    cxgov verify BUNDLE.json [--public-key PEM] [--tree-head OLDER.json]
+    cxgov verify BUNDLE.json [--public-key PEM ...] [--tree-head OLDER.json]
     python cxgov_cli/verify.py BUNDLE.json [--public-key PEM] [--tree-head OLDER.json]
 
 Checks, in this order, and names the first that fails (docs/ledger.md has every format):
@@ -225,7 +225,8 @@ def _public_key(pem: str, check: str):
     return key
 
 
-def verify_tree_head(head: Any, pem: str, what: str = "the tree head") -> None:
+def verify_tree_head(head: Any, pem: str | Sequence[str], what: str = "the tree head") -> None:
+    """`pem`: one trusted key, or several (keys before and after a rotation): one must verify."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -243,11 +244,14 @@ def verify_tree_head(head: Any, pem: str, what: str = "the tree head") -> None:
         message = tree_head_message(head)
     except (TypeError, ValueError) as exc:
         raise Failed(check, f"{what} cannot be canonicalised ({exc})") from None
-    try:
-        _public_key(pem, check).verify(signature, message, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        raise Failed(check, f"{what}'s signature (key_id {head.get('key_id')!r}) does not verify "
-                            "with the public key") from None
+    for candidate in ([pem] if isinstance(pem, str) else pem):
+        try:
+            _public_key(candidate, check).verify(signature, message, ec.ECDSA(hashes.SHA256()))
+            return
+        except InvalidSignature:
+            continue
+    raise Failed(check, f"{what}'s signature (key_id {head.get('key_id')!r}) does not verify "
+                        "with the public key")
 
 
 def verify_chain(department: str, rec_id: str, entries: Any) -> dict[str, Any]:
@@ -285,7 +289,8 @@ class Report:
     lines: list[str]
 
 
-def verify_bundle(bundle: Any, public_key_pem: str | None = None, older_head: Any = None) -> Report:
+def verify_bundle(bundle: Any, public_key_pem: str | Sequence[str] | None = None,
+                  older_head: Any = None) -> Report:
     """Raises Failed naming the first check that does not hold; answers what was checked."""
     lines: list[str] = []
     check = "bundle"
@@ -355,12 +360,14 @@ def verify_bundle(bundle: Any, public_key_pem: str | None = None, older_head: An
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cxgov verify", description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", help="the bundle file (GET .../history/bundle)")
-    parser.add_argument("--public-key", metavar="PEM", help="the log's public key you trust (a PEM file)")
+    parser.add_argument("--public-key", metavar="PEM", action="append",
+                        help="the log's public key you trust (a PEM file); repeat it for the keys "
+                             "before and after a rotation")
     parser.add_argument("--tree-head", metavar="OLDER.json", help="an older signed tree head you kept")
     args = parser.parse_args(argv)
     try:
         bundle = load_json(args.bundle)
-        pem = Path(args.public_key).read_text(encoding="utf-8") if args.public_key else None
+        pem = [Path(path).read_text(encoding="utf-8") for path in args.public_key] if args.public_key else None
         older = load_json(args.tree_head) if args.tree_head else None
     except (OSError, ValueError) as exc:
         print(f"cannot read the input: {exc}", file=sys.stderr)

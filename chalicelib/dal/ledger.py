@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import clock
 from chalicelib.dal import keys
@@ -125,8 +125,16 @@ def read_nodes(nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
 
 # --- signed tree heads and their keys ---
 def put_tree_head(head: dict) -> dict:
-    item = TreeHeadItem(keys.TREE_HEAD_PK, keys.tree_head_sk(head["timestamp"], head["tree_size"]), **head)
-    item.save()
+    """Keeps a signed head; a head of the same size signed in the same second already kept wins
+    (both signatures are valid; the one kept is the one every reader gets)."""
+
+    sk = keys.tree_head_sk(head["timestamp"], head["tree_size"])
+    try:
+        TreeHeadItem(keys.TREE_HEAD_PK, sk, **head).save(condition=TreeHeadItem.pk.does_not_exist())
+    except PutError as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+        return _head(TreeHeadItem.get(keys.TREE_HEAD_PK, sk, consistent_read=True))
     return head
 
 
@@ -167,8 +175,6 @@ def signing_key(key_id: str) -> dict | None:
 
 def register_signing_key(key_id: str, public_key: str) -> None:
     """Kept once (the first use wins): a key's public half never changes."""
-    from pynamodb.exceptions import PutError
-
     try:
         SigningKeyItem(keys.SIGNING_KEY_PK, key_id, public_key=public_key,
                        first_used_at=clock.now()).save(condition=SigningKeyItem.pk.does_not_exist())

@@ -225,3 +225,34 @@ def test_cxgov_verify_runs_from_the_command_group(setup, tmp_path):
     done = subprocess.run([sys.executable, "-m", "cxgov_cli", "verify", write(tmp_path / "t.json", tampered)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "FAILED chain: entry seq 1" in done.stdout
+
+
+def test_heads_signed_before_and_after_a_key_rotation_verify_with_both_keys(setup, cli, tokens, drain, tmp_path):
+    import boto3
+
+    from devtools import localstack
+
+    api, rec = setup["api"], setup["rec"]
+    older = api.post("/ledger/tree-heads", token=tokens["auditor"]).json
+    # When the signing key is rotated: a new key behind the same alias
+    kms = boto3.client("kms", region_name="us-east-1")
+    new_key = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="ECC_NIST_P256")["KeyMetadata"]
+    kms.update_alias(AliasName=localstack.stage_variable("CXGOV_LEDGER_KEY_ID"), TargetKeyId=new_key["KeyId"])
+    assert decide(api, tokens, rec, comments="After the rotation.").status_code == 200
+    drain()
+    bundle = api.get(rec_url(rec) + f"/history/bundle?since={older['tree_size']}", token=tokens["auditor"]).json
+    # Then new heads name the new key, and both keys are served
+    assert bundle["tree_head"]["key_id"] == new_key["Arn"] != older["key_id"]
+    served = api.get("/ledger/public-key", token=tokens["auditor"]).json
+    assert served["key_id"] == new_key["Arn"]
+    assert {k["key_id"] for k in served["keys"]} == {older["key_id"], new_key["Arn"]}
+    old_pem = api.get(f"/ledger/public-key?key_id={older['key_id']}", token=tokens["auditor"]).json["public_key"]
+    assert old_pem == (tmp_path / "ledger.pem").read_text()
+    new_pem = tmp_path / "new.pem"
+    new_pem.write_text(served["public_key"])
+    older_file = write(tmp_path / "older.json", older)
+    # And the bundle verifies against the older head with both keys, not with the new one alone
+    code, out = cli(bundle, "--public-key", str(new_pem), "--public-key", setup["key"], "--tree-head", older_file)
+    assert code == 0, out
+    code, out = cli(bundle, "--public-key", str(new_pem), "--tree-head", older_file)
+    assert code == 1 and out.startswith("FAILED signature: the older tree head's signature"), out
