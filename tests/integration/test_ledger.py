@@ -208,3 +208,19 @@ def test_the_backfill_appends_what_the_stream_never_carried_once(seeded, tokens,
     bundle = seeded.get(rec_url(recs[0]) + "/history/bundle", token=tokens["auditor"])
     assert bundle.status_code == 200
     verify.verify_bundle(bundle.json, public_pem())
+
+
+def test_only_new_history_items_become_leaves():
+    from chalicelib.logic.ledger import log
+
+    history = {"pk": {"S": "parks#REC#r1"}, "sk": {"S": "H#0000000001"}, "kind": {"S": "history"},
+               "seq": {"N": "1"}, "hash": {"S": "a" * 64}}
+    other = {"pk": {"S": "parks#REC"}, "sk": {"S": "REC#r1"}, "kind": {"S": "recommendation"}}
+    records = [{"eventName": "INSERT", "dynamodb": {"NewImage": history}},
+               {"eventName": "INSERT", "dynamodb": {"NewImage": other}},
+               {"eventName": "MODIFY", "dynamodb": {"NewImage": history, "OldImage": history}},
+               {"eventName": "REMOVE", "dynamodb": {"OldImage": history}},
+               {"eventName": "INSERT", "dynamodb": {"NewImage": {**history, "pk": {"S": "broken"}}}}]
+    leaves = log.leaves_from_records(records)
+    assert [(l.department, l.rec_id, l.seq) for l in leaves] == [("parks", "r1", 1)]
+    assert leaves[0].data == b'{"department":"parks","hash":"' + b"a" * 64 + b'","rec_id":"r1","seq":1}'
