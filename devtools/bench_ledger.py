@@ -170,3 +170,7 @@ def run() -> None:
             first = tree // 2 + 1
             proof, consistency = call("GET", f"/ledger/consistency?first={first}&second={tree}", auditor)
             print(_line(f"GET /ledger/consistency {first:,}→{tree:,} ({len(proof['proof'])} hashes)", consistency))
+
+
+if __name__ == "__main__":
+    run()
