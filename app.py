@@ -13,6 +13,7 @@ from chalicelib.api import (
     system,
 )
 from chalicelib.api.middleware import register_middleware
+from chalicelib.api import ledger  # issue 15: the RFC 6962 ledger, its stream consumer and signer
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
@@ -25,3 +26,4 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(ledger.bp)

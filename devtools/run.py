@@ -51,6 +51,10 @@ def main() -> int:
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 
         create_tables()
+        # The ledger (issue 15): signing key in moto's KMS, the stream consumer, daily tree heads.
+        from devtools import ledger_stream
+
+        stack.enter_context(ledger_stream.local_ledger(s3, env, localstack.LOCAL / "ledger-stream.json", say=say))
         created = seed()
         say(f"Demo organisation: {len(created)} record(s) created (departments, KPIs, audits); "
             "what was already there is kept.")

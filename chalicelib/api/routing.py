@@ -59,6 +59,8 @@ class RouteSpec:
     body_parser: Callable[[bytes, str | None], dict[str, Any]] | None = None
     description: str = ""
     path_params: tuple[str, ...] = field(default=())
+    # Error statuses the route answers beyond the ones its shape implies (openapi.py documents them).
+    errors: tuple[int, ...] = ()
 
     @property
     def public(self) -> bool:

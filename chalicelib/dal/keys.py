@@ -138,3 +138,27 @@ def feedback_source_pk(dept: str, source_system: str, source_id: str) -> str:
 
     digest = hashlib.sha256(f"{source_system}\x00{source_id}".encode()).hexdigest()[:40]
     return f"{dept}#FBSRC#{digest}"
+# --- the ledger (issue 15), in the `cxgov-ledger` table ---
+LEDGER_STATE_PK = "ORG#LEDGER"
+LEDGER_STATE_SK = "STATE"
+LEDGER_NODE_SK = "NODE"
+TREE_HEAD_PK = "ORG#LEDGER#TREE_HEAD"
+SIGNING_KEY_PK = "ORG#LEDGER#KEY"
+
+
+def ledger_node_pk(level: int, index: int) -> str:
+    return f"ORG#LEDGER#N#{level}#{index}"
+
+
+def ledger_entry_sk(seq: int) -> str:
+    return f"LEAF#{seq:010d}"
+
+
+def tree_head_sk(timestamp: str, tree_size: int) -> str:
+    return f"{timestamp}#{tree_size:012d}"
+
+
+def history_owner(pk: str) -> tuple[str, str] | None:
+    """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
+    dept, marker, rec_id = pk.rpartition("#REC#")
+    return (dept, rec_id) if marker and dept and rec_id else None

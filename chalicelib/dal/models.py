@@ -360,3 +360,76 @@ class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
     feedback_id = UnicodeAttribute()
     source_system = UnicodeAttribute()
     source_id = UnicodeAttribute()
+
+
+# --- the ledger (issue 15): the org-wide RFC 6962 log of history entries, docs/ledger.md ---
+# The main table's stream carries every history entry to the ledger's consumer (chalicelib/api/
+# ledger_events.py). Old and new images: a modified or removed history item is reported too.
+CxgovItem.Meta.stream_view_type = "NEW_AND_OLD_IMAGES"
+
+
+class LedgerItem(Model):
+    """Table `cxgov-ledger`, written only by the stream consumer (tree) and the tree-head signer.
+    Its own table, so the log's writes never re-enter the main table's stream, and so IAM can give
+    the consumer this table and nothing else to write."""
+
+    class Meta:
+        table_name = os.environ.get("CXGOV_LEDGER_TABLE", "cxgov-ledger")
+        region = _region()
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+        connect_timeout_seconds = 2
+        read_timeout_seconds = float(os.environ.get("CXGOV_DDB_READ_TIMEOUT_SECONDS", "5"))
+        max_retry_attempts = 3
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+
+class LedgerStateItem(LedgerItem, discriminator="ledger_state"):
+    """pk `ORG#LEDGER`, sk `STATE`: the tree's size and its right edge (the complete subtrees whose
+    fold is the root, largest first), moved only on the condition that the size is the one read."""
+
+    tree_size = NumberAttribute()
+    frontier = ListAttribute(of=UnicodeAttribute)
+    updated_at = UTCDateTimeAttribute()
+
+
+class LedgerNodeItem(LedgerItem, discriminator="ledger_node"):
+    """pk `ORG#LEDGER#N#{level}#{index}`, sk `NODE`: one complete subtree's hash (level 0: a leaf,
+    with the leaf's canonical JSON)."""
+
+    hash = UnicodeAttribute()
+    leaf = UnicodeAttribute(null=True)
+
+
+class LedgerEntryItem(LedgerItem, discriminator="ledger_entry"):
+    """pk `{dept}#REC#{rec_id}`, sk `LEAF#{seq:010d}`: where a history entry sits in the log. Put on
+    `attribute_not_exists` with the leaf, so a repeated stream delivery appends nothing."""
+
+    leaf_index = NumberAttribute()
+    entry_hash = UnicodeAttribute()
+    appended_at = UTCDateTimeAttribute()
+
+
+class TreeHeadItem(LedgerItem, discriminator="tree_head"):
+    """pk `ORG#LEDGER#TREE_HEAD`, sk `{timestamp}#{tree_size:012d}`: a signed tree head."""
+
+    tree_size = NumberAttribute()
+    root_hash = UnicodeAttribute()
+    timestamp = UnicodeAttribute()
+    log_id = UnicodeAttribute()
+    signature = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    algorithm = UnicodeAttribute()
+
+
+class SigningKeyItem(LedgerItem, discriminator="signing_key"):
+    """pk `ORG#LEDGER#KEY`, sk `{key_id}`: every key that signed a tree head, with its public key,
+    so heads signed before a rotation stay verifiable."""
+
+    public_key = UnicodeAttribute()
+    first_used_at = UTCDateTimeAttribute()
+
+
+ALL_TABLES = (*ALL_TABLES, LedgerItem)

@@ -484,6 +484,13 @@ def history_page(dept: str, rec_id: str, limit: int, start_key: dict | None):
     return entries, last
 
 
+def chained_history(dept: str, rec_id: str) -> list[dict[str, Any]]:
+    """Every entry of an existing recommendation, exactly the hashed fields plus `hash` (the
+    ledger's bundle); 404 for a recommendation that does not exist."""
+    _load(dept, rec_id)
+    return [_history_entry(stored) for stored in dal.history_all(dept, rec_id)]
+
+
 def verify_history(dept: str, rec_id: str) -> HistoryVerification:
     item = _load(dept, rec_id)
     entries = [_history_entry(stored) for stored in dal.history_all(dept, rec_id)]

@@ -58,6 +58,8 @@ def test_function_role_touches_only_its_tables_index_bucket_and_key(resources):
             assert refs and refs <= tables, st
         elif services == {"s3"}:
             assert refs == {"EvidenceBucket"}, st
+        elif services == {"kms"} and refs == {"LedgerSigningKey"}:  # issue 15: tests/infra/test_ledger_infra.py
+            assert set(actions) <= {"kms:Sign", "kms:GetPublicKey"}, st
         elif services == {"kms"}:
             assert refs == {"DataKey"} and "kms:ViaService" in st["Condition"]["StringEquals"]
         elif services == {"sts"}:
