@@ -191,6 +191,29 @@ def _mark_index_query(params: dict, context: dict, **_: Any) -> None:
         context[_ORG_CALL] = True
 
 
+# Tables that hold no department's data of its own (the ledger: one org-wide log); every call to
+# them keeps the function role, whoever's request makes it.
+ORG_TABLES: set[str] = set()
+
+
+def register_org_table(table_name: str) -> None:
+    ORG_TABLES.add(table_name)
+
+
+def _tables(params: dict) -> set[str]:
+    names = {params["TableName"]} if params.get("TableName") else set()
+    names.update(params.get("RequestItems") or {})
+    for item in params.get("TransactItems") or []:
+        names.update(op["TableName"] for op in item.values() if isinstance(op, dict) and "TableName" in op)
+    return names
+
+
+def _mark_org_table(params: dict, context: dict, **_: Any) -> None:
+    tables = _tables(params)
+    if tables and ORG_TABLES and tables <= ORG_TABLES:
+        context[_ORG_CALL] = True
+
+
 def _sign_as_department(request: Any, **_: Any) -> None:
     department = current_department()
     if department is None or request.context.get(_ORG_CALL):
@@ -214,6 +237,7 @@ def install() -> None:
 
     hooks = [("before-parameter-build.dynamodb.Query", _mark_index_query),
              ("before-parameter-build.dynamodb.Scan", _mark_index_query),
+             ("before-parameter-build.dynamodb", _mark_org_table),
              *((f"before-sign.{service}", _sign_as_department) for service in SCOPED_SERVICES)]
     handlers.BUILTIN_HANDLERS.extend(hooks)
     import sys

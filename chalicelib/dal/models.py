@@ -22,6 +22,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
+from chalicelib.dal import credentials
+
 
 def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -433,3 +435,5 @@ class SigningKeyItem(LedgerItem, discriminator="signing_key"):
 
 
 ALL_TABLES = (*ALL_TABLES, LedgerItem)
+# The ledger is org-wide: even in a dcxo's request its calls keep the function role (docs/security.md).
+credentials.register_org_table(LedgerItem.Meta.table_name)

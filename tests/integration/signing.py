@@ -155,8 +155,13 @@ def traced(api, rec: Recorder):
 
 def org_exception(entry: dict) -> bool:
     """The documented calls of a dcxo's request that keep the function (org) role: queries of the
-    `by_org` index, and reads of org-level records (`ORG#...`) the code already scoped."""
+    `by_org` index, reads of org-level records (`ORG#...`) the code already scoped, and the ledger
+    table (org-wide by design: one log of every department's history)."""
+    from chalicelib.dal.models import LedgerItem
+
     keys = entry.get("keys", [])
+    if entry["service"] == "dynamodb" and keys and all(key[0] == LedgerItem.Meta.table_name for key in keys):
+        return True  # the org-wide ledger (its own table): credentials.ORG_TABLES
     return entry["service"] == "dynamodb" and (
         (entry["operation"] == "Query" and all(key[1] for key in keys))
         or (entry["operation"] in ("GetItem", "BatchGetItem")
