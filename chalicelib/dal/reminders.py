@@ -7,15 +7,16 @@ entries that do - never a recommendation, an action or a feedback record."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib import clock
+from chalicelib.dal import feedback as feedback_dal
 from chalicelib.dal import keys
 from chalicelib.dal.common import is_condition_failure
-from chalicelib.dal.models import DigestSendItem, DueEntryItem, OrgSettingsItem
+from chalicelib.dal.models import DigestSendItem, DueEntryItem, FeedbackItem, OrgSettingsItem
 from chalicelib.errors import Conflict
 
 
@@ -69,6 +70,18 @@ def department_entries(dept: str) -> list[dict[str, Any]]:
     """Every entry of a department (consistent; for the rebuild and tests, not for digests)."""
     return [{"sk": item.sk, "attention_on": item.attention_on, "facts": item.facts, "org_pk": item.org_pk}
             for item in DueEntryItem.query(keys.due_pk(dept), consistent_read=True)]
+
+
+def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | None]:
+    """How many unanswered actionable feedback items are past their due time, and the oldest due:
+    the sparse `{dept}#FBOPEN` partition of `by_org` (one Query with Limit 1, then a COUNT Query of
+    the index entries only when there is one)."""
+    oldest, _ = feedback_dal.query_open(dept, due_by=now, limit=1, start_key=None)
+    if not oldest:
+        return 0, None
+    count = FeedbackItem.by_org.count(keys.feedback_open_org_pk(dept),
+                                      FeedbackItem.org_sk < keys.feedback_open_org_sk(feedback_dal._minute(now), "~"))
+    return count, oldest[0]
 
 
 # --- contacts ---

@@ -164,12 +164,17 @@ class Clock:
     due_on: date
     days_overdue: int | None = None  # >= 1 when overdue
     days_left: int | None = None  # >= 0 when still to come
+    days_since: int | None = None  # a clock that counts the age of something awaiting an answer
 
 
 def _clock(name: str, due_on: date, today: date) -> Clock:
     days = (today - due_on).days
     return Clock(name, due_on, days_overdue=days, days_left=None) if days > 0 else \
         Clock(name, due_on, days_overdue=None, days_left=-days)
+
+
+def _since(name: str, day: date, today: date) -> Clock:
+    return Clock(name, day, days_since=(today - day).days)
 
 
 @dataclass
@@ -217,7 +222,7 @@ def dcxo_rec_items(rec: RecFacts, today: date) -> list[Item]:
                           age_days=overdue.age_days(rec.issued_on, today)))
     if rec.returned:
         items.append(Item("closure_returned", rec.department, rec=rec,
-                          clocks=[_clock("closure_request", rec.closure_returned_on, today)],
+                          clocks=[_since("closure_request", rec.closure_returned_on, today)],
                           age_days=(today - rec.closure_returned_on).days, dates=_rec_dates(rec),
                           extra={"reason": rec.closure_return_reason}))
     return items
@@ -238,11 +243,11 @@ def auditor_items(rec: RecFacts, today: date) -> list[Item]:
     items = []
     if rec.status == "closure_requested" and rec.closure_requested_on is not None:
         items.append(Item("closure_request_awaiting", rec.department, rec=rec,
-                          clocks=[_clock("closure_request", rec.closure_requested_on, today)],
+                          clocks=[_since("closure_request", rec.closure_requested_on, today)],
                           age_days=(today - rec.closure_requested_on).days, dates=_rec_dates(rec)))
     if rec.awaiting_evaluation and rec.decided_on is not None:
         items.append(Item("decision_awaiting_evaluation", rec.department, rec=rec,
-                          clocks=[_clock("management_decision", rec.decided_on, today)],
+                          clocks=[_since("management_decision", rec.decided_on, today)],
                           age_days=(today - rec.decided_on).days, dates=_rec_dates(rec)))
     left = (rec.final_action_due - today).days
     if 0 <= left <= ONE_YEAR_SOON_DAYS:
