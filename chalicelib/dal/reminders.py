@@ -29,24 +29,27 @@ def entry_item(entry: Any) -> DueEntryItem:
                         updated_at=clock.now())
 
 
-def entry_key(entry: Any) -> DueEntryItem:
-    return DueEntryItem(keys.due_pk(entry.department), entry.sk)
+def retired(entry: Any) -> DueEntryItem:
+    """An entry no longer due: kept as an item without `org_pk`, so it leaves the index. (Nothing
+    in cxgov deletes; the function's role has no DeleteItem.)"""
+    return DueEntryItem(keys.due_pk(entry.department), entry.sk, department=entry.department,
+                        rec_id=entry.rec_id, action_id=entry.action_id, attention_on="", facts="",
+                        updated_at=clock.now())
 
 
-def add_to_transaction(tx, puts: Iterable[Any], deletes: Iterable[Any]) -> None:
+def add_to_transaction(tx, puts: Iterable[Any], retire: Iterable[Any]) -> None:
     for entry in puts:
         tx.save(entry_item(entry))
-    for entry in deletes:
-        tx.delete(entry_key(entry))
+    for entry in retire:
+        tx.save(retired(entry))
 
 
-def write_entries(puts: Iterable[Any], deletes: Iterable[Any] = ()) -> None:
-    """Outside a change (the rebuild): BatchWriteItem, 25 a request."""
-    with DueEntryItem.batch_write() as batch:
-        for entry in puts:
-            batch.save(entry_item(entry))
-        for entry in deletes:
-            batch.delete(entry_key(entry))
+def write_entries(puts: Iterable[Any], retire: Iterable[Any] = ()) -> None:
+    """Outside a change (the rebuild): one PutItem each."""
+    for entry in puts:
+        entry_item(entry).save()
+    for entry in retire:
+        retired(entry).save()
 
 
 def _due(pk: str, through: date) -> list[dict[str, Any]]:
@@ -68,8 +71,10 @@ def org_due(through: date) -> list[dict[str, Any]]:
 
 def department_entries(dept: str) -> list[dict[str, Any]]:
     """Every entry of a department (consistent; for the rebuild and tests, not for digests)."""
-    return [{"sk": item.sk, "attention_on": item.attention_on, "facts": item.facts, "org_pk": item.org_pk}
-            for item in DueEntryItem.query(keys.due_pk(dept), consistent_read=True)]
+    return [{"sk": item.sk, "department": item.department, "rec_id": item.rec_id,
+             "action_id": item.action_id, "attention_on": item.attention_on, "facts": item.facts,
+             "org_pk": item.org_pk}
+            for item in DueEntryItem.query(keys.due_pk(dept), consistent_read=True) if item.org_pk]
 
 
 def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | None]:

@@ -98,3 +98,23 @@ def rec_change(before: dict[str, Any] | None, after: dict[str, Any] | None,
         old.update(action_entries(before, action))
         new.update(action_entries(after, action))
     return difference(old, new)
+
+
+def rebuild_department(dept: str) -> tuple[int, int]:
+    """Recomputes a department's entries from its records (for data written before the index
+    existed, and to repair): writes the missing or different ones, retires the stale ones. Reads
+    every recommendation and action of the department: a maintenance command, not a request.
+    Answers (written, retired)."""
+    from chalicelib.dal import audits as audits_dal
+    from chalicelib.dal import reminders as reminders_dal
+
+    wanted: dict[str, Entry] = {}
+    for rec in audits_dal.all_recommendations(dept):
+        wanted.update(rec_entries(rec))
+        for action in audits_dal.all_actions(dept, rec["rec_id"]):
+            wanted.update(action_entries(rec, action))
+    stored = {e["sk"]: Entry(dept, e["sk"], e["org_pk"], e["attention_on"], e["facts"], e["rec_id"],
+                             e["action_id"]) for e in reminders_dal.department_entries(dept)}
+    puts, retire = difference(stored, wanted)
+    reminders_dal.write_entries(puts, retire)
+    return len(puts), len(retire)
