@@ -78,8 +78,9 @@ def _summary(item: rules.Item) -> str:
         oldest = extra["oldest_received_at"]
         text = f"{extra['count']:,} unanswered past the response target"
         if oldest is not None:
+            late = extra["hours_overdue"]
             text += (f"; the oldest received {oldest.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-                     f"{extra['hours_overdue']:,} hours past due")
+                     + (f"{late:,} hours past due" if late < 48 else f"{_days(int(late // 24))} past due"))
         return text
     if item.kind == "closure_request_awaiting":
         return f"Closure requested on {item.rec.closure_requested_on}, awaiting your decision for {_days(item.age_days)}"

@@ -53,9 +53,10 @@ def _dates(item: DigestItem) -> str:
     return ", ".join(f"{name.replace('_', ' ')} {value.isoformat()}" for name, value in item.dates.items())
 
 
-def _values(item: DigestItem, escape) -> dict[str, str]:
+def _values(item: DigestItem, escape, dates_prefix: str = "") -> dict[str, str]:
+    dates = _dates(item)
     return {"title": escape(item.title), "kind_words": escape(KIND_WORDS[item.kind]),
-            "summary": escape(item.summary), "dates": escape(_dates(item)),
+            "summary": escape(item.summary), "dates": dates_prefix + escape(dates) if dates else "",
             "dashboard_link": escape(item.dashboard_link)}
 
 
@@ -84,7 +85,7 @@ def render(recipient: Recipient, items: list[DigestItem], totals: OrgTotals | No
         "cadence_unit": "week" if recipient.role == "ccxo" else "day",
     }
     plain = template("message.txt").substitute(
-        common, items="\n".join(template("item.txt").substitute(_values(i, str)) for i in items),
+        common, items="\n".join(template("item.txt").substitute(_values(i, str, "\n  ")) for i in items),
         totals=_totals(totals, "totals.txt", str))
     rich = template("message.html").substitute(
         {k: html.escape(v) for k, v in common.items()},
