@@ -120,29 +120,33 @@ def put_contacts(contacts: dict[str, Any], expected_version: int | None, actor: 
 
 # --- one digest per recipient and day ---
 def claim_send(dept: str | None, day: str, role: str, email: str, claim: str, items: int) -> bool:
-    """Claims the send of one digest: succeeds when none was recorded for this recipient and day,
-    or the recorded one failed (a retry). A digest sent, or being sent by another run, is never
-    claimed again."""
-    item = DigestSendItem(keys.digest_pk(dept), keys.digest_sk(day, role, email), day=day, role=role,
-                          email=email.lower(), status="sending", claim=claim, items=items,
-                          attempts=1, created_at=clock.now(), updated_at=clock.now())
+    """Claims the send of one digest with one conditional UpdateItem (which creates the record):
+    succeeds when none was recorded for this recipient and day, or the recorded one failed (a
+    retry). A digest sent, or being sent by another run, is never claimed again."""
+    item = DigestSendItem(keys.digest_pk(dept), keys.digest_sk(day, role, email))
+    now = clock.now()
     try:
-        item.save(condition=DigestSendItem.pk.does_not_exist())
-        return True
-    except PutError as exc:
-        if not is_condition_failure(exc):
-            raise
-    retry = DigestSendItem(keys.digest_pk(dept), keys.digest_sk(day, role, email))
-    try:
-        retry.update(actions=[DigestSendItem.status.set("sending"), DigestSendItem.claim.set(claim),
-                              DigestSendItem.items.set(items), DigestSendItem.attempts.add(1),
-                              DigestSendItem.error.remove(), DigestSendItem.updated_at.set(clock.now())],
-                     condition=DigestSendItem.status == "failed")
+        item.update(actions=[
+            DigestSendItem.kind.set(DigestSendItem), DigestSendItem.day.set(day),
+            DigestSendItem.role.set(role), DigestSendItem.email.set(email.lower()),
+            DigestSendItem.status.set("sending"), DigestSendItem.claim.set(claim),
+            DigestSendItem.items.set(items), DigestSendItem.attempts.add(1), DigestSendItem.error.remove(),
+            DigestSendItem.created_at.set(DigestSendItem.created_at | now), DigestSendItem.updated_at.set(now)],
+            condition=DigestSendItem.pk.does_not_exist() | (DigestSendItem.status == "failed"))
         return True
     except UpdateError as exc:
         if is_condition_failure(exc):
             return False
         raise
+
+
+def recorded_send(dept: str | None, day: str, role: str, email: str) -> dict[str, Any] | None:
+    try:
+        i = DigestSendItem.get(keys.digest_pk(dept), keys.digest_sk(day, role, email), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return {"role": i.role, "email": i.email, "status": i.status, "attempts": int(i.attempts),
+            "message_id": i.message_id, "error": i.error, "items": int(i.items)}
 
 
 def finish_send(dept: str | None, day: str, role: str, email: str, claim: str, *,

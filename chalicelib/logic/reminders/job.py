@@ -104,9 +104,8 @@ def deliver(recipient: mail.Recipient, items: list[DigestItem], totals: OrgTotal
     claim = uuid.uuid4().hex
     try:
         if not dal.claim_send(recipient.department, day, recipient.role, recipient.email, claim, len(items)):
-            recorded = [s for s in dal.sends(recipient.department, day)
-                        if s["role"] == recipient.role and s["email"] == recipient.email.lower()]
-            state = recorded[0] if recorded else {"status": "sent", "attempts": 0, "message_id": None}
+            state = dal.recorded_send(recipient.department, day, recipient.role, recipient.email) or \
+                {"status": "sent", "message_id": None}
             result.status = "already_sent" if state["status"] == "sent" else "in_flight"
             result.message_id = state.get("message_id")
             return result
