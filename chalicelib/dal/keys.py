@@ -178,3 +178,7 @@ def digest_pk(dept: str | None) -> str:
 
 def digest_sk(day: str, role: str, email: str) -> str:
     return f"{day}#{role}#{email.lower()}"
+
+
+def digest_failed_org_pk(day: str) -> str:
+    return f"DIGEST_FAILED#{day}"

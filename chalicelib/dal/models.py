@@ -392,11 +392,13 @@ class OrgSettingsItem(VersionedItem, discriminator="org_settings"):
 class DigestSendItem(CxgovItem, discriminator="digest_send"):
     """One digest to one recipient on one day: pk `{dept}#DIGEST` for a department's DCXO, `ORG#DIGEST`
     for the org's recipients; sk `{day}#{role}#{email}`. Claimed with a conditional write before the
-    send (a re-run or a retried invocation finds it and sends nothing), then marked sent or failed."""
+    send (a re-run or a retried invocation finds it and sends nothing), then marked sent or failed.
+    A failed one is in `by_org` (org_pk `DIGEST_FAILED#{day}`) until a later run sends it."""
 
     day = UnicodeAttribute()
     role = UnicodeAttribute()
     email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
     status = UnicodeAttribute()  # sending | sent | failed
     claim = UnicodeAttribute()  # the claiming run's token: only it may mark the outcome
     attempts = NumberAttribute(default=0)

@@ -119,7 +119,8 @@ def put_contacts(contacts: dict[str, Any], expected_version: int | None, actor: 
 
 
 # --- one digest per recipient and day ---
-def claim_send(dept: str | None, day: str, role: str, email: str, claim: str, items: int) -> bool:
+def claim_send(dept: str | None, day: str, role: str, email: str, claim: str, items: int,
+               name: str | None = None) -> bool:
     """Claims the send of one digest with one conditional UpdateItem (which creates the record):
     succeeds when none was recorded for this recipient and day, or the recorded one failed (a
     retry). A digest sent, or being sent by another run, is never claimed again."""
@@ -129,6 +130,7 @@ def claim_send(dept: str | None, day: str, role: str, email: str, claim: str, it
         item.update(actions=[
             DigestSendItem.kind.set(DigestSendItem), DigestSendItem.day.set(day),
             DigestSendItem.role.set(role), DigestSendItem.email.set(email.lower()),
+            DigestSendItem.name.set(name) if name else DigestSendItem.name.remove(),
             DigestSendItem.status.set("sending"), DigestSendItem.claim.set(claim),
             DigestSendItem.items.set(items), DigestSendItem.attempts.add(1), DigestSendItem.error.remove(),
             DigestSendItem.created_at.set(DigestSendItem.created_at | now), DigestSendItem.updated_at.set(now)],
@@ -151,12 +153,29 @@ def recorded_send(dept: str | None, day: str, role: str, email: str) -> dict[str
 
 def finish_send(dept: str | None, day: str, role: str, email: str, claim: str, *,
                 message_id: str | None = None, error: str | None = None) -> None:
-    """Records the outcome of a claimed send (only the claiming run may)."""
-    item = DigestSendItem(keys.digest_pk(dept), keys.digest_sk(day, role, email))
+    """Records the outcome of a claimed send (only the claiming run may). A failure is listed in
+    `by_org` under `DIGEST_FAILED#{day}` for a later run to retry; a success leaves that list."""
+    pk, sk = keys.digest_pk(dept), keys.digest_sk(day, role, email)
+    item = DigestSendItem(pk, sk)
     actions = [DigestSendItem.status.set("failed" if error else "sent"),
                DigestSendItem.updated_at.set(clock.now())]
-    actions.append(DigestSendItem.error.set(error[:1000]) if error else DigestSendItem.message_id.set(message_id))
+    if error:
+        actions += [DigestSendItem.error.set(error[:1000]),
+                    DigestSendItem.org_pk.set(keys.digest_failed_org_pk(day)),
+                    DigestSendItem.org_sk.set(f"{pk}#{sk}")]
+    else:
+        actions += [DigestSendItem.message_id.set(message_id), DigestSendItem.org_pk.remove(),
+                    DigestSendItem.org_sk.remove()]
     item.update(actions=actions, condition=DigestSendItem.claim == claim)
+
+
+def failed_sends(day: str) -> list[dict[str, Any]]:
+    """The digests of `day` whose send failed and was not sent since: one Query on `by_org`."""
+    found = []
+    for i in DigestSendItem.by_org.query(keys.digest_failed_org_pk(day)):
+        dept = None if i.pk == keys.ORG_DIGEST_PK else i.pk.rsplit("#", 1)[0]
+        found.append({"department": dept, "role": i.role, "email": i.email, "name": i.name})
+    return found
 
 
 def sends(dept: str | None, day: str) -> list[dict[str, Any]]:

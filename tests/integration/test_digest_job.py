@@ -180,3 +180,30 @@ def test_the_sender_is_required(scenario, monkeypatch):
     monkeypatch.delenv("CXGOV_DIGEST_SENDER")
     with pytest.raises(RuntimeError, match="CXGOV_DIGEST_SENDER"):
         job.run(READ_AT)
+
+
+def test_the_hours_after_the_digest_hour_retry_only_the_failed_sends(scenario, monkeypatch):
+    from devtools import callcount
+
+    flaky = _FlakySes(job._ses(), throttle={}, reject={"priya@oig.example.gov"})
+    monkeypatch.setattr(job, "_ses", lambda: flaky)
+    # Given the digest hour's run, in which one auditor's address was refused
+    monkeypatch.setattr(clock, "now", at(READ_AT))
+    assert job.run_scheduled()["failed"] == 1
+    assert len(sent_messages()) == 3
+    # When the address is fixed and the next hour's trigger fires
+    flaky.reject.clear()
+    monkeypatch.setattr(clock, "now", at(READ_AT + timedelta(hours=1)))
+    answer = job.run_scheduled()
+    # Then only that digest is sent, as of now
+    assert answer["retry"] is True and (answer["sent"], answer["failed"]) == (1, 0)
+    assert [m["To"].addresses[0].addr_spec for m in sent_messages()][3:] == ["priya@oig.example.gov"]
+    # And the hour after that has nothing left to retry: one Query, nothing sent
+    monkeypatch.setattr(clock, "now", at(READ_AT + timedelta(hours=2)))
+    with callcount.counting() as calls:
+        answer = job.run_scheduled()
+    assert answer["sent"] == 0 and len(sent_messages()) == 4
+    assert dict(calls) == {"Query": 1}
+    # And later in the day the trigger does nothing
+    monkeypatch.setattr(clock, "now", at(READ_AT + timedelta(hours=6)))
+    assert "skipped" in job.run_scheduled()

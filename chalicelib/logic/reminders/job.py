@@ -40,6 +40,7 @@ def settings() -> dict:
             "hour": int(env.get("CXGOV_DIGEST_HOUR", "7")),
             "ccxo_weekday": env.get("CXGOV_CCXO_DIGEST_WEEKDAY", "mon"),
             "attempts": max(1, int(env.get("CXGOV_DIGEST_SEND_ATTEMPTS", "4"))),
+            "retry_hours": max(0, int(env.get("CXGOV_DIGEST_RETRY_HOURS", "3"))),
             "configuration_set": env.get("CXGOV_SES_CONFIGURATION_SET", ""),
             "outbox": env.get("CXGOV_OUTBOX_DIR", "")}
 
@@ -103,7 +104,8 @@ def deliver(recipient: mail.Recipient, items: list[DigestItem], totals: OrgTotal
         return result
     claim = uuid.uuid4().hex
     try:
-        if not dal.claim_send(recipient.department, day, recipient.role, recipient.email, claim, len(items)):
+        if not dal.claim_send(recipient.department, day, recipient.role, recipient.email, claim, len(items),
+                              recipient.name):
             state = dal.recorded_send(recipient.department, day, recipient.role, recipient.email) or \
                 {"status": "sent", "message_id": None}
             result.status = "already_sent" if state["status"] == "sent" else "in_flight"
@@ -192,15 +194,54 @@ def _report(result: DigestRun) -> None:
         logger.exception("digest metrics not recorded")
 
 
-def run_scheduled() -> dict:
-    """The hourly trigger: runs in the configured hour of the org's zone only."""
-    now = clock.now()
+def retry_failed(now: datetime | None = None) -> DigestRun:
+    """Sends again today's digests whose send failed (each rebuilt as of now), and nothing else."""
+    now = now or clock.now()
+    config = settings()
+    if not config["sender"]:
+        raise RuntimeError("CXGOV_DIGEST_SENDER is not set: the digests have no sender address")
     local = now.astimezone(ZoneInfo(digest.org_zone()))
-    if local.hour != settings()["hour"]:
-        return {"skipped": f"digests are sent at {settings()['hour']:02d}:00 {digest.org_zone()}",
-                "local_time": local.isoformat(timespec="minutes")}
-    result = run(now)
-    return {"day": result.day.isoformat(), **{s: result.count(s) for s in
-                                               ("sent", "failed", "already_sent", "in_flight", "nothing_due")},
+    day = local.date().isoformat()
+    reads, base = digest.OrgReads(now), digest.dashboard_base()
+    results = []
+    for failed in dal.failed_sends(day):
+        recipient = mail.Recipient(failed["role"], failed["name"] or failed["email"], failed["email"],
+                                   failed["department"])
+        totals = None
+        if failed["role"] == "dcxo":
+            department = departments_dal.get(failed["department"])
+            if department is None or not department.active:
+                continue
+            recipient = mail.Recipient("dcxo", department.dcxo_contact.name, failed["email"], department.id,
+                                       department.name)
+            found = digest.department_items(department.id, now)
+        elif failed["role"] == "auditor":
+            found = reads.auditor_items()
+        else:
+            found = reads.ccxo_items()
+            totals = reads.totals(sum(1 for i in found if i.kind == "target_date_escalation"))
+        results.append(deliver(recipient, [digest.to_model(i, base) for i in found], totals, day, now, config))
+    result = DigestRun(day=local.date(), started_at=now, recipients=results)
+    _report(result)
+    return result
+
+
+def _summary(result: DigestRun) -> dict:
+    return {"day": result.day.isoformat(),
+            **{s: result.count(s) for s in ("sent", "failed", "already_sent", "in_flight", "nothing_due")},
             "failures": [{"role": r.role, "department": r.department, "error": r.error}
                          for r in result.recipients if r.status == "failed"]}
+
+
+def run_scheduled() -> dict:
+    """The hourly trigger: the digests in the configured hour of the org's zone; in the
+    `CXGOV_DIGEST_RETRY_HOURS` hours after it, another try for the day's failed sends only."""
+    now = clock.now()
+    config = settings()
+    local = now.astimezone(ZoneInfo(digest.org_zone()))
+    if local.hour == config["hour"]:
+        return _summary(run(now))
+    if 0 < local.hour - config["hour"] <= config["retry_hours"]:
+        return {"retry": True, **_summary(retry_failed(now))}
+    return {"skipped": f"digests are sent at {config['hour']:02d}:00 {digest.org_zone()}",
+            "local_time": local.isoformat(timespec="minutes")}
