@@ -127,3 +127,25 @@ def test_a_digest_reads_indexes_and_aggregates_not_records(seeded, api, tokens, 
             assert api.get("/me/digest", token=tokens[role]).status_code == 200
         assert calls["Scan"] == 0, (role, calls)
         assert sum(calls.values()) <= most, (role, calls)
+
+
+def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seeded, api, tokens, monkeypatch,
+                                                                              tmp_path):
+    from chalicelib.dal import reminders as reminders_dal
+    from chalicelib.logic.reminders import index
+
+    # Given the scenario (creations, decisions, evaluations, actions, transitions, a return, a close)
+    job_env(monkeypatch, tmp_path)
+    build_scenario(api, tokens, monkeypatch)
+    # When each department's entries are recomputed from its records, Then nothing differs
+    for dept in ("parks", "harbour"):
+        assert index.rebuild_department(dept) == (0, 0), dept
+    # When an entry is lost (data written before the index existed), Then the rebuild restores it
+    # and the digest shows its item again
+    before = api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"]
+    [lost] = [e for e in reminders_dal.department_entries("parks") if e["sk"].startswith("REC#")][:1]
+    reminders_dal.write_entries([], [index.Entry("parks", lost["sk"], lost["org_pk"], lost["attention_on"],
+                                                 lost["facts"], lost["rec_id"])])
+    assert len(api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"]) < len(before)
+    assert index.rebuild_department("parks") == (1, 0)
+    assert api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"] == before
