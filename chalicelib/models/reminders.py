@@ -123,7 +123,7 @@ _DIGEST_EXAMPLE = {
         "dates": {"issued_on": "2017-05-08", "target_date": "2017-09-30"}, "age_days": 147,
         "link": "/departments/corp-comms/recommendations/18c2f4a0c3e1d2b4f6a8",
         "dashboard_link": "https://cx.example.gov/dashboard/recommendations/corp-comms/18c2f4a0c3e1d2b4f6a8"}],
-    "totals": None,
+    "counts": {"recommendation_overdue": 1}, "truncated": False, "totals": None,
 }
 
 
@@ -137,7 +137,9 @@ class Digest(OutputModel):
     department: str | None = None
     as_of: Timestamp
     day: date = Field(description="the UTC day the clocks are counted on")
-    items: list[DigestItem]
+    items: list[DigestItem] = Field(description="most urgent first, at most `CXGOV_DIGEST_MAX_ITEMS` (200)")
+    counts: dict[DigestKind, int] = Field(default_factory=dict, description="every item by kind, shown or not")
+    truncated: bool = Field(default=False, description="more items than shown: the dashboard has them all")
     totals: OrgTotals | None = Field(default=None, description="the ccxo's org totals")
 
 

@@ -149,3 +149,28 @@ def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seed
     assert len(api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"]) < len(before)
     assert index.rebuild_department("parks") == (1, 0)
     assert api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"] == before
+
+
+def test_a_long_digest_shows_the_most_urgent_and_counts_all(seeded, api, tokens, monkeypatch, tmp_path):
+    from chalicelib.logic.reminders import job
+    from tests.integration.reminder_helpers import READ_AT, parts, sent_messages, ses_identity
+
+    # Given the scenario and digests limited to 2 items
+    job_env(monkeypatch, tmp_path)
+    ses_identity()
+    build_scenario(api, tokens, monkeypatch)
+    full = api.get("/me/digest", token=tokens["dcxo-parks"]).json
+    monkeypatch.setenv("CXGOV_DIGEST_MAX_ITEMS", "2")
+    # When parks' dcxo reads it, Then the first two come, with every item counted by kind
+    short = api.get("/me/digest", token=tokens["dcxo-parks"]).json
+    assert short["items"] == full["items"][:2] and short["truncated"] is True
+    assert short["counts"] == full["counts"] == {"recommendation_overdue": 2, "closure_returned": 1,
+                                                 "target_date_approaching": 1, "action_overdue": 1,
+                                                 "action_due": 1, "feedback_overdue": 1}
+    # And the message lists two and says how many there are
+    job.run(READ_AT)
+    [message] = [m for m in sent_messages() if m["To"].addresses[0].addr_spec == "dcxo@parks.example.gov"]
+    text, html = parts(message)
+    assert "7 things need attention" in text and "Showing the 2 most urgent of 7 items" in text
+    assert text.count("\n* ") == 2 and html.count("<li ") == 2
+    assert "7 items" in message["Subject"]

@@ -37,6 +37,18 @@ def dashboard_base() -> str:
     return os.environ.get("CXGOV_DASHBOARD_BASE_URL", "").rstrip("/")
 
 
+def max_items() -> int:
+    """How many items a digest shows (the API's answer and a message stay readable and small)."""
+    return max(1, int(os.environ.get("CXGOV_DIGEST_MAX_ITEMS", "200")))
+
+
+def counts(items: list) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for item in items:
+        found[item.kind] = found.get(item.kind, 0) + 1
+    return found
+
+
 def org_zone() -> str:
     return os.environ.get("CXGOV_ORG_TIME_ZONE", "America/New_York")
 
@@ -252,5 +264,7 @@ def for_principal(principal: Principal) -> Digest:
         else:
             items = reads.ccxo_items()
             totals = reads.totals(sum(1 for i in items if i.kind == "target_date_escalation"))
+    limit = max_items()
     return Digest(role=principal.role, department=principal.department, as_of=now,
-                  day=overdue.utc_day(now), items=[to_model(i, base) for i in items], totals=totals)
+                  day=overdue.utc_day(now), items=[to_model(i, base) for i in items[:limit]],
+                  counts=counts(items), truncated=len(items) > limit, totals=totals)

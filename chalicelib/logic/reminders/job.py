@@ -113,7 +113,7 @@ def deliver(recipient: mail.Recipient, items: list[DigestItem], totals: OrgTotal
             return result
         base = digest.dashboard_base()
         home = f"{base}/dashboard/departments/{recipient.department}" if recipient.department else f"{base}/dashboard"
-        title, text, rich = mail.render(recipient, items, totals, day, home)
+        title, text, rich = mail.render(recipient, items, totals, day, home, shown=digest.max_items())
         raw = bytes(mail.message(recipient, config["sender"], title, text, rich, day, now))
         try:
             message_id, attempts = send(raw, config["sender"], recipient.email, config["attempts"],

@@ -72,14 +72,18 @@ def _totals(totals: OrgTotals | None, name: str, escape) -> str:
 
 
 def render(recipient: Recipient, items: list[DigestItem], totals: OrgTotals | None, day: str,
-           dashboard_url: str) -> tuple[str, str, str]:
-    """(subject, text, html) of one digest."""
+           dashboard_url: str, shown: int | None = None) -> tuple[str, str, str]:
+    """(subject, text, html) of one digest; only the first `shown` items are listed (all by default)."""
     title = subject(recipient, items, day)
+    total = len(items)
+    items = items[:shown] if shown else items
+    more = (f"Showing the {len(items)} most urgent of {total} items; the dashboard has them all."
+            if len(items) < total else "")
     where = f" for {recipient.department_name or recipient.department}" if recipient.role == "dcxo" else ""
     common = {
         "subject": title, "greeting": f"Dear {recipient.name},",
-        "intro": f"{len(items)} thing{'' if len(items) == 1 else 's'} need{'s' if len(items) == 1 else ''} "
-                 f"attention{where} today, {day}:",
+        "intro": f"{total} thing{'' if total == 1 else 's'} need{'s' if total == 1 else ''} "
+                 f"attention{where} today, {day}:", "more": more,
         "dashboard_url": dashboard_url, "role_words": ROLE_WORDS[recipient.role],
         "cadence": "weekly" if recipient.role == "ccxo" else "daily",
         "cadence_unit": "week" if recipient.role == "ccxo" else "day",
