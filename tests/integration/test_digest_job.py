@@ -207,3 +207,21 @@ def test_the_hours_after_the_digest_hour_retry_only_the_failed_sends(scenario, m
     # And later in the day the trigger does nothing
     monkeypatch.setattr(clock, "now", at(READ_AT + timedelta(hours=6)))
     assert "skipped" in job.run_scheduled()
+
+
+def test_the_scheduled_lambda_sends_the_digests(scenario, api, monkeypatch):
+    import boto3
+
+    # Given the digest hour and the local stage's sender (its variables apply while the function
+    # runs) verified in SES
+    boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity="digests@cxgov.localhost")
+    monkeypatch.setattr(clock, "now", at(READ_AT))
+    # When EventBridge invokes the function Chalice generates for the schedule
+    event = api.client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                                detail={}, resources=["arn:aws:events:us-east-1:1:rule/digests"])
+    answer = api.client.lambda_.invoke("send_digests", event).payload
+    # Then it answers what it did, and SES has the messages; a retried invocation sends nothing
+    assert (answer["sent"], answer["failed"], answer["nothing_due"]) == (4, 0, 1)
+    assert api.client.lambda_.invoke("send_digests", event).payload["already_sent"] == 4
+    assert len(sent_messages()) == 4
+    assert {m["From"].addresses[0].addr_spec for m in sent_messages()} == {"digests@cxgov.localhost"}
