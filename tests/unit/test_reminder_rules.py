@@ -193,3 +193,15 @@ def test_facts_round_trip_through_their_json():
     assert rules.RecFacts.from_json(facts.to_json()) == facts
     act = action(date(2017, 7, 1))
     assert rules.ActionFacts.from_json(act.to_json()) == act
+
+
+def test_an_outbox_file_name_never_leaves_the_outbox(tmp_path):
+    from pathlib import Path
+
+    from chalicelib.logic.reminders import job, mail
+
+    # An address is valid with "/" and ".." in its local part; the .eml stays in the day's folder
+    recipient = mail.Recipient("dcxo", "Eve", "../../etc/x@evil.example.gov", "parks")
+    path = job._write_eml(str(tmp_path), "2017-10-02", recipient, b"raw")
+    assert Path(path).resolve().parent == (tmp_path / "2017-10-02").resolve()
+    assert Path(path).name == "dcxo-parks-_.._etc_x@evil.example.gov.eml"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 import uuid
 from datetime import datetime
@@ -90,7 +91,9 @@ def _write_eml(outbox: str, day: str, recipient: mail.Recipient, raw: bytes) -> 
     folder = Path(outbox) / day
     folder.mkdir(parents=True, exist_ok=True)
     who = recipient.department or "org"
-    path = folder / f"{recipient.role}-{who}-{recipient.email.lower()}.eml"
+    # An address may hold "/" or "..": the file name keeps only characters safe in a path.
+    safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", recipient.email.lower()).lstrip(".")
+    path = folder / f"{recipient.role}-{who}-{safe}.eml"
     path.write_bytes(raw)
     return str(path)
 
