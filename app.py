@@ -9,6 +9,7 @@ from chalicelib.api import (
     journeys,
     kpis,
     recommendations,
+    reminders,
     rollup,
     system,
 )
@@ -27,3 +28,4 @@ app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(ledger.bp)
+app.register_blueprint(reminders.bp)

@@ -58,6 +58,13 @@ def main() -> int:
         created = seed()
         say(f"Demo organisation: {len(created)} record(s) created (departments, KPIs, audits); "
             "what was already there is kept.")
+        # Digests (issue 13): moto's SES on the same server, demo contacts, the reminders' index.
+        from devtools import digests
+
+        prepared = digests.prepare(s3)
+        env.update(digests.local_env(port, endpoint, s3))
+        say(f"Digests: `make digests PORT={port}` sends today's through moto's SES ({s3}) and writes "
+            f"each to {digests.OUTBOX}/<day>/*.eml" + (f" (prepared: {', '.join(prepared)})" if prepared else ""))
         say("")
         say("Demo tokens (valid 12 hours; `make token ROLE=dcxo DEPT=parks` mints more):")
         exports, picker = [], []

@@ -162,3 +162,47 @@ def history_owner(pk: str) -> tuple[str, str] | None:
     """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
     dept, marker, rec_id = pk.rpartition("#REC#")
     return (dept, rec_id) if marker and dept and rec_id else None
+
+
+# --- reminders and digests ---
+ORG_SETTINGS_PK = "ORG#SETTINGS"
+CONTACTS_SK = "CONTACTS"
+ORG_DUE = "DUE"
+ORG_DIGEST_PK = "ORG#DIGEST"
+
+
+def due_pk(dept: str) -> str:
+    return f"{dept}#DUE"
+
+
+def due_rec_sk(rec_id: str) -> str:
+    return f"REC#{rec_id}"
+
+
+def due_org_sk(rec_id: str) -> str:
+    return f"ORG#{rec_id}"
+
+
+def due_action_sk(rec_id: str, action_id: str) -> str:
+    return f"ACT#{rec_id}#{action_id}"
+
+
+def due_org_pk(dept: str) -> str:
+    """The `by_org` partition of a department's own reminders."""
+    return f"{dept}#DUE"
+
+
+def due_index_sk(attention_on: str, dept: str, sk: str) -> str:
+    return f"{attention_on}#{dept}#{sk}"
+
+
+def digest_pk(dept: str | None) -> str:
+    return f"{dept}#DIGEST" if dept else ORG_DIGEST_PK
+
+
+def digest_sk(day: str, role: str, email: str) -> str:
+    return f"{day}#{role}#{email.lower()}"
+
+
+def digest_failed_org_pk(day: str) -> str:
+    return f"DIGEST_FAILED#{day}"

@@ -274,6 +274,10 @@ class RecommendationItem(VersionedItem, discriminator="recommendation"):
     closed_on = UnicodeAttribute(null=True)
     history_seq = NumberAttribute()
     history_head = UnicodeAttribute()
+    # reminders: when the current closure request was made, when the auditor last returned one
+    closure_requested_on = UnicodeAttribute(null=True)
+    closure_returned_on = UnicodeAttribute(null=True)
+    closure_return_reason = UnicodeAttribute(null=True)
 
 
 class CorrectiveActionItem(VersionedItem, discriminator="corrective_action"):
@@ -437,3 +441,42 @@ class SigningKeyItem(LedgerItem, discriminator="signing_key"):
 ALL_TABLES = (*ALL_TABLES, LedgerItem)
 # The ledger is org-wide: even in a dcxo's request its calls keep the function role (docs/security.md).
 credentials.register_org_table(LedgerItem.Meta.table_name)
+# --- reminders and digests ---
+class DueEntryItem(CxgovItem, discriminator="due_entry"):
+    """The due-date index of reminders, kept in the same transaction as the recommendation or action
+    it describes. pk `{dept}#DUE`, sk `REC#{rec_id}` (what the department must act on),
+    `ORG#{rec_id}` (what the auditors and the ccxo must act on) or `ACT#{rec_id}#{action_id}`.
+    by_org: org_pk `{dept}#DUE` for the department's entries, `DUE` for the org's; org_sk
+    `{attention_on}#{dept}#{sk}`, so a query up to today reads exactly what needs attention.
+    `facts` is the canonical JSON of what the reminder rules read (chalicelib/logic/reminders)."""
+
+    department = UnicodeAttribute()
+    rec_id = UnicodeAttribute()
+    action_id = UnicodeAttribute(null=True)
+    attention_on = UnicodeAttribute()  # ISO date from which the entry shows up in digests
+    facts = UnicodeAttribute()
+
+
+class OrgSettingsItem(VersionedItem, discriminator="org_settings"):
+    """Org-level settings, not tenant data: pk `ORG#SETTINGS`, sk `CONTACTS` (the CCXO's and the
+    auditors' addresses for digests, canonical JSON)."""
+
+    contacts = UnicodeAttribute()
+
+
+class DigestSendItem(CxgovItem, discriminator="digest_send"):
+    """One digest to one recipient on one day: pk `{dept}#DIGEST` for a department's DCXO, `ORG#DIGEST`
+    for the org's recipients; sk `{day}#{role}#{email}`. Claimed with a conditional write before the
+    send (a re-run or a retried invocation finds it and sends nothing), then marked sent or failed.
+    A failed one is in `by_org` (org_pk `DIGEST_FAILED#{day}`) until a later run sends it."""
+
+    day = UnicodeAttribute()
+    role = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # sending | sent | failed
+    claim = UnicodeAttribute()  # the claiming run's token: only it may mark the outcome
+    attempts = NumberAttribute(default=0)
+    items = NumberAttribute(default=0)
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
