@@ -25,3 +25,7 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+# Feedback from the systems departments already run (issue 12)
+from chalicelib.api import import_profiles  # noqa: E402
+
+app.register_blueprint(import_profiles.bp)

@@ -67,7 +67,7 @@ def _minute(moment: datetime) -> str:
 _FIELDS = ("channel", "category", "actionable", "status", "journey_id", "comment", "nps", "csat", "ces",
            "source_system", "source_id", "received_at", "due_at", "first_responded_at",
            "response_target_hours", "out_of_hours", "ever_actionable", "reclassified_not_actionable",
-           "reclassification_changes", "month")
+           "reclassification_changes", "month", "due_source")
 
 
 def _plain(value: Any) -> Any:
@@ -86,6 +86,7 @@ def _to_record(item: FeedbackItem) -> dict[str, Any]:
         a11=_plain(item.a11) or {}, responses=_plain(item.responses) or [],
         classifications=_plain(item.classifications) or [],
         reclassification_changes=int(item.reclassification_changes or 0),
+        due_source=item.due_source or "target",
     )
     for name in ("nps", "csat", "ces"):
         record[name] = int(record[name]) if record[name] is not None else None
@@ -395,3 +396,74 @@ def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[st
 def set_counters(dept: str, changes: Counters) -> None:
     """Adds corrections to aggregate items (the reconcile command's repair), 100 items a transaction."""
     aggregates.correct(dept, changes)
+
+
+# --- updates from a source followed over time (issue 12) -----------------------------------------
+
+def get_many(dept: str, feedback_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Records by id (BatchGetItem, 100 keys a call, strongly consistent)."""
+    wanted = {}
+    for feedback_id in feedback_ids:
+        parsed = parse_id(feedback_id)
+        if parsed:
+            wanted[(keys.feedback_pk(dept, parsed[0]), keys.feedback_sk(parsed[1]))] = feedback_id
+    found = FeedbackItem.batch_get(list(wanted), consistent_read=True)
+    return {item.feedback_id: _to_record(item) for item in found}
+
+
+@dataclass
+class PendingUpdate:
+    """One imported row that brings what its stored record lacks: the record before and after."""
+
+    row: int
+    old: dict[str, Any]
+    record: dict[str, Any]  # the record after the update (no `dedup`: one item per row)
+    counters: Counters
+    size: int
+    changed: tuple[str, ...]
+
+
+def _update_actions(entry: PendingUpdate, actor: str, now: datetime) -> list:
+    new = entry.record
+    actions = []
+    for name in entry.changed:
+        value = new[name]
+        attribute = getattr(FeedbackItem, name)
+        if value is None or value == {}:
+            actions.append(attribute.remove())
+        else:
+            actions.append(attribute.set(value))
+    org_pk, org_sk = _open_keys(new)
+    if org_pk:
+        actions += [FeedbackItem.org_pk.set(org_pk), FeedbackItem.org_sk.set(org_sk)]
+    else:
+        actions += [FeedbackItem.org_pk.remove(), FeedbackItem.org_sk.remove()]
+    return actions + [FeedbackItem.updated_at.set(now), FeedbackItem.updated_by.set(actor)]
+
+
+def update_many(dept: str, pending: list[PendingUpdate], actor: str, now: datetime) -> dict[int, str]:
+    """Applies the updates in transactions of up to 100 items, each record only if it is still at
+    the version read, with the counters' delta in the same transaction. Answers row -> `updated`,
+    or `lost` for a record another writer changed meanwhile (nothing of it written: read again)."""
+    results: dict[int, str] = {}
+    for pack in _packs(pending):
+        while pack:
+            try:
+                with transaction() as tx:
+                    for entry in pack:
+                        tx.update(_item_for_update(entry.old), actions=_update_actions(entry, actor, now))
+                    _add_all(tx, dept, _merge(pack))
+            except TransactWriteError as exc:
+                codes = cancellation_codes(exc)
+                lost = {id(entry) for entry, code in zip(pack, codes) if code == "ConditionalCheckFailed"}
+                if not lost:
+                    raise
+                for entry in pack:
+                    if id(entry) in lost:
+                        results[entry.row] = "lost"
+                pack = [entry for entry in pack if id(entry) not in lost]
+                continue
+            for entry in pack:
+                results[entry.row] = "updated"
+            break
+    return results

@@ -138,3 +138,20 @@ def feedback_source_pk(dept: str, source_system: str, source_id: str) -> str:
 
     digest = hashlib.sha256(f"{source_system}\x00{source_id}".encode()).hexdigest()[:40]
     return f"{dept}#FBSRC#{digest}"
+
+
+
+# --- import profiles and pulled sources (issue 12) ---
+ORG_PULL_SOURCES = "PULLSOURCE"
+
+
+def import_profile_sk(profile_id: str) -> str:
+    return f"PROFILE#{profile_id}"
+
+
+def pulled_source_sk(source_id: str) -> str:
+    return f"PULL#{source_id}"
+
+
+def pulled_source_org_sk(dept: str, source_id: str) -> str:
+    return f"{dept}#{source_id}"
