@@ -26,6 +26,7 @@ app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
 # Feedback from the systems departments already run (issue 12)
-from chalicelib.api import import_profiles  # noqa: E402
+from chalicelib.api import import_profiles, sources  # noqa: E402
 
 app.register_blueprint(import_profiles.bp)
+app.register_blueprint(sources.bp)

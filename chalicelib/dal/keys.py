@@ -153,5 +153,9 @@ def pulled_source_sk(source_id: str) -> str:
     return f"PULL#{source_id}"
 
 
+def pulled_source_state_sk(source_id: str) -> str:
+    return f"PULLSTATE#{source_id}"
+
+
 def pulled_source_org_sk(dept: str, source_id: str) -> str:
     return f"{dept}#{source_id}"

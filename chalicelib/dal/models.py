@@ -391,6 +391,12 @@ class PulledSourceItem(VersionedItem, discriminator="pulled_source"):
     since = UTCDateTimeAttribute()
     active = BooleanAttribute()
     secret_name = UnicodeAttribute(null=True)
+
+
+class PulledSourceStateItem(CxgovItem, discriminator="pulled_source_state"):
+    """pk `{dept}`, sk `PULLSTATE#{source_id}`: the pulls' own bookkeeping, apart from the source so
+    that a pull never changes the version a DCXO's PATCH is checked against."""
+
     watermark = UTCDateTimeAttribute(null=True)
     last_sync = UnicodeAttribute(null=True)  # JSON of the last pull's outcome
     sync_lease = UTCDateTimeAttribute(null=True)  # a pull in progress holds the source until then
