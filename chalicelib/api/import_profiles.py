@@ -6,7 +6,8 @@ from chalice import Blueprint
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
 from chalicelib.logic.voc import profile_store as logic
 from chalicelib.models.common import PageQuery
-from chalicelib.models.profiles import ImportProfile, ImportProfileCreate, ImportProfilePage, ImportProfilePatch
+from chalicelib.models.profiles import (DepartmentImportProfile, DepartmentImportProfilePage, ImportProfileCreate,
+                                        ImportProfilePage, ImportProfilePatch)
 
 bp = Blueprint(__name__)
 TAG = "import profiles"
@@ -23,8 +24,8 @@ def list_builtin(call: Call) -> ImportProfilePage:
 
 
 @api_route(bp, "/departments/{dept}/import-profiles", "POST", summary="Define an import profile", tag=TAG,
-           roles=("dcxo",), body=ImportProfileCreate, response=ImportProfile, status=201, idempotent=True)
-def create_profile(call: Call) -> ImportProfile:
+           roles=("dcxo",), body=ImportProfileCreate, response=DepartmentImportProfile, status=201, idempotent=True)
+def create_profile(call: Call) -> DepartmentImportProfile:
     """A source format of the department's own (a Sprinklr or Genesys export ...): `columns`
     {field: source column, or a list joined}, `values` {field: {source value: cxgov value}, `*` for
     any other}, `datetime_format` (strptime, or `iso`), `time_zone` (default the department's),
@@ -35,20 +36,20 @@ def create_profile(call: Call) -> ImportProfile:
 
 
 @api_route(bp, "/departments/{dept}/import-profiles", "GET", summary="List a department's import profiles",
-           tag=TAG, roles=READERS, query=PageQuery, response=ImportProfilePage)
-def list_profiles(call: Call) -> ImportProfilePage:
+           tag=TAG, roles=READERS, query=PageQuery, response=DepartmentImportProfilePage)
+def list_profiles(call: Call) -> DepartmentImportProfilePage:
     return logic.list_for(call.path["dept"], call.query, call.principal)
 
 
 @api_route(bp, "/departments/{dept}/import-profiles/{profile_id}", "GET", summary="Read an import profile",
-           tag=TAG, roles=READERS, response=ImportProfile)
-def get_profile(call: Call) -> ImportProfile:
+           tag=TAG, roles=READERS, response=DepartmentImportProfile)
+def get_profile(call: Call) -> DepartmentImportProfile:
     return logic.get(call.path["dept"], call.path["profile_id"])
 
 
 @api_route(bp, "/departments/{dept}/import-profiles/{profile_id}", "PATCH", summary="Change an import profile",
-           tag=TAG, roles=("dcxo",), body=ImportProfilePatch, response=ImportProfile)
-def patch_profile(call: Call) -> ImportProfile:
+           tag=TAG, roles=("dcxo",), body=ImportProfilePatch, response=DepartmentImportProfile)
+def patch_profile(call: Call) -> DepartmentImportProfile:
     """The profile after the change is checked whole; send the `version` read to turn a concurrent
     change into a 409. Records already imported keep what they were imported as."""
     return logic.patch(call.path["dept"], call.path["profile_id"], call.body, call.principal)

@@ -145,15 +145,16 @@ class RespondedWhenOut(OutputModel):
 
 
 class ImportProfile(OutputModel):
+    """A built-in profile (a department's own adds `department`, `version`, `created_at`)."""
+
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        **EXAMPLE, "description": None, "builtin": False, "department": "parks", "date_only": [],
-        "responded_when": None, "version": 1, "created_at": "2026-11-30T14:00:00+00:00"}]})
+        **EXAMPLE, "id": "la311", "name": "MyLA311 Service Request CSV", "description": None, "builtin": True,
+        "date_only": ["first_responded_at"], "responded_when": None}]})
 
     id: str
     name: str
     description: str | None = None
     builtin: bool
-    department: str | None = None
     format: Literal["csv", "json"]
     columns: dict[str, str | list[str]]
     values: dict[str, dict[str, str | bool | None]]
@@ -162,9 +163,21 @@ class ImportProfile(OutputModel):
     defaults: dict[str, Any]
     date_only: list[str]
     responded_when: RespondedWhenOut | None = None
-    version: int | None = None
-    created_at: Timestamp | None = None
+
+
+class DepartmentImportProfile(ImportProfile):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **EXAMPLE, "description": None, "builtin": False, "department": "parks", "date_only": [],
+        "responded_when": None, "version": 1, "created_at": "2026-11-30T14:00:00+00:00"}]})
+
+    department: str
+    version: int
+    created_at: Timestamp
 
 
 class ImportProfilePage(Page):
     items: list[ImportProfile]
+
+
+class DepartmentImportProfilePage(Page):
+    items: list[DepartmentImportProfile]

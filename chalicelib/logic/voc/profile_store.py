@@ -11,8 +11,8 @@ from chalicelib.dal import profiles as dal
 from chalicelib.errors import Conflict, NotFound, from_validation_error
 from chalicelib.logic.voc.profiles import RULE_FIELDS, Profile, builtins
 from chalicelib.models.common import PageQuery
-from chalicelib.models.profiles import (ImportProfile, ImportProfileCreate, ImportProfilePage,
-                                        ImportProfilePatch, ProfileRules)
+from chalicelib.models.profiles import (DepartmentImportProfile, DepartmentImportProfilePage, ImportProfile,
+                                        ImportProfileCreate, ImportProfilePatch, ProfileRules)
 
 
 def _profile(stored: dict[str, Any]) -> Profile:
@@ -36,7 +36,7 @@ def list_builtin() -> list[ImportProfile]:
     return [p.out() for p in builtins().values()]
 
 
-def create(dept: str, body: ImportProfileCreate, principal: Principal) -> ImportProfile:
+def create(dept: str, body: ImportProfileCreate, principal: Principal) -> DepartmentImportProfile:
     from chalicelib.logic.feedback import department
 
     department(dept)
@@ -48,27 +48,28 @@ def create(dept: str, body: ImportProfileCreate, principal: Principal) -> Import
     return _profile(stored).out()
 
 
-def get(dept: str, profile_id: str) -> ImportProfile:
+def get(dept: str, profile_id: str) -> DepartmentImportProfile:
     found = find(dept, profile_id)
     if found is None:
-        raise NotFound(f"import profile {profile_id!r} not found")
+        raise NotFound("this department has no import profile of that id")
     return found.out()
 
 
-def list_for(dept: str, query: PageQuery, principal: Principal) -> ImportProfilePage:
+def list_for(dept: str, query: PageQuery, principal: Principal) -> DepartmentImportProfilePage:
     from chalicelib.logic.feedback import department
 
     department(dept)
     binding = f"{principal.scope_key}|profiles:{dept}"
     items, last = dal.list_for(dept, query.limit, cursors.decode(query.cursor, binding))
-    return ImportProfilePage(items=[_profile(i).out() for i in items], next_cursor=cursors.encode(last, binding))
+    return DepartmentImportProfilePage(items=[_profile(i).out() for i in items],
+                                       next_cursor=cursors.encode(last, binding))
 
 
-def patch(dept: str, profile_id: str, body: ImportProfilePatch, principal: Principal) -> ImportProfile:
+def patch(dept: str, profile_id: str, body: ImportProfilePatch, principal: Principal) -> DepartmentImportProfile:
     """The changed profile is validated whole (a change may not leave it incoherent)."""
     stored = dal.get(dept, profile_id)
     if stored is None:
-        raise NotFound(f"import profile {profile_id!r} not found")
+        raise NotFound("this department has no import profile of that id")
     if body.version is not None and body.version != stored["version"]:
         raise Conflict.for_field("version", f"the profile is at version {stored['version']}; read it again")
     changes = body.changes()

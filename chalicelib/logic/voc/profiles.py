@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from chalicelib import clock
 from chalicelib.errors import BadRequest
 from chalicelib.logic.voc import localtime
-from chalicelib.models.profiles import DATETIME_FIELDS, ImportProfile
+from chalicelib.models.profiles import DATETIME_FIELDS, DepartmentImportProfile, ImportProfile
 
 TEXT_JOIN, OTHER_JOIN = " - ", " "
 ANY = "*"
@@ -32,9 +32,12 @@ class Profile:
     created_at: datetime | None = None
 
     def out(self) -> ImportProfile:
-        return ImportProfile(id=self.id, name=self.name, description=self.description, builtin=self.builtin,
-                             department=self.department, version=self.version, created_at=self.created_at,
-                             **self.rules)
+        common = {"id": self.id, "name": self.name, "description": self.description, "builtin": self.builtin,
+                  **self.rules}
+        if self.builtin:
+            return ImportProfile(**common)
+        return DepartmentImportProfile(**common, department=self.department, version=self.version,
+                                       created_at=self.created_at)
 
 
 RULE_FIELDS = ("format", "columns", "values", "datetime_format", "time_zone", "defaults", "date_only",

@@ -42,7 +42,7 @@ def _check_base_url(url: str) -> str:
 def _stored(dept: str, source_id: str) -> dict[str, Any]:
     found = dal.get(dept, source_id)
     if found is None:
-        raise NotFound(f"source {source_id!r} not found")
+        raise NotFound("this department has no source of that id")
     return found
 
 
