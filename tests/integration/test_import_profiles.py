@@ -170,6 +170,13 @@ def test_an_nyc311_export_uses_each_requests_due_date(seeded, nyc):
     assert (first["due_at"], first["due_source"]) == ("2018-01-10T14:00:00+00:00", "source")
     fourth = seeded.get(f"/departments/nyc-dsny/feedback/{response.json['rows'][3]['id']}", token=nyc).json
     assert (fourth["due_at"], fourth["due_source"]) == ("2018-01-10T22:00:00+00:00", "target")
+    # And a KPI derived from the share within target measures the same per-request due times
+    from tests.integration.kpi_helpers import make_kpi
+
+    kpi = make_kpi(seeded, nyc, "nyc-dsny", name="Requests closed by their due date", unit="percent",
+                   direction="higher", target=80, derived_from="voc.within_target_share")
+    measured = seeded.get(f"/departments/nyc-dsny/kpis/{kpi['id']}/measurements/2018-01", token=nyc).json
+    assert measured["value"] == round(expected["within_target_share"] * 100, 6)
 
 
 def test_a_source_due_time_decides_overdue_everywhere(seeded, nyc, tokens):
@@ -303,3 +310,14 @@ def test_a_value_without_a_mapping_rejects_its_row(seeded, la):
                                             "message": "'sms' has no mapping to channel in profile genesys"}]
     record = seeded.get(f"/departments/la-san/feedback/{result['rows'][0]['id']}", token=la).json
     assert (record["received_at"], record["response_hours"]) == ("2018-02-01T17:00:00+00:00", round(4 / 60, 6))
+
+
+def test_a_retried_import_answers_the_same_and_another_profile_with_the_key_is_a_409(seeded, la):
+    text = LA_HEAD + _la_row("1-6000001", "02/05/2018 09:00:00 AM")
+    headers = {"Content-Type": "text/csv", "Idempotency-Key": "import-2018-02-05"}
+    first = seeded.post("/departments/la-san/feedback/imports?profile=la311", token=la, raw=text, headers=headers)
+    again = seeded.post("/departments/la-san/feedback/imports?profile=la311", token=la, raw=text, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json == first.json and first.json["created"] == 1
+    other = seeded.post("/departments/la-san/feedback/imports?profile=nyc311", token=la, raw=text, headers=headers)
+    assert other.status_code == 409 and other.json["error"]["details"][0]["field"] == "Idempotency-Key"
