@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
 from chalicelib.logic.voc import profile_store as logic
 from chalicelib.models.common import PageQuery
@@ -15,12 +16,17 @@ READERS = ("dcxo", "ccxo", "auditor")
 
 
 @api_route(bp, "/import-profiles", "GET", summary="List the built-in import profiles", tag=TAG,
-           roles=ANY_ROLE, response=ImportProfilePage)
+           roles=ANY_ROLE, query=PageQuery, response=ImportProfilePage)
 def list_builtin(call: Call) -> ImportProfilePage:
     """`cxgov` (the native fields, the default), `la311`, `nyc311`, `open311`: each with its
     columns, the field each maps to, value maps (`*` maps any other value), the date format and
     time zone."""
-    return ImportProfilePage(items=logic.list_builtin(), next_cursor=None)
+    binding = f"{call.principal.scope_key}|import-profiles"
+    start = (cursors.decode(call.query.cursor, binding) or {}).get("o", 0)
+    items = logic.list_builtin()
+    end = start + call.query.limit
+    return ImportProfilePage(items=items[start:end],
+                             next_cursor=cursors.encode({"o": end} if end < len(items) else None, binding))
 
 
 @api_route(bp, "/departments/{dept}/import-profiles", "POST", summary="Define an import profile", tag=TAG,

@@ -78,7 +78,7 @@ class ProfileRules(InputModel):
                                     "`iso` (W3C/RFC 3339); times without an offset are read in `time_zone`")
     time_zone: TimeZone | None = Field(default=None, description="default: the department's")
     defaults: dict[Target, Any] = Field(default_factory=dict, description="field -> value where the "
-                                        "row gives none")
+                                        "row gives none; `source_system` defaults to the profile's id")
     date_only: list[Literal["received_at", "first_responded_at", "due_at"]] = Field(
         default_factory=list, description="fields whose midnight (`12:00:00 AM`) means a date without a "
         "time: read as the end of that local day, never earlier than it could have happened")

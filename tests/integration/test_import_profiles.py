@@ -82,6 +82,10 @@ def test_the_builtin_profiles_are_listed_with_their_columns(seeded, tokens):
     assert la311["time_zone"] == "America/Los_Angeles"
     assert profiles["nyc311"]["columns"]["due_at"] == "Due Date"
     assert profiles["open311"]["responded_when"] == {"column": "status", "values": ["closed"]}
+    # And the list pages like every other
+    first = seeded.get("/import-profiles?limit=2", token=tokens["auditor"]).json
+    rest = seeded.get(f"/import-profiles?limit=2&cursor={first['next_cursor']}", token=tokens["auditor"]).json
+    assert [p["id"] for p in first["items"] + rest["items"]] == [p["id"] for p in response.json["items"]][:4]
 
 
 def test_a_myla311_export_is_imported_unchanged_and_summarised_exactly(seeded, la):

@@ -96,6 +96,8 @@ class Mapper:
         self._values = {f: (dict(m), {k.casefold(): v for k, v in m.items()}) for f, m in rules["values"].items()}
         self._format = rules["datetime_format"]
         self._defaults = dict(rules["defaults"])
+        if "source_id" in self._columns and "source_system" not in self._columns:
+            self._defaults.setdefault("source_system", self.profile.id)  # ids are unique within a profile
         self._date_only = set(rules["date_only"])
         when = rules.get("responded_when")
         self._when = (when["column"], {v.casefold() for v in when["values"]}) if when else None
