@@ -72,10 +72,12 @@ class LastSync(OutputModel):
     duplicates: int
     rejected: int
     error: str | None = None
+    complete: bool = Field(default=True, description="false: the pull stopped at its time budget "
+                           "(or an error); the next one goes on from the watermark")
 
 
 SYNC_EXAMPLE = {"at": "2026-12-01T09:30:00+00:00", "status": "ok", "fetched": 42, "created": 30,
-                "updated": 9, "duplicates": 3, "rejected": 0, "error": None}
+                "updated": 9, "duplicates": 3, "rejected": 0, "error": None, "complete": True}
 
 
 class SyncResult(LastSync):

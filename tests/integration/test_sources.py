@@ -153,3 +153,24 @@ def test_a_source_is_patched_and_a_paused_one_is_not_pulled_by_the_schedule(seed
     stale = seeded.patch(f"/departments/sf-dpw/sources/{source['id']}", token=sf,
                          body={"name": "y", "version": source["version"]})
     assert stale.status_code == 409
+
+
+def test_a_pull_that_reaches_its_time_budget_stops_between_windows_and_the_next_goes_on(seeded, sf, georeport,
+                                                                                       monkeypatch):
+    from chalicelib.auth import Principal
+    from chalicelib.dal import sources as dal
+    from chalicelib.logic.voc import pull
+
+    url, server = georeport
+    now = clock.now().replace(microsecond=0)
+    server.requests = [request(n, now - timedelta(days=100 - n)) for n in range(10)]
+    source = _source(seeded, sf, url, since=(now - timedelta(days=170)).isoformat())
+    principal = Principal(subject="t", role="dcxo", department="sf-dpw")
+    monkeypatch.setenv("CXGOV_OUTBOUND_ALLOW_LOOPBACK", "true")  # the local stage's rule, outside a request
+    # Given a pull whose budget is spent before its first window
+    stopped = pull.run(dal.get("sf-dpw", source["id"]), principal, budget_seconds=0)
+    assert (stopped.status, stopped.complete, stopped.created) == ("ok", False, 0)
+    assert stopped.watermark is None
+    # When the next pull has time, it goes on from the watermark and completes
+    done = pull.run(dal.get("sf-dpw", source["id"]), principal)
+    assert (done.complete, done.created) == (True, 10), done

@@ -14,6 +14,7 @@ in `last_sync.error`, and leaves nothing of the failed window written."""
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -141,13 +142,17 @@ def _open_source_ids(dept: str, system: str) -> list[str]:
     return ids[:MAX_REFRESH]
 
 
-def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | None = None) -> SyncResult | None:
-    """One pull; None when another pull of this source holds it."""
+def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | None = None,
+        budget_seconds: float = 13 * 60) -> SyncResult | None:
+    """One pull; None when another pull of this source holds it. A pull that reaches its time
+    budget stops between windows (`complete: false`); the next one goes on from the watermark."""
     from chalicelib.logic.feedback import department, import_feedback
     from chalicelib.logic.voc.sources import source_system
 
     dept, source_id = source["department"], source["id"]
     now = clock.now().replace(microsecond=0)
+    deadline = time.monotonic() + budget_seconds
+    complete = True
     if not dal.take_lease(dept, source_id, now):
         return None
     system = source_system(source_id)
@@ -173,13 +178,19 @@ def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | 
         fetcher = Fetcher(source, api_key, get)
         start = watermark - OVERLAP if watermark else source["since"]
         while start < now:
+            if time.monotonic() > deadline:
+                complete = False
+                break
             end = min(start + WINDOW, now)
             load(fetcher.window(start, end))
             watermark = end
             dal.save_progress(dept, source_id, watermark=watermark)
             start = end
-        open_ids = [i for i in _open_source_ids(dept, system) if i not in seen]  # not just fetched
+        open_ids = [i for i in _open_source_ids(dept, system) if i not in seen] if complete else []
         for index in range(0, len(open_ids), REFRESH_BATCH):
+            if time.monotonic() > deadline:
+                complete = False
+                break
             chunk = open_ids[index:index + REFRESH_BATCH]
             wanted = set(chunk)
             load([r for r in fetcher.by_ids(chunk) if str(r["service_request_id"]) in wanted])
@@ -190,6 +201,7 @@ def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | 
     except Exception:  # noqa: BLE001 - reported on the source, never crashes the job
         logger.exception("pull failed", extra={"department": dept, "source_id": source_id})
         error = "the pull failed unexpectedly (the service log has the details)"
-    outcome = {"at": now, "status": "error" if error else "ok", **totals, "error": error}
+    outcome = {"at": now, "status": "error" if error else "ok", **totals, "error": error,
+               "complete": complete and not error}
     dal.save_progress(dept, source_id, last_sync=outcome, release=True)
     return SyncResult(**outcome, watermark=watermark)
