@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from chalicelib import clock
 from chalicelib.auth import Principal
 from chalicelib.dal import feedback as dal
+from chalicelib.dal import feedback_updates
 from chalicelib.errors import BadRequest, from_validation_error
 from chalicelib.logic import voc_counters
 from chalicelib.logic.voc import updates
@@ -226,8 +227,8 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
             retry.append(candidate)  # another writer created it first: next round compares with it
         else:
             answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
-    stored = dal.get_many(dept, [owner for _, owner in known]) if known else {}
-    changes: list[dal.PendingUpdate] = []
+    stored = feedback_updates.get_many(dept, [owner for _, owner in known]) if known else {}
+    changes: list[feedback_updates.PendingUpdate] = []
     by_update: dict[int, Candidate] = {}
     for candidate, owner in known:
         record = stored.get(owner)
@@ -244,11 +245,11 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
             answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
             continue
         counters = voc_counters.delta(facts(record), facts(new))
-        changes.append(dal.PendingUpdate(candidate.row, record, new, counters,
+        changes.append(feedback_updates.PendingUpdate(candidate.row, record, new, counters,
                                          len(json.dumps(new, default=str)), changed))
         by_update[candidate.row] = candidate
     ids = {c.row: c.record["id"] for c in changes}
-    for number, status in dal.update_many(dept, changes, principal.subject, now).items():
+    for number, status in feedback_updates.update_many(dept, changes, principal.subject, now).items():
         if status == "lost":
             candidate = by_update[number]
             candidate.tries += 1
