@@ -176,8 +176,14 @@ class DepartmentImportProfile(ImportProfile):
 
 
 class ImportProfilePage(Page):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "items": ImportProfile.model_config["json_schema_extra"]["examples"], "next_cursor": None}]})
+
     items: list[ImportProfile]
 
 
 class DepartmentImportProfilePage(Page):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "items": DepartmentImportProfile.model_config["json_schema_extra"]["examples"], "next_cursor": None}]})
+
     items: list[DepartmentImportProfile]

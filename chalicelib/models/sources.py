@@ -113,4 +113,7 @@ class Source(OutputModel):
 
 
 class SourcePage(Page):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "items": Source.model_config["json_schema_extra"]["examples"], "next_cursor": None}]})
+
     items: list[Source]

@@ -325,3 +325,20 @@ def test_a_retried_import_answers_the_same_and_another_profile_with_the_key_is_a
     assert again.json == first.json and first.json["created"] == 1
     other = seeded.post("/departments/la-san/feedback/imports?profile=nyc311", token=la, raw=text, headers=headers)
     assert other.status_code == 409 and other.json["error"]["details"][0]["field"] == "Idempotency-Key"
+
+
+def test_rows_a_profile_cannot_read_are_rejected_one_by_one(seeded, la):
+    # A JSON import through open311 whose rows are not objects, or lack their time
+    body = ["638344", {"service_request_id": "1", "status": "open"},
+            {"service_request_id": "2", "requested_datetime": "2017-12-04T09:10:00-08:00", "status": "open"}]
+    rows = seeded.post("/departments/la-san/feedback/imports?profile=open311", token=la, body=body).json["rows"]
+    assert [r["status"] for r in rows] == ["rejected", "rejected", "created"]
+    assert rows[0]["errors"][0]["field"] == "row"
+    assert rows[1]["errors"][0]["field"] == "requested_datetime"
+    # A CSV row with more cells than the header names
+    text = LA_HEAD + _la_row("1-7000001", "02/05/2018 09:00:00 AM").replace("\r\n", ",extra\r\n")
+    row = import_csv(seeded, la, "la-san", text, "la311").json["rows"][0]
+    assert row["status"] == "rejected" and row["errors"][0]["field"] == "row"
+    # A profile id that cannot be one
+    response = import_csv(seeded, la, "la-san", LA_HEAD, "x" * 65)
+    assert response.status_code == 400 and response.json["error"]["details"][0]["field"] == "profile"
