@@ -111,7 +111,29 @@ class ProfileRules(InputModel):
             allowed = ENUMS.get(target)
             if allowed is not None and value not in allowed:
                 raise field_error("ImportProfile", f"defaults.{target}", f"must be one of {', '.join(allowed)}")
+        self._check_defaults()
         return self
+
+    def _check_defaults(self) -> None:
+        """Each default must be a value the field accepts (checked as a row would be)."""
+        from pydantic import ValidationError
+
+        from chalicelib.models.feedback import FeedbackCreate, field_error
+
+        row: dict[str, Any] = {"channel": "other", "received_at": datetime(2017, 1, 1).astimezone()}
+        for target, value in self.defaults.items():
+            if target.startswith("a11."):
+                row.setdefault("a11", {})[target[4:]] = value
+            else:
+                row[target] = value
+        if "source_system" in row and "source_id" not in row:
+            row["source_id"] = "check"
+        try:
+            FeedbackCreate.model_validate(row, strict=False)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = ".".join(str(p) for p in error["loc"])
+            raise field_error("ImportProfile", f"defaults.{name}", error["msg"].removeprefix("Value error, "))
 
 
 class ImportProfileCreate(ProfileRules):

@@ -53,6 +53,9 @@ def test_bad_profiles_are_refused_naming_the_field(seeded, la):
         ({**SPRINKLR, "values": {"status": {"Open": "open"}}}, 400, "values.status"),
         ({**SPRINKLR, "defaults": {"category": "rant"}}, 400, "defaults.category"),
         ({**SPRINKLR, "defaults": {"received_at": "now"}}, 400, "defaults.received_at"),
+        ({**SPRINKLR, "defaults": {"nps": "high"}}, 400, "defaults.nps"),
+        ({**SPRINKLR, "defaults": {"a11.trust": 9}}, 400, "defaults.a11.trust"),
+        ({**SPRINKLR, "defaults": {"source_system": "has spaces"}}, 400, "defaults.source_system"),
     ]
     for body, status, field in cases:
         response = seeded.post("/departments/la-san/import-profiles", token=la, body=body)
