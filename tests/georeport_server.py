@@ -38,6 +38,9 @@ class GeoReport:
         if "service_request_id" in params:
             wanted = set(params["service_request_id"].split(","))
             found = [r for r in found if r["service_request_id"] in wanted]
+        elif "updated_after" in params:  # Chicago's extension, on updated_datetime
+            low, high = datetime.fromisoformat(params["updated_after"]), datetime.fromisoformat(params["updated_before"])
+            found = [r for r in found if low <= datetime.fromisoformat(r["updated_datetime"]) <= high]
         else:
             start = datetime.fromisoformat(params["start_date"]) if "start_date" in params else None
             end = datetime.fromisoformat(params["end_date"]) if "end_date" in params else None

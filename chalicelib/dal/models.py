@@ -391,6 +391,7 @@ class PulledSourceItem(VersionedItem, discriminator="pulled_source"):
     since = UTCDateTimeAttribute()
     active = BooleanAttribute()
     secret_name = UnicodeAttribute(null=True)
+    updated_after = BooleanAttribute(null=True)  # the server offers Chicago's updated_after extension
 
 
 class PulledSourceStateItem(CxgovItem, discriminator="pulled_source_state"):

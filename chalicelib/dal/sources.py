@@ -22,6 +22,7 @@ def _plain(item: PulledSourceItem, state: PulledSourceStateItem | None) -> dict[
             "base_url": item.base_url, "jurisdiction_id": item.jurisdiction_id,
             "service_codes": list(item.service_codes or []), "page_size": int(item.page_size),
             "since": item.since, "active": item.active, "secret_name": item.secret_name,
+            "updated_after": bool(item.updated_after),
             "watermark": state.watermark if state else None,
             "last_sync": json.loads(state.last_sync) if state and state.last_sync else None,
             "version": item.version, "created_at": item.created_at}

@@ -43,6 +43,9 @@ class SourceCreate(InputModel):
                                         "requested_datetime; default 90 days ago")
     active: bool = True
     page_size: PageSize = Field(default=100, description="page_size asked of servers that page")
+    updated_after: bool = Field(default=False, description="the server offers Chicago's "
+                                "`updated_after`/`updated_before` extension: requests changed since the "
+                                "last pull are asked for by change time, not by id lists")
 
     @field_validator("since")
     @classmethod
@@ -60,6 +63,7 @@ class SourcePatch(PatchModel):
     api_key: ApiKey | None = None
     active: bool | None = None
     page_size: PageSize | None = None
+    updated_after: bool | None = None
     version: int | None = Field(default=None, ge=1)
 
 
@@ -105,6 +109,7 @@ class Source(OutputModel):
     since: Timestamp
     active: bool
     page_size: int
+    updated_after: bool = False
     source_system: str = Field(description="the feedback records' source_system")
     watermark: Timestamp | None = Field(description="requests received up to here are imported")
     last_sync: LastSync | None

@@ -174,3 +174,24 @@ def test_a_pull_that_reaches_its_time_budget_stops_between_windows_and_the_next_
     # When the next pull has time, it goes on from the watermark and completes
     done = pull.run(dal.get("sf-dpw", source["id"]), principal)
     assert (done.complete, done.created) == (True, 10), done
+
+
+def test_a_server_with_chicagos_extension_is_asked_what_changed_since_the_last_pull(seeded, sf, georeport):
+    from chalicelib.logic import voc_reconcile
+
+    url, server = georeport
+    now = clock.now().replace(microsecond=0)
+    server.requests = [request(3000 + n, now - timedelta(days=20 - n)) for n in range(6)]
+    source = _source(seeded, sf, url, updated_after=True, since=(now - timedelta(days=30)).isoformat())
+    assert source["updated_after"] is True
+    assert _sync(seeded, sf, source["id"])["created"] == 6
+    # When two requests close after the first pull
+    server.calls.clear()
+    for r in server.requests[:2]:
+        r.update(status="closed", updated_datetime=clock.now().replace(microsecond=0).isoformat())
+    second = _sync(seeded, sf, source["id"])
+    # Then they are found by change time, without any id list
+    assert (second["updated"], second["created"]) == (2, 0), second
+    assert any("updated_after" in c for c in server.calls)
+    assert not any("service_request_id" in c for c in server.calls)
+    assert voc_reconcile.reconcile("sf-dpw")["drift"] == {}

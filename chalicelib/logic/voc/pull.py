@@ -5,7 +5,8 @@
    `page`/`page_size` where the server pages; a server that ignores paging and answers its
    1,000-request default is asked again in two half windows, down to one minute.
 2. The requests this source has still open in cxgov, refreshed by `service_request_id` lists (50
-   a request), so a closing weeks later is picked up.
+   a request), so a closing weeks later is picked up; or, where the server offers Chicago's
+   extension (`updated_after` on the source), the requests changed since the last pull.
 
 Each window (and each refresh batch) is fetched whole, checked, then imported with the `open311`
 profile in the import's own transactions; only then does the watermark move past it. A failure
@@ -39,6 +40,7 @@ REFRESH_BATCH = 50
 MAX_REFRESH = 5000  # open requests refreshed per pull (the oldest due first)
 MAX_PAGES = 500
 PROFILE = "open311"
+CHANGED = ("updated_after", "updated_before")  # Chicago's GeoReport extension
 
 
 class SyncError(Exception):
@@ -83,8 +85,10 @@ class Fetcher:
                 raise SyncError("the server answered a request without service_request_id")
         return answer
 
-    def window(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        dates = {"start_date": _w3c(start), "end_date": _w3c(end)}
+    def window(self, start: datetime, end: datetime, names: tuple[str, str] = ("start_date", "end_date")
+               ) -> list[dict[str, Any]]:
+        """Requests received (or, with Chicago's names, changed) between start and end."""
+        dates = {names[0]: _w3c(start), names[1]: _w3c(end)}
         first = self._requests({**dates, "page": "1", "page_size": str(self.page_size)})
         if len(first) < min(self.page_size, SERVER_DEFAULT_LIMIT):
             return first
@@ -93,14 +97,14 @@ class Fetcher:
         while True:
             page += 1
             if page > MAX_PAGES:
-                raise SyncError(f"more than {MAX_PAGES} pages in the window {dates['start_date']} - {dates['end_date']}")
+                raise SyncError(f"more than {MAX_PAGES} pages in the window {_w3c(start)} - {_w3c(end)}")
             batch = self._requests({**dates, "page": str(page), "page_size": str(self.page_size)})
             new = [r for r in batch if str(r["service_request_id"]) not in found]
             if page == 2 and batch and not new:
                 # The server ignores paging: the first answer was all of it, unless it was cut at
                 # the server's default limit, then half windows.
                 if len(first) >= SERVER_DEFAULT_LIMIT:
-                    return self._split(start, end)
+                    return self._split(start, end, names)
                 return first
             for r in new:
                 found[str(r["service_request_id"])] = r
@@ -108,17 +112,26 @@ class Fetcher:
             if not new or len(last) < self.page_size:
                 return list(found.values())
 
-    def _split(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    def _split(self, start: datetime, end: datetime, names: tuple[str, str]) -> list[dict[str, Any]]:
         if end - start <= MIN_WINDOW:
             raise SyncError(f"more than {SERVER_DEFAULT_LIMIT} requests in one minute ({_w3c(start)}) "
                             "and the server does not page")
         middle = start + (end - start) / 2
-        merged = {str(r["service_request_id"]): r for r in self.window(start, middle)}
-        merged.update({str(r["service_request_id"]): r for r in self.window(middle, end)})
+        merged = {str(r["service_request_id"]): r for r in self.window(start, middle, names)}
+        merged.update({str(r["service_request_id"]): r for r in self.window(middle, end, names)})
         return list(merged.values())
 
     def by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
         return self._requests({"service_request_id": ",".join(ids)})
+
+    def changed(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Chicago's extension: requests updated between start and end (90-day windows)."""
+        found: dict[str, dict[str, Any]] = {}
+        while start < end:
+            stop = min(start + WINDOW, end)
+            found.update({str(r["service_request_id"]): r for r in self.window(start, stop, CHANGED)})
+            start = stop
+        return list(found.values())
 
 
 def _check(mapper: Mapper, requests: list[dict[str, Any]]) -> None:
@@ -186,7 +199,14 @@ def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | 
             watermark = end
             dal.save_progress(dept, source_id, watermark=watermark)
             start = end
-        open_ids = [i for i in _open_source_ids(dept, system) if i not in seen] if complete else []
+        previous = (source["last_sync"] or {}).get("at")
+        if complete and source["updated_after"] and previous:
+            # The server says what changed since the last pull (less the overlap): no id lists.
+            since_last = datetime.fromisoformat(str(previous)) - OVERLAP
+            load([r for r in fetcher.changed(since_last, now) if str(r["service_request_id"]) not in seen])
+            open_ids = []
+        else:
+            open_ids = [i for i in _open_source_ids(dept, system) if i not in seen] if complete else []
         for index in range(0, len(open_ids), REFRESH_BATCH):
             if time.monotonic() > deadline:
                 complete = False

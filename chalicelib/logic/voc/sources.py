@@ -28,6 +28,7 @@ def source_system(source_id: str) -> str:
 def present(stored: dict[str, Any]) -> Source:
     return Source(**{k: stored[k] for k in ("id", "department", "name", "kind", "base_url", "jurisdiction_id",
                                             "service_codes", "since", "active", "page_size", "watermark",
+                                            "updated_after",
                                             "version", "created_at")},
                   has_api_key=bool(stored["secret_name"]), source_system=source_system(stored["id"]),
                   last_sync=LastSync(**stored["last_sync"]) if stored["last_sync"] else None)
@@ -62,7 +63,8 @@ def create(dept: str, body: SourceCreate, principal: Principal) -> Source:
     stored = dal.create(dept, source_id, {
         "name": body.name, "source_kind": body.kind, "base_url": base_url, "jurisdiction_id": body.jurisdiction_id,
         "service_codes": body.service_codes or None, "page_size": body.page_size, "since": since,
-        "active": body.active, "secret_name": secret_name}, principal.subject)
+        "active": body.active, "secret_name": secret_name, "updated_after": body.updated_after},
+        principal.subject)
     return present(stored)
 
 
