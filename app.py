@@ -29,3 +29,8 @@ app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(ledger.bp)
 app.register_blueprint(reminders.bp)
+# Feedback from the systems departments already run (issue 12)
+from chalicelib.api import import_profiles, sources  # noqa: E402
+
+app.register_blueprint(import_profiles.bp)
+app.register_blueprint(sources.bp)

@@ -89,6 +89,9 @@ def main() -> None:
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)
+    print()  # import profiles and updates over time (issue 12)
+    subprocess.run([sys.executable, "-c", "from devtools import bench_profiles; bench_profiles.run()"],
+                   cwd=localstack.ROOT, check=True)
 
 
 if __name__ == "__main__":

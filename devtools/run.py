@@ -47,6 +47,7 @@ def main() -> int:
 
         boto3.client("s3", endpoint_url=s3, region_name=env["AWS_DEFAULT_REGION"]).create_bucket(Bucket=bucket)
         say(f"Evidence files: {s3} (bucket {bucket}, kept in memory)")
+        env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s3  # Open311 sources' API keys (issue 12)
         from chalicelib.dal.models import create_tables
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 
@@ -86,6 +87,9 @@ def main() -> int:
         say(f"Dashboard: {base}/dashboard  (pick a demo user; the demo's feedback is in {DEMO_PERIOD})")
         say(f"API: {base}   OpenAPI: {base}/openapi.json   Try: curl -H 'Authorization: Bearer <token>' {base}/me")
         say("Ctrl-C stops the API and the database.")
+        from devtools import source_scheduler
+
+        stack.enter_context(source_scheduler.pull_loop(env, say=say))  # Open311 sources (issue 12)
         _, api = stack.enter_context(localstack.chalice_local(port, env, inherit_output=True))
         with contextlib.suppress(KeyboardInterrupt):
             api.wait()

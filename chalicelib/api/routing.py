@@ -236,10 +236,12 @@ def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                         scope = principal.scope_key if principal else "-"
                         route = f"{method} {path_template_filled(spec.path, path)}"
                         call.request_key = idempotency.request_key(scope, route, idempotency.validate_key(key))
+                        payload = dump(body) if body is not None else None
+                        if query is not None:  # `?profile=` changes what an import does
+                            payload = {"body": payload, "query": dump(query)}
                         shaped = idempotency.run_once(
-                            key, scope, route, dump(body) if body is not None else None,
-                            bp.lambda_context, lambda: _shape(spec, handler(call)),
-                            department=department)
+                            key, scope, route, payload, bp.lambda_context,
+                            lambda: _shape(spec, handler(call)), department=department)
                     else:
                         shaped = _shape(spec, handler(call))
             except Exception as exc:  # noqa: BLE001 - every failure leaves as the error envelope

@@ -206,3 +206,24 @@ def digest_sk(day: str, role: str, email: str) -> str:
 
 def digest_failed_org_pk(day: str) -> str:
     return f"DIGEST_FAILED#{day}"
+
+
+
+# --- import profiles and pulled sources (issue 12) ---
+ORG_PULL_SOURCES = "PULLSOURCE"
+
+
+def import_profile_sk(profile_id: str) -> str:
+    return f"PROFILE#{profile_id}"
+
+
+def pulled_source_sk(source_id: str) -> str:
+    return f"PULL#{source_id}"
+
+
+def pulled_source_state_sk(source_id: str) -> str:
+    return f"PULLSTATE#{source_id}"
+
+
+def pulled_source_org_sk(dept: str, source_id: str) -> str:
+    return f"{dept}#{source_id}"

@@ -357,6 +357,7 @@ class FeedbackItem(VersionedItem, discriminator="feedback"):
     reclassification_changes = NumberAttribute(default=0)
     responses = ListAttribute(null=True)
     classifications = ListAttribute(null=True)
+    due_source = UnicodeAttribute(null=True)  # "source" when the source gave the due time (issue 12)
 
 
 class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
@@ -480,3 +481,41 @@ class DigestSendItem(CxgovItem, discriminator="digest_send"):
     items = NumberAttribute(default=0)
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
+# --- import profiles and pulled sources (issue 12) ---
+class ImportProfileItem(VersionedItem, discriminator="import_profile"):
+    """pk `{dept}`, sk `PROFILE#{profile_id}`: a department's own import profile; `rules` holds the
+    ProfileRules fields as JSON."""
+
+    profile_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    rules = UnicodeAttribute()
+
+
+class PulledSourceItem(VersionedItem, discriminator="pulled_source"):
+    """pk `{dept}`, sk `PULL#{source_id}`: an Open311 endpoint the scheduler pulls. While active it
+    sets org_pk `PULLSOURCE`, org_sk `{dept}#{source_id}` (the scheduler's one Query for all
+    departments). The API key is not here: `secret_name` names it in Secrets Manager."""
+
+    source_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    name = UnicodeAttribute()
+    source_kind = UnicodeAttribute()
+    base_url = UnicodeAttribute()
+    jurisdiction_id = UnicodeAttribute(null=True)
+    service_codes = ListAttribute(of=UnicodeAttribute, null=True)
+    page_size = NumberAttribute()
+    since = UTCDateTimeAttribute()
+    active = BooleanAttribute()
+    secret_name = UnicodeAttribute(null=True)
+    updated_after = BooleanAttribute(null=True)  # the server offers Chicago's updated_after extension
+
+
+class PulledSourceStateItem(CxgovItem, discriminator="pulled_source_state"):
+    """pk `{dept}`, sk `PULLSTATE#{source_id}`: the pulls' own bookkeeping, apart from the source so
+    that a pull never changes the version a DCXO's PATCH is checked against."""
+
+    watermark = UTCDateTimeAttribute(null=True)
+    last_sync = UnicodeAttribute(null=True)  # JSON of the last pull's outcome
+    sync_lease = UTCDateTimeAttribute(null=True)  # a pull in progress holds the source until then
