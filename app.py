@@ -12,6 +12,7 @@ from chalicelib.api import (
     rollup,
     system,
 )
+from chalicelib.api import settings_users  # issue 19: the role directory
 from chalicelib.api.middleware import register_middleware
 
 app = Chalice(app_name="cxgov")
@@ -25,3 +26,4 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(settings_users.bp)  # issue 19

@@ -138,3 +138,17 @@ def feedback_source_pk(dept: str, source_system: str, source_id: str) -> str:
 
     digest = hashlib.sha256(f"{source_system}\x00{source_id}".encode()).hexdigest()[:40]
     return f"{dept}#FBSRC#{digest}"
+
+
+# --- role directory (issue 19) ---
+ORG_USERS = "USER"
+ORG_USER_CHANGES = "USER_CHANGE"
+USER_SK = "USER"
+
+
+def directory_user_pk(subject: str) -> str:
+    return f"ORG#USER#{subject}"
+
+
+def directory_change_sk(seq: int) -> str:
+    return f"CHANGE#{seq:08d}"
