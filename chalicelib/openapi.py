@@ -40,7 +40,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "action_id": {**_ID, "example": "1a230ef892eab4e27c80b"},
     "evidence_id": {**_ID, "example": "1a230ef8960e5201ad35c"},
     "feedback_id": {"type": "string", "pattern": "^[0-9]{6}[0-9a-hjkmnp-tv-z]{26}$",
-                    "description": "yyyymm of receipt and a ULID", "example": "20170301jbc1v7r1m9q8c2w4x6y8z0a1b3"},
+                    "description": "yyyymm of receipt and a ULID", "example": "20170301bbphe7w05f6vw298fxw3patf"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
     "subject": {"type": "string", "pattern": "^[A-Za-z0-9._:|@+=\\-]{1,255}$",
                 "description": "the `sub` claim of the person's token", "example": "9f2c1e44-6a4b-4f6e-9a63-1d2f0c8b7e51"},
@@ -126,7 +126,8 @@ def _error_codes(spec: Any) -> list[int]:
 
 def _error(code: int, refs: dict[tuple[type, str], dict]) -> dict[str, Any]:
     if code == 429:
-        return {"description": _ERRORS[429], "content": {"application/json": {"schema": _GATEWAY_MESSAGE}}}
+        return {"description": _ERRORS[429], "content": {"application/json": {
+            "schema": {"$ref": REF.format(model="GatewayMessage")}}}}
     headers = {"X-Correlation-Id": _header("XCorrelationId")}
     if code == 401:
         headers["WWW-Authenticate"] = _header("WWWAuthenticate")
@@ -200,7 +201,7 @@ def _document() -> dict[str, Any]:
         "tags": [{"name": t, "description": f"The {t} operations"} for t in tags],
         "paths": paths,
         "components": {
-            "schemas": schemas,
+            "schemas": {**schemas, "GatewayMessage": _GATEWAY_MESSAGE},
             "headers": _HEADERS,
             "parameters": _PARAMETERS,
             "securitySchemes": {"bearerAuth": {

@@ -136,7 +136,7 @@ class MeasurementPut(InputModel):
     value: Number | None = Field(default=None, description="required unless numerator and denominator "
                                                            "give it (a percent is computed from them)")
     numerator: Number | None = Field(default=None, ge=0)
-    denominator: Number | None = Field(default=None, gt=0)
+    denominator: Annotated[float, Field(gt=0, le=1e12)] | None = None
     sample_size: Count | None = None
     source: Annotated[str, StringConstraints(max_length=200)] | None = None
     version: int | None = Field(default=None, ge=1, description="the version read; a correction "
