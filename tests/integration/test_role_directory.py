@@ -167,3 +167,25 @@ def test_a_misconfigured_pattern_is_a_503_not_a_guess(seeded, monkeypatch):
     response = seeded.get("/me", token=issuer.mint("ccxo"))
     assert response.status_code == 503
     assert "CXGOV_GROUP_PATTERNS" in response.json["error"]["message"]
+
+
+def test_the_deployer_grants_the_first_ccxo_with_the_cli_recorded_like_any_change(seeded, tokens):
+    from click.testing import CliRunner
+
+    from cxgov_cli.main import cli
+
+    # Given a Login.gov organisation where nobody holds a role yet
+    assert seeded.get("/me", token=_login_gov_token()).status_code == 403
+    # When the deployer grants the first CCXO with AWS credentials
+    result = CliRunner().invoke(cli, ["grant", "--subject", LOGIN_GOV_SUB, "--role", "ccxo",
+                                      "--reason", "first CCXO, appointed by the Secretary"])
+    assert result.exit_code == 0, result.output
+    # Then that person is the CCXO, and the change names the deployer's AWS identity
+    assert seeded.get("/me", token=_login_gov_token()).json["role"] == "ccxo"
+    change = seeded.get(f"/settings/users/{LOGIN_GOV_SUB}/changes", token=tokens["auditor"]).json["items"][0]
+    assert change["by"].startswith("arn:aws:") and change["after"] == {"role": "ccxo", "department": None}
+    # And bad input is refused before anything is written
+    bad = CliRunner().invoke(cli, ["grant", "--subject", "x y", "--role", "dcxo", "--department", "atlantis",
+                                   "--reason", "r"])
+    assert bad.exit_code != 0
+    assert len(seeded.get("/settings/user-changes", token=tokens["ccxo"]).json["items"]) == 1
