@@ -60,8 +60,10 @@ _HEADERS = {
 }
 _PARAMETERS = {
     "XCorrelationId": {"name": "X-Correlation-Id", "in": "header", "required": False,
-                       "description": "Your id for this request, echoed in the answer and the logs",
-                       "schema": {"type": "string", "pattern": "^[A-Za-z0-9._\\-]{1,128}$"}},
+                       "description": "Your id for this request, echoed in the answer and the logs. "
+                                      "1-128 of `A-Za-z0-9._-`; any other value is replaced by the "
+                                      "request's own id (never refused)",
+                       "schema": {"type": "string"}},
     "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
                        "description": "Retrying with the same key returns the first answer and writes nothing",
                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:\\-]{8,128}$"}},
