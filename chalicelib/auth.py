@@ -62,7 +62,7 @@ def _jwks_client(url: str) -> jwt.PyJWKClient | _FileJwks:
     return _FileJwks(url)
 
 
-Directory = Callable[[str], "tuple[str, str | None] | None"]
+Directory = Callable[[str], tuple[str, str | None] | None]  # subject -> (role, department) granted
 
 
 def principal_from_claims(claims: Mapping[str, object], rules: ClaimRules | None = None,
