@@ -17,19 +17,18 @@ from devtools import issuer, localstack
 SCRIPT = Path(__file__).resolve().parent / "provider.mjs"
 CLIENT_ID = issuer.AUDIENCE  # the ID token's `aud` is the client id, as with Cognito
 # An identity-only account, as Login.gov signs people in: a subject and an e-mail, no role.
-IDENTITY_ONLY = {"login-gov": {"sub": "9f2c1e44-6a4b-4f6e-9a63-1d2f0c8b7e51",
-                               "email": "new.user@agency.example.gov", "email_verified": True}}
+IDENTITY_ONLY = {"login-gov": {"email": "new.user@agency.example.gov", "email_verified": True}}
 
 
 def demo_accounts() -> dict[str, dict]:
-    """Login name -> claims: each demo user (`ccxo`, `auditor`, `dcxo-parks` ...) and `login-gov`."""
+    """Login name -> claims: each demo user (`ccxo`, `auditor`, `dcxo-parks` ...) and `login-gov`.
+    The provider's `sub` is the login name (oidc-provider makes the account id the subject)."""
     from devtools.seed import DEMO_USERS
 
     accounts = {}
     for user in DEMO_USERS:
         login = user.role if user.department is None else f"dcxo-{user.department}"
-        claims = {"sub": f"demo-{user.role}-{user.department or 'org'}", "name": user.name,
-                  "custom:role": user.role}
+        claims = {"name": user.name, "custom:role": user.role}
         if user.department:
             claims["custom:department"] = user.department
         accounts[login] = claims

@@ -40,7 +40,7 @@ const provider = new Provider(env.OIDC_ISSUER, {
   findAccount(ctx, sub) {
     const claims = accounts[sub];
     if (!claims) return undefined;
-    return { accountId: sub, claims: async () => ({ ...claims, sub: claims.sub || sub }) };
+    return { accountId: sub, claims: async () => ({ ...claims, sub }) };  // the login is the subject
   },
   clientBasedCORS(ctx, origin) { return origins.has(origin); },
   ttl: { IdToken: ttl, AccessToken: ttl, AuthorizationCode: 120, Interaction: 600, Session: 3600, Grant: 3600,

@@ -236,3 +236,36 @@ def test_under_the_stage_prefix_the_dashboard_signs_in_and_calls_the_api_relativ
     page.screenshot(path=str(ARTIFACTS / "signin-ccxo-v1.png"), full_page=True)
     assert flow.problems == []
     flow.close()
+
+
+def test_a_login_gov_identity_is_refused_until_the_ccxo_grants_then_sees_the_granted_scope(signin, browser):
+    from devtools import issuer
+    root, _, _ = signin
+    subject = "login-gov"  # the local provider's subject is the login
+    api = Http(root)
+    # Given a person whose identity provider asserts identity only (no role claim)
+    flow = Flow(browser, root)
+    flow.page.goto(f"{root}/dashboard")
+    flow.page.get_by_role("button", name="Sign in").click()
+    flow.page.fill("input[name=login]", "login-gov")
+    flow.page.fill("input[name=password]", "x")
+    flow.page.click("button[type=submit]")
+    flow.page.click("button:has-text('Continue')")
+    # Then the dashboard is refused, and the message names the subject to grant
+    flow.page.wait_for_selector("#status.error")
+    assert subject in flow.page.inner_text("#status")
+    # When the CCXO grants dcxo of public-works
+    ccxo = issuer.mint("ccxo", name="Morgan Reyes", subject="demo-ccxo-org")
+    status, _, _ = api.request("PUT", f"/settings/users/{subject}", token=ccxo,
+                               body={"role": "dcxo", "department": "public-works", "version": 0})
+    assert status == 200
+    # Then the same session sees exactly that department
+    flow.page.get_by_role("button", name="Show").click()
+    flow.page.wait_for_selector("#status:has-text('Showing')")
+    assert _rows(flow.page) == ["public-works"]
+    assert "dcxo, public-works" in flow.page.inner_text("#who")
+    # And a revocation takes effect on the next request
+    assert api.request("DELETE", f"/settings/users/{subject}", token=ccxo)[0] == 204
+    flow.page.get_by_role("button", name="Show").click()
+    flow.page.wait_for_selector("#status.error")
+    flow.close()
