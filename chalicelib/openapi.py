@@ -72,6 +72,36 @@ _GATEWAY_MESSAGE = {"type": "object", "properties": {"message": {"type": "string
                     "required": ["message"], "examples": [{"message": "Too Many Requests"}]}
 
 
+def _enum_names() -> dict[frozenset, str]:
+    """The API's enums by name, so that a generated client gets one `Channel`, not one per field."""
+    from typing import get_args
+
+    from chalicelib.models import audits, departments, directory, feedback, kpis, rollup
+
+    named = {"Channel": feedback.Channel, "FeedbackCategory": feedback.Category,
+             "FeedbackStatus": feedback.Status, "AuditIssuer": audits.Issuer,
+             "AuditCategory": audits.Category, "RecommendationStatus": audits.Status,
+             "Decision": audits.Decision, "Priority": audits.Priority, "ActionStatus": audits.ActionStatus,
+             "Weekday": departments.Weekday, "Role": directory.Role, "KpiUnit": kpis.Unit,
+             "Direction": kpis.Direction, "Frequency": kpis.Frequency, "Standard": kpis.Standard,
+             "Attainment": kpis.Attainment, "Measure": rollup.Measure}
+    return {frozenset(get_args(alias)): name for name, alias in named.items()}
+
+
+def _hoist_enums(node: Any, names: dict[frozenset, str], found: dict[str, list]) -> Any:
+    """Replaces every inline string enum that is one of the named ones by a reference to it."""
+    if isinstance(node, list):
+        return [_hoist_enums(item, names, found) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") == "string" and isinstance(node.get("enum"), list) and frozenset(node["enum"]) in names:
+        name = names[frozenset(node["enum"])]
+        found.setdefault(name, node["enum"])
+        kept = {k: v for k, v in node.items() if k in ("default", "description", "examples")}
+        return {"$ref": REF.format(model=name), **kept}
+    return {key: _hoist_enums(value, names, found) for key, value in node.items()}
+
+
 def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template=REF, mode="validation")
     schemas.update(schema.pop("$defs", {}))
@@ -189,6 +219,13 @@ def _document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for spec in sorted(ROUTES, key=lambda s: (s.path, s.method)):
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs, schemas)
+    names, found = _enum_names(), {}
+    schemas = _hoist_enums(schemas, names, found)
+    paths = _hoist_enums(paths, names, found)
+    clashes = set(found) & set(schemas)
+    if clashes:
+        raise RuntimeError(f"enum names clash with models: {sorted(clashes)}")
+    schemas.update({name: {"title": name, "type": "string", "enum": values} for name, values in found.items()})
     tags = sorted({spec.tag for spec in ROUTES})
     return {
         "openapi": "3.1.0",
