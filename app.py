@@ -13,6 +13,7 @@ from chalicelib.api import (
     rollup,
     system,
 )
+from chalicelib.api import settings_users  # issue 19: the role directory
 from chalicelib.api.middleware import register_middleware
 from chalicelib.api import ledger  # issue 15: the RFC 6962 ledger, its stream consumer and signer
 
@@ -34,3 +35,4 @@ from chalicelib.api import import_profiles, sources  # noqa: E402
 
 app.register_blueprint(import_profiles.bp)
 app.register_blueprint(sources.bp)
+app.register_blueprint(settings_users.bp)  # issue 19

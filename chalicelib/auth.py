@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Callable, Literal, Mapping
 
 import jwt
 
+from chalicelib.claims import ClaimRules, rules_from_env
 from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, ServiceUnavailable, Unauthenticated
 
@@ -61,24 +62,26 @@ def _jwks_client(url: str) -> jwt.PyJWKClient | _FileJwks:
     return _FileJwks(url)
 
 
-def principal_from_claims(claims: Mapping[str, object]) -> Principal:
-    """Roles come from `custom:role`/`custom:department`, or from Cognito groups
-    `ccxo`, `auditor`, `dcxo-{dept}`. More than one role in a token is refused, not guessed."""
-    role = claims.get("custom:role")
-    department = claims.get("custom:department")
-    if role is None:
-        groups = claims.get("cognito:groups") or []
-        if not isinstance(groups, list):
-            raise Forbidden("the token's cognito:groups claim is not a list")
-        candidates: set[tuple[str, str | None]] = set()
-        for group in groups:
-            if group in ("ccxo", "auditor"):
-                candidates.add((group, None))
-            elif isinstance(group, str) and group.startswith("dcxo-") and len(group) > 5:
-                candidates.add(("dcxo", group[5:]))
-        if len(candidates) != 1:
-            raise Forbidden("the token must carry exactly one cxgov role")
-        role, department = candidates.pop()
+Directory = Callable[[str], tuple[str, str | None] | None]  # subject -> (role, department) granted
+
+
+def principal_from_claims(claims: Mapping[str, object], rules: ClaimRules | None = None,
+                          directory: Directory | None = None) -> Principal:
+    """The role the token's claims name (claims.py says which claims, per stage). A token naming
+    more than one role is refused, not guessed. A token naming none (an identity-only provider
+    such as Login.gov) gets what the role directory holds for its subject, if anything."""
+    subject = str(claims.get("sub"))
+    grants = (rules or rules_from_env()).grants(claims)
+    if len(grants) > 1:
+        raise Forbidden("the token's claims name more than one cxgov role: "
+                        + ", ".join(sorted(f"{r}{':' + d if d else ''}" for r, d in grants)))
+    if not grants:
+        grant = directory(subject) if directory is not None else None
+        if grant is None:
+            raise Forbidden(f"the token carries no cxgov role and none is granted to subject "
+                            f"{subject!r}: the CCXO grants roles under /settings/users")
+        grants = {grant}
+    role, department = grants.pop()
     if role not in ROLES:
         raise Forbidden("the token carries no cxgov role")
     if role == "dcxo":
@@ -86,10 +89,15 @@ def principal_from_claims(claims: Mapping[str, object]) -> Principal:
             raise Forbidden("a dcxo token must name its department")
     else:
         department = None
-    subject = claims.get("sub")
     name = claims.get("name") or claims.get("email")
-    return Principal(subject=str(subject), role=role, department=department,
+    return Principal(subject=subject, role=role, department=department,
                      name=str(name) if name else None)
+
+
+def _directory_grant(subject: str) -> tuple[str, str | None] | None:
+    from chalicelib.dal import directory  # only tokens without a role pay for the import and the read
+
+    return directory.grant_of(subject)
 
 
 def verify_token(token: str) -> dict:
@@ -133,4 +141,4 @@ def authenticate(headers: Mapping[str, str]) -> Principal:
     scheme, _, token = raw.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
-    return principal_from_claims(verify_token(token.strip()))
+    return principal_from_claims(verify_token(token.strip()), directory=_directory_grant)

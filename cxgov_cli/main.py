@@ -12,6 +12,11 @@ def cli() -> None:
     pass
 
 
+from cxgov_cli.grant import grant  # noqa: E402 - issue 19: the first CCXO for identity-only providers
+
+cli.add_command(grant)
+
+
 def main() -> None:
     cli()
 

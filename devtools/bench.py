@@ -73,6 +73,9 @@ def call_counts() -> None:
         from devtools import bench_audit
 
         bench_audit.run(client)
+        from devtools import bench_identity  # issue 19
+
+        bench_identity.run(client)
 
 
 def main() -> None:

@@ -59,6 +59,15 @@ def mint(role: str, dept: str | None = None, *, subject: str | None = None, name
     return jwt.encode(claims, private, algorithm="RS256", headers={"kid": KID})
 
 
+def mint_claims(claims: dict, *, ttl_seconds: int = 3600, directory: Path = ISSUER_DIR) -> str:
+    """A token with exactly these claims besides iss/aud/iat/nbf/exp: what Login.gov (identity
+    only, no role) or Entra ID (`roles`, `groups`) would send, signed by the local issuer."""
+    private = ensure_keys(directory).read_bytes()
+    now = int(time.time())
+    body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + ttl_seconds, **claims}
+    return jwt.encode(body, private, algorithm="RS256", headers={"kid": KID})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mint a local development token")
     parser.add_argument("--role", required=True, choices=["dcxo", "ccxo", "auditor"])

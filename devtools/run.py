@@ -84,7 +84,23 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         # The dashboard's demo-user picker and the period of the demo data (local runs only).
         env = {**env, "CXGOV_DEMO_USERS_FILE": str(demo_users), "CXGOV_DASHBOARD_PERIOD": DEMO_PERIOD}
-        say(f"Dashboard: {base}/dashboard  (pick a demo user; the demo's feedback is in {DEMO_PERIOD})")
+        # --- issue 19: sign-in through a local OIDC provider (oidc-provider) on OIDC_PORT (PORT+3)
+        from devtools.oidc import CLIENT_ID, local_provider
+
+        oidc_port = int(os.environ.get("OIDC_PORT", str(port + 3)))
+        if localstack.port_in_use(oidc_port):
+            say(f"Port {oidc_port} on 127.0.0.1 is taken: free it or choose another with OIDC_PORT=...")
+            return 1
+        discovery = stack.enter_context(local_provider(
+            oidc_port, [f"{base}/dashboard/callback"], [f"{base}/dashboard"],
+            log=localstack.LOCAL / "oidc-provider.log"))
+        env.update({"CXGOV_OIDC_CLIENT_ID": CLIENT_ID, "CXGOV_OIDC_DISCOVERY_URL": discovery,
+                    "CXGOV_OIDC_SCOPE": "openid profile email cxgov offline_access",
+                    "CXGOV_OIDC_AUTH_PARAMS": "prompt=consent"})
+        say(f"Sign-in: {discovery.rsplit('/.well-known', 1)[0]} (OpenID Connect, PKCE): log in as ccxo, "
+            "auditor, dcxo-<dept> or login-gov (no role until the CCXO grants one), any password")
+        # --- end issue 19
+        say(f"Dashboard: {base}/dashboard  (sign in, or pick a demo user; the demo's feedback is in {DEMO_PERIOD})")
         say(f"API: {base}   OpenAPI: {base}/openapi.json   Try: curl -H 'Authorization: Bearer <token>' {base}/me")
         say("Ctrl-C stops the API and the database.")
         from devtools import source_scheduler

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 
 from chalice import Blueprint, Response
+from pydantic import ConfigDict, Field
 
 from chalicelib.api.routing import ANY_ROLE, PUBLIC, Call, api_route
 from chalicelib.errors import NotFound
 from chalicelib.logic import rollup
 from chalicelib.logic.dashboard_charts import CHARTS, draw
+from chalicelib.models.common import QueryModel
 from chalicelib.models.rollup import RollupQuery
 
 bp = Blueprint(__name__)
@@ -27,12 +30,60 @@ SECURITY_HEADERS = {
 }
 
 
-@lru_cache(maxsize=2)
+class CallbackQuery(QueryModel):
+    """What the identity provider appends to the redirect URI (read by the page's script); other
+    parameters a provider adds are let through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str | None = Field(default=None, max_length=4096)
+    state: str | None = Field(default=None, max_length=1024)
+    error: str | None = Field(default=None, max_length=200)
+    error_description: str | None = Field(default=None, max_length=2000)
+    error_uri: str | None = Field(default=None, max_length=2000)
+    iss: str | None = Field(default=None, max_length=2000)
+    session_state: str | None = Field(default=None, max_length=2000)
+
+
+@lru_cache(maxsize=4)
 def _asset(name: str) -> str:
     return (ASSETS / name).read_text()
 
 
-def _page_config() -> str:
+def _oidc_config() -> dict | None:
+    """Sign-in settings for signin.js (README, "Signing in"): the issuer and the client the
+    dashboard signs in with. Without a client id the page offers no sign-in."""
+    env = os.environ
+    client_id = env.get("CXGOV_OIDC_CLIENT_ID", "")
+    issuer = env.get("CXGOV_OIDC_ISSUER") or env.get("CXGOV_ISSUER", "")
+    if not client_id or not issuer:
+        return None
+    extra = dict(urllib.parse.parse_qsl(env.get("CXGOV_OIDC_AUTH_PARAMS", "")))
+    return {"issuer": issuer, "client_id": client_id,
+            "discovery_url": env.get("CXGOV_OIDC_DISCOVERY_URL") or None,
+            "scope": env.get("CXGOV_OIDC_SCOPE") or "openid email profile",
+            "bearer": "access_token" if env.get("CXGOV_OIDC_BEARER") == "access_token" else "id_token",
+            "logout_url": env.get("CXGOV_OIDC_LOGOUT_URL") or None, "extra_params": extra}
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urllib.parse.urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else None
+
+
+def _headers(oidc: dict | None) -> dict[str, str]:
+    """The page may fetch from this API and, to sign in, from the issuer's discovery and token
+    endpoints (their origins: the discovery URL's, and CXGOV_OIDC_ORIGINS, e.g. Cognito's domain)."""
+    if not oidc:
+        return SECURITY_HEADERS
+    origins = {_origin(oidc["discovery_url"] or oidc["issuer"])}
+    origins |= {_origin(o) for o in os.environ.get("CXGOV_OIDC_ORIGINS", "").split()}
+    extra = " ".join(sorted(o for o in origins if o))
+    csp = SECURITY_HEADERS["Content-Security-Policy"].replace("connect-src 'self'", f"connect-src 'self' {extra}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": csp}
+
+
+def _page_config(base: str = "") -> str:
     """Local runs only: `make run` writes the demo users' tokens to a file and points
     CXGOV_DEMO_USERS_FILE at it (the picker), and CXGOV_DASHBOARD_PERIOD at the demo data's period.
     In AWS neither is set: no picker, and the period defaults to the current fiscal year."""
@@ -43,7 +94,8 @@ def _page_config() -> str:
             users = [{"label": str(u["label"]), "token": str(u["token"])} for u in json.loads(Path(path).read_text())]
         except (ValueError, KeyError, TypeError):
             users = []
-    config = {"demo_users": users, "default_period": os.environ.get("CXGOV_DASHBOARD_PERIOD") or None}
+    config = {"demo_users": users, "default_period": os.environ.get("CXGOV_DASHBOARD_PERIOD") or None,
+              "base": (base or "") + "/", "oidc": _oidc_config()}
     # Inside <script type="application/json">: escape "<" so no text can close the element.
     return json.dumps(config).replace("<", "\\u003c")
 
@@ -51,9 +103,25 @@ def _page_config() -> str:
 @api_route(bp, "/dashboard", "GET", summary="The Chief CX Officer's dashboard page", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_page(call: Call) -> Response:
-    html = _asset("index.html").replace("__CONFIG__", _page_config())
+    html = _asset("index.html").replace("__CONFIG__", _page_config(call.base_path))
     return Response(body=html, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS})
+                    headers={"Content-Type": "text/html; charset=utf-8", **_headers(_oidc_config())})
+
+
+@api_route(bp, "/dashboard/callback", "GET", summary="Where the identity provider returns after sign-in",
+           tag=TAG, roles=PUBLIC, query=CallbackQuery, response_media_type="text/html")
+def dashboard_callback(call: Call) -> Response:
+    """The OIDC redirect URI: signin.js checks `state` and redeems `code` with its PKCE verifier."""
+    html = _asset("callback.html").replace("__CONFIG__", _page_config(call.base_path))
+    return Response(body=html, status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8", **_headers(_oidc_config())})
+
+
+@api_route(bp, "/dashboard/signin.js", "GET", summary="The dashboard's sign-in script (OIDC, PKCE)", tag=TAG,
+           roles=PUBLIC, response_media_type="text/javascript")
+def dashboard_signin_script(call: Call) -> Response:
+    return Response(body=_asset("signin.js"), status_code=200,
+                    headers={"Content-Type": "text/javascript; charset=utf-8", **SECURITY_HEADERS})
 
 
 @api_route(bp, "/dashboard/app.js", "GET", summary="The dashboard's script", tag=TAG, roles=PUBLIC,

@@ -159,7 +159,11 @@ def verify_history(call: Call) -> HistoryVerification:
 
 
 @api_route(bp, "/exports/recommendations.csv", "GET", summary="Export recommendations as CSV",
-           tag=TAG, roles=ANY_ROLE, query=ExportQuery, response_media_type="text/csv")
+           tag=TAG, roles=ANY_ROLE, query=ExportQuery, response_media_type="text/csv",
+           response_example=(",".join(logic.CSV_COLUMNS) + "\r\n1a230ef83e4fa52ac8627,1a230ef83d8ec0d7136d2,"
+                             "MS-AR-17-006,corp-comms,1,open,oig,operations_management,2017-05-08,3494,false,"
+                             "true,true,partially_agree,true,2017-09-30,2017-09-30,true,high,true,0.00,0.00,"
+                             "0.00,,Develop strategies to address resources and staffing shortfalls\r\n"))
 def export_recommendations(call: Call) -> Response:
     """The list's filters; a dcxo exports its own department. Cells that a spreadsheet would run
     as a formula are prefixed with a quote."""

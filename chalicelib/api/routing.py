@@ -61,6 +61,8 @@ class RouteSpec:
     path_params: tuple[str, ...] = field(default=())
     # Error statuses the route answers beyond the ones its shape implies (openapi.py documents them).
     errors: tuple[int, ...] = ()
+    # The OpenAPI example of a success answer that has no response model (HTML, CSV, SVG ...).
+    response_example: Any = None
 
     @property
     def public(self) -> bool:
@@ -83,6 +85,29 @@ class Call:
     # Identifies this request on what it creates (dal.common.put_new): the Idempotency-Key's
     # fingerprint when sent, else unique per request so botocore's own retries still match.
     request_key: str = ""
+    # Where the API is served: `/v1` on API Gateway's execute-api URL, "" at a custom domain's root.
+    base_path: str = ""
+
+
+_BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~\-]+)+$")
+
+
+def base_path(request: Any) -> str:
+    """The prefix in front of the route, from the event API Gateway sends: `requestContext.path` is
+    the path the client called (`/v1/me`; on a custom domain, its base path mapping and the route),
+    the event's `path` the route's own (`/me`). `chalice local` and the test client send no
+    prefix."""
+    if request is None:
+        return ""
+    context = request.context or {}
+    called = str(context.get("path") or "")
+    route = str((request.to_original_event() or {}).get("path") or "")
+    prefix = ""
+    if route and called.endswith(route) and len(called) > len(route):
+        prefix = called[: len(called) - len(route)]
+    elif route == "/" and called.rstrip("/") and called != "/":
+        prefix = called.rstrip("/")
+    return prefix if _BASE_PATH.match(prefix) else ""
 
 
 def path_template_filled(template: str, path: dict[str, str]) -> str:
@@ -228,7 +253,8 @@ def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                 query = _parse_query(spec, request)
                 body, raw = _parse_body(spec, request)
                 call = Call(principal=principal, path=path, body=body, query=query,
-                            headers=request.headers, raw_body=raw, request_key=uuid.uuid4().hex)
+                            headers=request.headers, raw_body=raw, request_key=uuid.uuid4().hex,
+                            base_path=base_path(request))
                 key = (request.headers or {}).get(idempotency.HEADER.lower())
                 # A dcxo's DynamoDB and S3 calls are signed with its department's role session.
                 with credentials.request_scope(principal) as department:

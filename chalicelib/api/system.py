@@ -24,9 +24,11 @@ def me(call: Call) -> Me:
 
 
 @api_route(bp, "/openapi.json", "GET", summary="This API's OpenAPI 3.1 document", tag=TAG,
-           roles=PUBLIC)
+           roles=PUBLIC, response_example={"openapi": "3.1.0", "info": {"title": "cxgov", "version": "1.1.0"},
+                                           "servers": [{"url": "/v1"}], "paths": {}})
 def openapi(call: Call) -> Response:
+    """`servers` names the prefix the document was fetched under (`/v1` on the execute-api URL)."""
     from chalicelib.openapi import openapi_document  # JSON-schema generation only when asked for
 
-    return Response(body=openapi_document(), status_code=200,
+    return Response(body=openapi_document(call.base_path), status_code=200,
                     headers={"Content-Type": "application/json"})

@@ -227,3 +227,17 @@ def pulled_source_state_sk(source_id: str) -> str:
 
 def pulled_source_org_sk(dept: str, source_id: str) -> str:
     return f"{dept}#{source_id}"
+
+
+# --- role directory (issue 19) ---
+ORG_USERS = "USER"
+ORG_USER_CHANGES = "USER_CHANGE"
+USER_SK = "USER"
+
+
+def directory_user_pk(subject: str) -> str:
+    return f"ORG#USER#{subject}"
+
+
+def directory_change_sk(seq: int) -> str:
+    return f"CHANGE#{seq:08d}"

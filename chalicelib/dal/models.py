@@ -519,3 +519,32 @@ class PulledSourceStateItem(CxgovItem, discriminator="pulled_source_state"):
     watermark = UTCDateTimeAttribute(null=True)
     last_sync = UnicodeAttribute(null=True)  # JSON of the last pull's outcome
     sync_lease = UTCDateTimeAttribute(null=True)  # a pull in progress holds the source until then
+# --- role directory (issue 19): roles for identity-only providers, every change kept ---
+
+class DirectoryUserItem(CxgovItem, discriminator="directory_user"):
+    """pk `ORG#USER#{subject}`, sk `USER`; org_pk `USER`, org_sk `{subject}`. `role` None: revoked.
+    `version` counts the changes and conditions each one (a plain number: it travels in the same
+    transaction as the change it counts)."""
+
+    subject = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)
+    department = UnicodeAttribute(null=True)
+    label = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    updated_by = UnicodeAttribute(null=True)
+
+
+class DirectoryChangeItem(CxgovItem, discriminator="directory_change"):
+    """pk `ORG#USER#{subject}`, sk `CHANGE#{seq:08d}`; org_pk `USER_CHANGE`, org_sk `{at}#{subject}#{seq}`:
+    who changed whose role when, from what to what. Written once, never changed."""
+
+    subject = UnicodeAttribute()
+    seq = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    by = UnicodeAttribute()
+    by_name = UnicodeAttribute(null=True)
+    before_role = UnicodeAttribute(null=True)
+    before_department = UnicodeAttribute(null=True)
+    after_role = UnicodeAttribute(null=True)
+    after_department = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)

@@ -78,7 +78,7 @@
   async function chart(target, name) {
     const box = $(target);
     try {
-      const svg = await api("/dashboard/charts/" + name + "?period=" + encodeURIComponent(state.period), "image/svg+xml");
+      const svg = await api("dashboard/charts/" + name + "?period=" + encodeURIComponent(state.period), "image/svg+xml");
       const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
       box.replaceChildren(document.importNode(doc.documentElement, true));
     } catch (e) {
@@ -129,23 +129,25 @@
   }
 
   async function load() {
-    state.token = $("token").value.trim();
+    const auth = window.cxgovAuth;
+    const typed = $("token").value.trim();
+    state.token = typed || (auth && auth.token()) || "";
     state.period = $("period").value.trim() || defaultPeriod();
-    if (!state.token) { status("Enter a token or choose a demo user.", true); return; }
-    store.setItem("cxgov.token", state.token);
+    if (!state.token) { status(auth && auth.configured() ? "Sign in, enter a token or choose a demo user." : "Enter a token or choose a demo user.", true); return; }
+    if (typed) store.setItem("cxgov.token", state.token);
     store.setItem("cxgov.period", state.period);
     status("Loading " + state.period + "…");
     try {
-      const me = await api("/me");
+      const me = await api("me");
       $("who").textContent = "Signed in as " + (me.name || me.subject) + " (" + me.role +
         (me.department ? ", " + me.department : ", all departments") + ")";
-      const path = me.org_wide ? "/rollup" : "/departments/" + encodeURIComponent(me.department) + "/rollup";
+      const path = me.org_wide ? "rollup" : "departments/" + encodeURIComponent(me.department) + "/rollup";
       const rollup = await api(path + "?period=" + encodeURIComponent(state.period));
       renderRollup(rollup);
       await Promise.all([chart("rec-chart", "recommendations"), chart("voc-chart", "voc"),
                          chart("channel-chart", "channels"), chart("kpi-chart", "kpis")]);
       if (me.org_wide) {
-        const bench = await api("/benchmarks?measure=" + encodeURIComponent($("measure").value) +
+        const bench = await api("benchmarks?measure=" + encodeURIComponent($("measure").value) +
                                 "&period=" + encodeURIComponent(state.period));
         renderBenchmark(bench);
       } else {
@@ -172,6 +174,20 @@
     $("controls").addEventListener("submit", (e) => { e.preventDefault(); load(); });
     $("measure").addEventListener("change", () => { if (state.token) load(); });
     $("forget").addEventListener("click", () => { store.removeItem("cxgov.token"); $("token").value = ""; state.token = ""; status("Token forgotten."); });
+    const auth = window.cxgovAuth;
+    if (auth && auth.configured()) {
+      $("oidc").hidden = false;
+      const signedIn = () => { const t = auth.token(); $("sign-in").hidden = Boolean(t); $("sign-out").hidden = !t; return t; };
+      $("sign-in").addEventListener("click", () => auth.signIn(location.href).catch((e) => status(e.message, true)));
+      $("sign-out").addEventListener("click", () => { $("who").textContent = ""; auth.signOut(); });
+      auth.onChange((token, reason) => {
+        signedIn();
+        if (token) { if (!$("token").value.trim()) state.token = token; return; }
+        state.token = $("token").value.trim();
+        status(reason === "signed-out" ? "Signed out." : "Your session has ended: sign in again.", reason !== "signed-out");
+      });
+      if (signedIn() && !state.token) { load(); return; }
+    }
     if (state.token) load();
   }
 

@@ -10,7 +10,9 @@ from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field
 
 from chalicelib.models.common import (
     CalendarDay,
+    DateTimeText,
     InputModel,
+    MoneyText,
     OutputModel,
     Page,
     PageQuery,
@@ -18,6 +20,7 @@ from chalicelib.models.common import (
     QueryModel,
     Slug,
     Timestamp,
+    captured_example,
 )
 
 Issuer = Literal["oig", "gao", "internal", "external"]
@@ -59,6 +62,11 @@ class AuditReportCreate(InputModel):
     category: Category
     monetary_impact: Money = "0"
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"number": "MS-AR-17-006", "title": "U.S. Postal Service's Social Media Customer Service",
+         "issuer": "oig", "issued_on": "2017-05-08", "category": "operations_management",
+         "monetary_impact": "0.00"}]})
+
 
 class AuditReport(OutputModel):
     id: str
@@ -67,12 +75,16 @@ class AuditReport(OutputModel):
     issuer: Issuer
     issued_on: date
     category: Category
-    monetary_impact: str
+    monetary_impact: MoneyText
     created_at: Timestamp
+
+    model_config = ConfigDict(json_schema_extra=captured_example("AuditReport"))
 
 
 class AuditReportPage(Page):
     items: list[AuditReport]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("AuditReportPage"))
 
 
 # --- recommendations ---
@@ -97,6 +109,17 @@ class RecommendationCreate(InputModel):
 
     _unsupported = field_validator("unsupported_costs")(classmethod(_money_not_above("questioned_costs")))
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"department": "corp-comms", "number": 1,
+         "text": "Develop strategies to address resources and staffing shortfalls to respond to all "
+                 "actionable customer inquiries within the six-hour target.",
+         "finding": {"criteria": "The SMOC's target is a first response within six hours.",
+                     "condition": "43% of responses met the six-hour target in FY2016.",
+                     "cause": "The SMOC is staffed Monday-Friday 08:00-18:00 Eastern only.",
+                     "effect": "Actionable complaints and requests for help went unanswered."},
+         "priority": "high", "significant": True, "requires_concurrence": True,
+         "questioned_costs": "0.00", "unsupported_costs": "0.00", "funds_put_to_better_use": "0.00"}]})
+
 
 class ManagementDecisionPut(InputModel):
     decision: Decision
@@ -108,11 +131,21 @@ class ManagementDecisionPut(InputModel):
     disagreed_amount: Money | None = None
     version: Version | None = None
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"decision": "partially_agree",
+         "action_plan": "Respond within the six-hour target on select platforms.",
+         "responsible_officials": ["SVP Sales and Customer Relations", "VP Corporate Communications"],
+         "target_date": "2017-09-30", "comments": "Management agrees for Facebook and Twitter.",
+         "version": 1}]})
+
 
 class ResolutionCreate(InputModel):
     resolved: bool
     comments: Text | None = None
     version: Version | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"resolved": True, "comments": "Responsive; closure requires OIG concurrence.", "version": 2}]})
 
 
 class TransitionCreate(InputModel):
@@ -120,6 +153,10 @@ class TransitionCreate(InputModel):
     reason: Text | None = None
     evidence_ids: list[Id] = Field(default_factory=list, max_length=20)
     version: Version | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"to": "closure_requested", "reason": "Weekend staffing in place since 2017-09-01; roster attached.",
+         "evidence_ids": ["1a230ef8960e5201ad35c"], "version": 4}]})
 
 
 class RecommendationQuery(PageQuery):
@@ -151,11 +188,11 @@ class Resolution(OutputModel):
     action_plan: str | None = None
     responsible_officials: list[str] = []
     comments: str | None = None
-    decided_at: str | None = None
-    agreed_amount: str | None = None
-    disagreed_amount: str | None = None
+    decided_at: DateTimeText | None = None
+    agreed_amount: MoneyText | None = None
+    disagreed_amount: MoneyText | None = None
     auditor_comments: str | None = None
-    evaluated_at: str | None = None
+    evaluated_at: DateTimeText | None = None
 
 
 class OverdueClocks(OutputModel):
@@ -175,9 +212,9 @@ class Recommendation(OutputModel):
     priority: Priority
     significant: bool
     requires_concurrence: bool
-    questioned_costs: str
-    unsupported_costs: str
-    funds_put_to_better_use: str
+    questioned_costs: MoneyText
+    unsupported_costs: MoneyText
+    funds_put_to_better_use: MoneyText
     issuer: Issuer
     category: Category
     issued_on: date
@@ -186,15 +223,19 @@ class Recommendation(OutputModel):
     overdue: OverdueClocks
     age_days: int
     closed_on: date | None = None
-    allowed_transitions: list[str] = Field(default_factory=list,
-                                           description="targets the caller's role may move it to now")
+    allowed_transitions: list[Status] = Field(default_factory=list,
+                                              description="targets the caller's role may move it to now")
     version: int
     created_at: Timestamp
     updated_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Recommendation"))
+
 
 class RecommendationPage(Page):
     items: list[Recommendation]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("RecommendationPage"))
 
 
 class UnimplementedItem(OutputModel):
@@ -206,16 +247,18 @@ class UnimplementedItem(OutputModel):
     status: Status
     issued_on: date
     age_days: int
-    questioned_costs: str
-    unsupported_costs: str
-    funds_put_to_better_use: str
+    questioned_costs: MoneyText
+    unsupported_costs: MoneyText
+    funds_put_to_better_use: MoneyText
 
 
 class UnimplementedReport(OutputModel):
     as_of: date
     count: int
-    totals: dict[str, str]
+    totals: dict[str, MoneyText]
     items: list[UnimplementedItem]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("UnimplementedReport"))
 
 
 # --- corrective actions and evidence ---
@@ -226,6 +269,10 @@ class ActionCreate(InputModel):
     status: ActionStatus = "planned"
     progress_note: Text | None = None
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"description": "Staff the Social Media Operations Center on weekends",
+         "owner": "Manager, Social Media Operations", "due_date": "2017-09-30", "status": "planned"}]})
+
 
 class ActionPatch(PatchModel):
     description: Text | None = None
@@ -235,13 +282,14 @@ class ActionPatch(PatchModel):
     progress_note: Text | None = None
     version: Version | None = None
 
-
-
     DUMP_MODE: ClassVar[str] = "json"  # dates as ISO text, as they are stored
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"status": "in_progress", "progress_note": "Weekend shifts advertised; two of four filled.",
+         "version": 1}]})
 
 
 class ProgressNote(OutputModel):
-    at: str
+    at: DateTimeText
     by: str
     note: str
 
@@ -260,6 +308,28 @@ class CorrectiveAction(OutputModel):
     created_at: Timestamp
     updated_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("CorrectiveAction"))
+
+
+def _evidence_one_of(schema: dict[str, Any], cls: type) -> None:
+    """Documents the body as what it is, a link or a file (validation checks the same)."""
+    props = schema.pop("properties")
+    schema.pop("required", None)
+    schema.pop("additionalProperties", None)
+    schema["oneOf"] = [
+        {"title": "EvidenceLink", "type": "object", "additionalProperties": False, "required": ["url"],
+         "properties": {k: props[k] for k in ("url", "description")}},
+        {"title": "EvidenceFile", "type": "object", "additionalProperties": False,
+         "required": ["file_name", "content_type", "sha256"],
+         "properties": {k: props[k] for k in ("file_name", "content_type", "sha256", "description")}},
+    ]
+    schema["examples"] = [
+        {"url": "https://intranet.example.gov/smoc/weekend-roster-2017.pdf",
+         "description": "Weekend roster signed by the VP Corporate Communications"},
+        {"file_name": "weekend-roster-2017.pdf", "content_type": "application/pdf",
+         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+    ]
+
 
 class EvidenceCreate(InputModel):
     """Either a file (`file_name`, `content_type`, `sha256` of its bytes, hex) or a link (`url`)."""
@@ -270,13 +340,18 @@ class EvidenceCreate(InputModel):
     url: HttpsUrl | None = None
     description: Text | None = None
 
+    model_config = ConfigDict(json_schema_extra=_evidence_one_of)
+
 
 class EvidenceCreated(OutputModel):
     id: str
     kind: Literal["file", "link"]
-    upload_url: str | None = None
+    upload_url: str | None = Field(default=None, json_schema_extra={"format": "uri"},
+                                   description="a presigned S3 PUT, valid `expires_in` seconds")
     upload_headers: dict[str, str] | None = None
     expires_in: int | None = None
+
+    model_config = ConfigDict(json_schema_extra=captured_example("EvidenceCreated"))
 
 
 class Evidence(OutputModel):
@@ -287,21 +362,23 @@ class Evidence(OutputModel):
     file_name: str | None = None
     content_type: str | None = None
     sha256: str | None = None
-    url: str | None = None
+    url: str | None = Field(default=None, json_schema_extra={"format": "uri"})
     description: str | None = None
     confirmed: bool
-    confirmed_at: str | None = None
+    confirmed_at: DateTimeText | None = None
     created_at: Timestamp
+
+    model_config = ConfigDict(json_schema_extra=captured_example("Evidence"))
 
 
 # --- history ---
 class HistoryEntry(OutputModel):
     seq: int
     rec_id: str
-    at: str
+    at: DateTimeText
     actor: str
     actor_name: str | None
-    role: str
+    role: Literal["dcxo", "ccxo", "auditor"]
     event: str
     changes: dict[str, Any]
     prev_hash: str
@@ -311,12 +388,15 @@ class HistoryEntry(OutputModel):
 class HistoryPage(Page):
     items: list[HistoryEntry]
 
+    model_config = ConfigDict(json_schema_extra=captured_example("HistoryPage"))
+
 
 class HistoryVerification(OutputModel):
     valid: bool
     entries: int
     first_broken: int | None = Field(description="seq of the first entry that no longer matches its hash")
 
+    model_config = ConfigDict(json_schema_extra=captured_example("HistoryVerification"))
 
 # --- follow-up reads: lists of actions and evidence ---
 _ACTION_EXAMPLE = {

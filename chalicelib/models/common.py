@@ -1,15 +1,21 @@
 """Shared pydantic bases: strict input (unknown fields refused), plain output, pages, errors."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Callable, ClassVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -20,7 +26,43 @@ CalendarDay = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 # RFC 3339 with an explicit offset, as the contract says.
 Timestamp = Annotated[datetime, PlainSerializer(lambda v: v.isoformat(timespec="seconds"),
-                                                return_type=str, when_used="json")]
+                                                return_type=str, when_used="json"),
+                      WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization")]
+
+
+
+
+def _two_decimals(value: object) -> object:
+    """Money leaves the API as a two-decimal string ("1250.00"), however it was sent or stored."""
+    if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool):
+        try:
+            return str(Decimal(str(value)).quantize(Decimal("0.01")))
+        except InvalidOperation:
+            return value
+    return value
+
+
+MoneyText = Annotated[str, BeforeValidator(_two_decimals),
+                      Field(pattern=r"^-?[0-9]+\.[0-9]{2}$", examples=["1250.00"])]
+# Stored RFC 3339 text handed back as it is (history entries are hashed over it): format documented.
+DateTimeText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.json"
+
+
+@lru_cache(maxsize=1)
+def _captured() -> dict[str, Any]:
+    return json.loads(EXAMPLES_FILE.read_text())
+
+
+def captured_example(name: str) -> Callable[[dict[str, Any], type], None]:
+    """`json_schema_extra` for a large response model: its example is a real answer of the API kept
+    in examples.json (`python -m devtools.capture_examples`), read only when a schema is built."""
+
+    def extra(schema: dict[str, Any], cls: type) -> None:
+        schema["examples"] = [_captured()[name]]
+
+    return extra
 
 
 class InputModel(BaseModel):

@@ -6,9 +6,9 @@ from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp
+from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp, captured_example
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -71,6 +71,14 @@ class DepartmentCreate(InputModel):
     time_zone: TimeZone
     active: bool = True
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "corp-comms", "name": "Corporate Communications - Social Media Operations Center",
+         "dcxo_contact": {"name": "Dana Whitfield", "email": "dana.whitfield@corp-comms.example.gov",
+                          "phone": "+1 202 555 0141"},
+         "response_target_hours": 6,
+         "staffed_hours": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"},
+         "time_zone": "America/New_York", "active": True}]})
+
 
 # What a dcxo may change on its own department; the ccxo may change everything but the id.
 DCXO_PATCHABLE = frozenset({"dcxo_contact", "staffed_hours", "time_zone"})
@@ -85,6 +93,10 @@ class DepartmentPatch(PatchModel):
     active: bool | None = None
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"staffed_hours": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "07:00",
+                           "end": "22:00"}, "version": 3}]})
 
 
 
@@ -102,7 +114,11 @@ class Department(OutputModel):
     created_at: Timestamp
     updated_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Department"))
+
 
 class DepartmentPage(Page):
     items: list[Department]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("DepartmentPage"))
 

@@ -9,7 +9,8 @@ from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstra
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from chalicelib import clock
-from chalicelib.models.common import EARLIEST, LATEST, InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp
+from chalicelib.models.common import (EARLIEST, LATEST, InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp,
+                                     captured_example)
 
 Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
                   "in_person", "mail", "app_311", "other"]
@@ -93,11 +94,19 @@ class FeedbackCreate(InputModel):
             raise field_error("FeedbackCreate", "due_at", "must not be before received_at")
         return self
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"channel": "twitter", "received_at": "2017-03-14T21:05:00-04:00", "category": "complaint",
+         "actionable": True, "comment": "My package shows delivered but it is not here. Call me at 202-555-0188",
+         "csat": 2, "nps": 3, "source_system": "sprinklr", "source_id": "tw-88412190"}]})
+
 
 class ResponseCreate(InputModel):
     responded_at: AwareDatetime | None = Field(default=None, description="default: now")
     responder: Text
     channel: Channel
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"responded_at": "2017-03-15T09:12:00-04:00", "responder": "SMOC agent 14", "channel": "twitter"}]})
 
     @field_validator("responded_at")
     @classmethod
@@ -116,6 +125,10 @@ class ClassificationCreate(InputModel):
         if self.actionable is None and self.category is None:
             raise field_error("ClassificationCreate", "actionable", "name actionable, category or both")
         return self
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"actionable": False, "category": "compliment", "reason": "A thank-you, nothing to answer",
+         "version": 1}]})
 
 
 class FeedbackQuery(PageQuery):
@@ -154,7 +167,7 @@ class SummaryQuery(QueryModel):
 class ResponseEntry(OutputModel):
     responded_at: Timestamp
     responder: str
-    channel: str
+    channel: Channel
     recorded_at: Timestamp
     recorded_by: str
     first: bool
@@ -166,8 +179,8 @@ class ClassificationEntry(OutputModel):
     reason: str
     from_actionable: bool
     to_actionable: bool
-    from_category: str
-    to_category: str
+    from_category: Category
+    to_category: Category
 
 
 class A11Out(OutputModel):
@@ -183,12 +196,12 @@ class A11Out(OutputModel):
 class Feedback(OutputModel):
     id: str
     department: str
-    channel: str
+    channel: Channel
     received_at: Timestamp
     first_responded_at: Timestamp | None
-    category: str
+    category: Category
     actionable: bool
-    status: str
+    status: Status
     journey_id: str | None
     comment: str | None
     a11: A11Out
@@ -211,9 +224,13 @@ class Feedback(OutputModel):
     version: int
     created_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Feedback"))
+
 
 class FeedbackPage(Page):
     items: list[Feedback]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("FeedbackPage"))
 
 
 class ImportRow(OutputModel):
@@ -240,6 +257,8 @@ class ImportResult(OutputModel):
     rejected: int
     rows: list[ImportRow]
 
+    model_config = ConfigDict(json_schema_extra=captured_example("ImportResult"))
+
 
 class ImportQuery(QueryModel):
     profile: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
@@ -250,6 +269,12 @@ class ImportQuery(QueryModel):
 class FeedbackImportDoc(RootModel[list[FeedbackCreate]]):
     """An import: a JSON array of feedback records (or `text/csv` with one column per field, A-11
     drivers as `a11.satisfaction` ... columns). Documents the shape; rows are validated one by one."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [[
+        {"channel": "twitter", "received_at": "2017-03-14T21:05:00-04:00", "category": "complaint",
+         "source_system": "sprinklr", "source_id": "tw-88412190"},
+        {"channel": "facebook", "received_at": "2017-03-14T22:40:00-04:00", "category": "compliment",
+         "actionable": False, "source_system": "sprinklr", "source_id": "fb-55120007"}]]})
 
 
 class HoursFigure(OutputModel):
@@ -294,3 +319,5 @@ class VocSummary(VocFigures):
     department: str
     period: str
     as_of: Timestamp
+
+    model_config = ConfigDict(json_schema_extra=captured_example("VocSummary"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Timestamp
+from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Timestamp, captured_example
 
 # The feedback channel enum of the API contract (DESIGN.md, "Feedback").
 Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
@@ -25,6 +25,10 @@ class JourneyCreate(InputModel):
     description: Description = ""
     channels: list[Channel] = Field(min_length=1, max_length=12)
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "Report a missed delivery", "description": "From the first post to a resolved case",
+         "channels": ["twitter", "facebook", "web"]}]})
+
     @field_validator("channels")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
@@ -38,6 +42,8 @@ class JourneyPatch(PatchModel):
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"channels": ["twitter", "facebook", "instagram", "web"], "version": 1}]})
 
     @field_validator("channels")
     @classmethod
@@ -52,11 +58,15 @@ class Journey(OutputModel):
     department: str
     name: str
     description: str
-    channels: list[str]
+    channels: list[Channel]
     version: int
     created_at: Timestamp
     updated_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Journey"))
+
 
 class JourneyPage(Page):
     items: list[Journey]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("JourneyPage"))

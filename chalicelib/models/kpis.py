@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from chalicelib.models.common import InputModel, OutputModel, Page, PageQuery, PatchModel, Timestamp
+from chalicelib.models.common import (DateText, InputModel, OutputModel, Page, PageQuery, PatchModel, Timestamp,
+                                     captured_example)
 
 Unit = Literal["hours", "minutes", "seconds", "percent", "count", "score", "currency"]
 Direction = Literal["lower", "higher"]
@@ -37,6 +38,11 @@ class KpiCreate(InputModel):
                                                            "catalogue when `catalogue_code` is set)")
     derived_from: Code | None = Field(default=None, description="a VoC measure computing the values "
                                                                 "from feedback (no typed measurements)")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"journey_id": "5b0e8c1f9a7d4e2b8c6a1f3e0d9b7a45", "name": "Social media first response time",
+         "description": "Hours from a customer's post to the first answer", "unit": "hours",
+         "direction": "lower", "target": 6, "frequency": "monthly", "standard": "custom"}]})
 
 
 _IMMUTABLE = ("unit", "direction", "frequency", "standard", "catalogue_code", "derived_from")
@@ -77,6 +83,8 @@ class KpiPatch(PatchModel):
 
     # The definition fields to set; `target` travels with `effective_from` as a new version.
     NOT_CHANGES: ClassVar[frozenset[str]] = frozenset({"version", "effective_from", "target"})
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"target": 4, "effective_from": "2017-10", "version": 2}]})
 
 
 class TargetVersion(OutputModel):
@@ -111,9 +119,13 @@ class Kpi(OutputModel):
     created_at: Timestamp
     updated_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Kpi"))
+
 
 class KpiPage(Page):
     items: list[Kpi]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("KpiPage"))
 
 
 class KpiQuery(PageQuery):
@@ -124,11 +136,14 @@ class MeasurementPut(InputModel):
     value: Number | None = Field(default=None, description="required unless numerator and denominator "
                                                            "give it (a percent is computed from them)")
     numerator: Number | None = Field(default=None, ge=0)
-    denominator: Number | None = Field(default=None, gt=0)
+    denominator: Annotated[float, Field(gt=0, le=1e12)] | None = None
     sample_size: Count | None = None
     source: Annotated[str, StringConstraints(max_length=200)] | None = None
     version: int | None = Field(default=None, ge=1, description="the version read; a correction "
                                                                 "against another version is a 409")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"numerator": 412, "denominator": 958, "sample_size": 958, "source": "Sprinklr export 2017-04-03"}]})
 
 
 class MeasurementRevision(OutputModel):
@@ -149,7 +164,7 @@ class Measurement(OutputModel):
     department: str
     kpi_id: str
     period: str
-    period_start: str
+    period_start: DateText
     value: float
     numerator: float | None
     denominator: float | None
@@ -165,9 +180,13 @@ class Measurement(OutputModel):
     recorded_by: str | None
     created_at: Timestamp
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Measurement"))
+
 
 class MeasurementPage(Page):
     items: list[Measurement]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("MeasurementPage"))
 
 
 class CatalogueItem(OutputModel):
@@ -185,3 +204,5 @@ class CatalogueItem(OutputModel):
 
 class CataloguePage(Page):
     items: list[CatalogueItem]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("CataloguePage"))

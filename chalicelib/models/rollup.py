@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from chalicelib.models.common import OutputModel, QueryModel, Timestamp
+from chalicelib.models.common import MoneyText, OutputModel, QueryModel, Timestamp, captured_example
 from chalicelib.models.feedback import VocFigures
 
 PERIOD_HELP = "2017-03 (month), 2017-Q2 (quarter) or FY2017 (federal fiscal year); default: this fiscal year"
@@ -27,9 +27,9 @@ class OpenClosed(OutputModel):
 
 
 class Money(OutputModel):
-    questioned_costs: str
-    unsupported_costs: str
-    funds_put_to_better_use: str
+    questioned_costs: MoneyText
+    unsupported_costs: MoneyText
+    funds_put_to_better_use: MoneyText
 
 
 class RecommendationFigures(OutputModel):
@@ -86,6 +86,8 @@ class Rollup(OutputModel):
     departments: list[DepartmentRollup]
     total: RollupFigures
 
+    model_config = ConfigDict(json_schema_extra=captured_example("Rollup"))
+
 
 Measure = Literal[
     "voc.within_target_share", "voc.first_response_hours_mean",
@@ -109,10 +111,12 @@ class BenchmarkItem(OutputModel):
 
 
 class Benchmark(OutputModel):
-    measure: str
+    measure: Measure
     period: str
     as_of: Timestamp
     direction: Literal["higher", "lower"]
     unit: Literal["share", "hours", "score", "count"]
     median: float | None
     items: list[BenchmarkItem]
+
+    model_config = ConfigDict(json_schema_extra=captured_example("Benchmark"))

@@ -153,3 +153,18 @@ def test_alarms_cover_5xx_function_errors_throttles_and_dynamodb(resources):
     for alarm in alarms:
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
         assert len(alarm.get("Metrics", [])) <= 10
+
+
+# --- issue 19: the dashboard's sign-in ---
+def test_cognito_offers_the_code_flow_at_a_hosted_domain_once_the_dashboard_url_is_known(template, resources):
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False  # a public client: PKCE instead of a secret in the browser
+    assert client["AllowedOAuthFlows"] == {"Fn::If": ["CognitoSignIn", ["code"], {"Ref": "AWS::NoValue"}]}
+    assert client["CallbackURLs"]["Fn::If"][1] == [{"Fn::Sub": "${DashboardUrl}/callback"}]
+    assert "implicit" not in str(client)
+    domain = resources["UserPoolDomain"]
+    assert domain["Condition"] == "UseCognito" and domain["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert {"CXGOV_OIDC_CLIENT_ID", "CXGOV_OIDC_ORIGINS", "CXGOV_ROLE_CLAIM", "CXGOV_GROUP_CLAIMS",
+            "CXGOV_GROUP_PATTERNS"} <= set(env)
+    assert template["Parameters"]["GroupPatterns"]["Default"] == "ccxo=ccxo,auditor=auditor,dcxo-{dept}=dcxo"

@@ -64,7 +64,7 @@ def test_auditor_issues_reports_with_unique_numbers(seeded, api, tokens):
     # Given an auditor issuing MS-AR-17-006
     created = api.post("/audit-reports", token=tokens["auditor"], body=report_body(number="MS-AR-17-006"))
     assert created.status_code == 201
-    assert created.json["number"] == "MS-AR-17-006" and created.json["monetary_impact"] == "0"
+    assert created.json["number"] == "MS-AR-17-006" and created.json["monetary_impact"] == "0.00"
     # When the same number is issued again (any case), Then it is a 409 naming `number`
     again = api.post("/audit-reports", token=tokens["auditor"], body=report_body(number="ms-ar-17-006"))
     assert again.status_code == 409 and _fields(again) == {"number"}
@@ -108,7 +108,7 @@ def test_a_dcxo_reads_only_reports_holding_its_recommendations(seeded, api, toke
 def test_a_recommendation_lives_in_its_departments_partition(seeded, api, tokens):
     rec = make_rec(api, tokens, dept="harbour")
     assert rec["status"] == "open" and rec["version"] == 1
-    assert rec["resolution"]["decision"] is None and rec["unsupported_costs"] == "200"
+    assert rec["resolution"]["decision"] is None and rec["unsupported_costs"] == "200.00"
     items = [i for i in CxgovItem.scan() if getattr(i, "rec_id", None) == rec["id"]]
     assert items and all(i.pk.startswith("harbour#") for i in items)
     # Ids of harbour used under parks' path are a 404, never harbour's data

@@ -31,8 +31,11 @@ def test_protected_operations_declare_security_roles_and_errors(api):
 
 
 def test_create_operations_document_the_idempotency_key(api):
-    op = api.get("/openapi.json").json["paths"]["/departments"]["post"]
-    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in op["parameters"])
+    document = api.get("/openapi.json").json
+    op = document["paths"]["/departments"]["post"]
+    parameters = [document["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+                  for p in op["parameters"]]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters)
     body = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = api.get("/openapi.json").json["components"]["schemas"][body.rsplit("/", 1)[1]]
     assert schema["additionalProperties"] is False
