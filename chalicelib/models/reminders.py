@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
+from chalicelib.models.audits import ActionStatus, Status
 from chalicelib.models.common import InputModel, OutputModel, Timestamp
 from chalicelib.models.departments import _email
 
@@ -71,6 +72,8 @@ class DigestClock(OutputModel):
     days_since: int | None = None
 
 
+ItemStatus = Status | ActionStatus
+
 class DigestItem(OutputModel):
     kind: DigestKind
     department: str
@@ -79,7 +82,7 @@ class DigestItem(OutputModel):
     recommendation_id: str | None = None
     report_number: str | None = None
     recommendation_number: int | None = None
-    status: str | None = None
+    status: ItemStatus | None = Field(default=None, description="the recommendation's or the action's status")
     action_id: str | None = None
     clocks: list[DigestClock] = []
     dates: dict[str, date] = Field(default_factory=dict,
