@@ -25,3 +25,8 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+
+# --- dashboard v2 (issue 20): monthly series for the trends ---
+from chalicelib.api import series  # noqa: E402
+
+app.register_blueprint(series.bp)
