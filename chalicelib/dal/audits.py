@@ -270,6 +270,27 @@ def get_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any] | None:
         return None
 
 
+def list_actions(dept: str, rec_id: str, *, status: str | None, limit: int,
+                 start_key: dict | None) -> tuple[list[dict], dict | None]:
+    """A recommendation's corrective actions in creation order (ids are time-ordered): one Query
+    on its children partition."""
+    result = CorrectiveActionItem.query(
+        keys.recommendation_children_pk(dept, rec_id), CorrectiveActionItem.sk.startswith(keys.action_sk("")),
+        filter_condition=(CorrectiveActionItem.status == status) if status else None,
+        limit=limit, last_evaluated_key=start_key)
+    return [plain(item) for item in result], result.last_evaluated_key
+
+
+def list_evidence(dept: str, rec_id: str, action_id: str, limit: int,
+                  start_key: dict | None) -> tuple[list[dict], dict | None]:
+    """An action's evidence in creation order: one Query on the recommendation's children partition,
+    filtered on the action (a recommendation holds a handful of evidence items)."""
+    result = EvidenceItem.query(
+        keys.recommendation_children_pk(dept, rec_id), EvidenceItem.sk.startswith(keys.evidence_sk("")),
+        filter_condition=EvidenceItem.action_id == action_id, limit=limit, last_evaluated_key=start_key)
+    return [plain(item) for item in result], result.last_evaluated_key
+
+
 def new_evidence(dept: str, data: dict[str, Any], actor: str) -> EvidenceItem:
     now = clock.now()
     return EvidenceItem(keys.recommendation_children_pk(dept, data["rec_id"]),

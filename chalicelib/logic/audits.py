@@ -351,13 +351,36 @@ def transition(dept: str, rec_id: str, body: TransitionCreate, principal: Princi
 
 
 # --- corrective actions and evidence ---
+OPEN_ACTION_STATUSES = ("planned", "in_progress")
+
+
+def action_overdue(action: dict[str, Any], on: date) -> bool:
+    """Still to be done and past its due date (UTC days, like the recommendation's clocks)."""
+    return action["status"] in OPEN_ACTION_STATUSES and on > date.fromisoformat(action["due_date"])
+
+
 def _action(dept: str, action: dict[str, Any]) -> CorrectiveAction:
     return CorrectiveAction(id=action["action_id"], recommendation_id=action["rec_id"], department=dept,
                             description=action["description"], owner=action["owner"],
                             due_date=action["due_date"], status=action["status"],
+                            overdue=action_overdue(action, _today()),
                             progress_notes=json.loads(action["progress_notes"]),
                             version=int(action["version"]), created_at=action["created_at"],
                             updated_at=action["updated_at"])
+
+
+def action_view(dept: str, action: dict[str, Any]) -> CorrectiveAction:
+    return _action(dept, action)
+
+
+def load_recommendation(dept: str, rec_id: str) -> dict[str, Any]:
+    """The stored recommendation, or a 404 (also for anything that is not one of our ids)."""
+    return _load(dept, rec_id)
+
+
+def load_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any]:
+    _check_id(rec_id, "recommendation")
+    return _load_action(dept, rec_id, action_id)
 
 
 def create_action(dept: str, rec_id: str, body: ActionCreate, principal: Principal) -> CorrectiveAction:
@@ -446,12 +469,19 @@ def get_evidence(dept: str, rec_id: str, action_id: str, evidence_id: str) -> Ev
     evidence = dal.get_evidence(dept, rec_id, evidence_id)
     if evidence is None or evidence["action_id"] != action_id:
         raise NotFound("evidence not found")
+    return evidence_view(dept, evidence)
+
+
+def evidence_view(dept: str, evidence: dict[str, Any]) -> Evidence:
+    """A stored evidence item as read: an unconfirmed file is checked against S3 first (and marked
+    confirmed once its stored bytes hash to the declared SHA-256)."""
+    rec_id, evidence_id = evidence["rec_id"], evidence["evidence_id"]
     if not evidence["confirmed"] and evidence["evidence_kind"] == "file":
         if evidence_store.stored_sha256(evidence["object_key"]) == evidence["sha256"]:
             evidence["confirmed"], evidence["confirmed_at"] = True, _now_text()
             dal.confirm_evidence(dept, rec_id, evidence_id, int(evidence["version"]),
                                  evidence["confirmed_at"])
-    return Evidence(id=evidence_id, action_id=action_id, recommendation_id=rec_id,
+    return Evidence(id=evidence_id, action_id=evidence["action_id"], recommendation_id=rec_id,
                     kind=evidence["evidence_kind"], file_name=evidence.get("file_name"),
                     content_type=evidence.get("content_type"), sha256=evidence.get("sha256"),
                     url=evidence.get("url"), description=evidence.get("description"),
