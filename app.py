@@ -30,3 +30,4 @@ app.register_blueprint(dashboard.bp)
 from chalicelib.api import series  # noqa: E402
 
 app.register_blueprint(series.bp)
+app.api.binary_types.extend(dashboard.BINARY_TYPES)  # the dashboard's USWDS fonts

@@ -1,8 +1,11 @@
-"""The CCXO dashboard: a page (public; the token stays in the browser tab) and its SVG charts."""
+"""The CCXO dashboard (v2, on the U.S. Web Design System): its pages (public; the token stays in the
+browser tab and every data call carries it), their scripts and the USWDS files they use, and the
+server-drawn SVG charts. Every URL in the pages is relative, so they work under a stage prefix."""
 from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +20,8 @@ from chalicelib.models.rollup import RollupQuery
 bp = Blueprint(__name__)
 TAG = "dashboard"
 ASSETS = Path(__file__).resolve().parent.parent / "dashboard"
+STATIC = ASSETS / "static"
+USWDS = ASSETS / "uswds"  # copied from npm @uswds/uswds by devtools/dashboard_assets.py
 # The page may run no script but its own, fetch nothing but this API, and be framed by nobody.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -25,14 +30,21 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+# Binary types are registered on the app (app.py) so API Gateway passes them through.
+BINARY_TYPES = ("font/woff2",)
+MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+               ".svg": "image/svg+xml", ".woff2": "font/woff2"}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+# page -> the relative path from the page's URL back to /dashboard/ (pages are at different depths)
+PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../"}
 
 
 @lru_cache(maxsize=2)
-def _asset(name: str) -> str:
-    return (ASSETS / name).read_text()
+def _shell() -> str:
+    return (ASSETS / "index.html").read_text()
 
 
-def _page_config() -> str:
+def _page_config(page: str, params: dict[str, str]) -> str:
     """Local runs only: `make run` writes the demo users' tokens to a file and points
     CXGOV_DEMO_USERS_FILE at it (the picker), and CXGOV_DASHBOARD_PERIOD at the demo data's period.
     In AWS neither is set: no picker, and the period defaults to the current fiscal year."""
@@ -43,31 +55,86 @@ def _page_config() -> str:
             users = [{"label": str(u["label"]), "token": str(u["token"])} for u in json.loads(Path(path).read_text())]
         except (ValueError, KeyError, TypeError):
             users = []
-    config = {"demo_users": users, "default_period": os.environ.get("CXGOV_DASHBOARD_PERIOD") or None}
+    config = {"demo_users": users, "default_period": os.environ.get("CXGOV_DASHBOARD_PERIOD") or None,
+              "page": page, "params": params}
     # Inside <script type="application/json">: escape "<" so no text can close the element.
     return json.dumps(config).replace("<", "\\u003c")
 
 
-@api_route(bp, "/dashboard", "GET", summary="The Chief CX Officer's dashboard page", tag=TAG,
-           roles=PUBLIC, response_media_type="text/html")
-def dashboard_page(call: Call) -> Response:
-    html = _asset("index.html").replace("__CONFIG__", _page_config())
+def _page(page: str, **params: str) -> Response:
+    html = (_shell().replace("__CONFIG__", _page_config(page, params))
+            .replace("__BASE__", PAGES[page]).replace("__PAGE__", page))
     return Response(body=html, status_code=200,
                     headers={"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS})
 
 
-@api_route(bp, "/dashboard/app.js", "GET", summary="The dashboard's script", tag=TAG, roles=PUBLIC,
-           response_media_type="text/javascript")
-def dashboard_script(call: Call) -> Response:
-    return Response(body=_asset("app.js"), status_code=200,
-                    headers={"Content-Type": "text/javascript; charset=utf-8", **SECURITY_HEADERS})
+@api_route(bp, "/dashboard", "GET", summary="The dashboard: overview", tag=TAG,
+           roles=PUBLIC, response_media_type="text/html")
+def dashboard_page(call: Call) -> Response:
+    """Totals, the departments that need attention first, recommendations, VoC, KPIs, benchmark."""
+    return _page("overview")
+
+
+@api_route(bp, "/dashboard/trends", "GET", summary="The dashboard: trends over 24 months", tag=TAG,
+           roles=PUBLIC, response_media_type="text/html")
+def dashboard_trends(call: Call) -> Response:
+    return _page("trends")
+
+
+@api_route(bp, "/dashboard/tracker", "GET", summary="The dashboard: the auditor's tracker", tag=TAG,
+           roles=PUBLIC, response_media_type="text/html")
+def dashboard_tracker(call: Call) -> Response:
+    return _page("tracker")
+
+
+@api_route(bp, "/dashboard/departments/{dept}", "GET", summary="The dashboard: one department", tag=TAG,
+           roles=PUBLIC, response_media_type="text/html")
+def dashboard_department(call: Call) -> Response:
+    """The page is public; its data calls carry the token, so a dcxo sees only its own department."""
+    return _page("department", dept=call.path["dept"])
+
+
+@api_route(bp, "/dashboard/recommendations/{dept}/{rec_id}", "GET", summary="The dashboard: one recommendation",
+           tag=TAG, roles=PUBLIC, response_media_type="text/html")
+def dashboard_recommendation(call: Call) -> Response:
+    return _page("recommendation", dept=call.path["dept"], rec_id=call.path["rec_id"])
+
+
+def _file(root: Path, *parts: str) -> Response:
+    if not all(_NAME.match(part) for part in parts):
+        raise NotFound("no such dashboard file")
+    path = root.joinpath(*parts)
+    media = MEDIA_TYPES.get(path.suffix)
+    if media is None or not path.is_file():
+        raise NotFound("no such dashboard file")
+    body = path.read_bytes() if media in BINARY_TYPES else path.read_text()
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": media, "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"})
+
+
+@api_route(bp, "/dashboard/static/{name}", "GET", summary="The dashboard's own scripts and styles", tag=TAG,
+           roles=PUBLIC, response_media_type="text/javascript")
+def dashboard_static(call: Call) -> Response:
+    return _file(STATIC, call.path["name"])
+
+
+@api_route(bp, "/dashboard/uswds/{kind}/{name}", "GET", summary="USWDS compiled CSS and JS", tag=TAG,
+           roles=PUBLIC, response_media_type="text/css")
+def dashboard_uswds(call: Call) -> Response:
+    return _file(USWDS, call.path["kind"], call.path["name"])
+
+
+@api_route(bp, "/dashboard/uswds/{kind}/{family}/{name}", "GET", summary="USWDS fonts and icons", tag=TAG,
+           roles=PUBLIC, response_media_type="font/woff2")
+def dashboard_uswds_nested(call: Call) -> Response:
+    return _file(USWDS, call.path["kind"], call.path["family"], call.path["name"])
 
 
 @api_route(bp, "/dashboard/charts/{chart}", "GET", summary="A dashboard chart as SVG", tag=TAG,
            roles=ANY_ROLE, query=RollupQuery, response_media_type="image/svg+xml")
 def dashboard_chart(call: Call) -> Response:
-    """`recommendations`, `voc`, `channels` or `kpis`, drawn from the caller's rollup: every
-    department for the ccxo and auditors, its own for a dcxo."""
+    """`recommendations`, `voc`, `channels` or `kpis`, drawn from the caller's rollup (its first
+    page of departments): every department for the ccxo and auditors, its own for a dcxo."""
     chart = call.path["chart"]
     if chart not in CHARTS:
         raise NotFound(f"no chart named {chart!r}; charts: {', '.join(CHARTS)}")
