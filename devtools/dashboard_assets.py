@@ -29,6 +29,11 @@ FILES = (
     "img/usa-icons/expand_less.svg",
     "img/usa-icons/navigate_next.svg",
     "img/usa-icons/unfold_more.svg",
+    "img/usa-icons/arrow_back.svg",
+    "img/usa-icons/check_circle.svg",  # alerts
+    "img/usa-icons/error.svg",
+    "img/usa-icons/info.svg",
+    "img/usa-icons/warning.svg",
 )
 
 
