@@ -89,6 +89,9 @@ def main() -> None:
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)
+    # --- dashboard v2 (issue 20): the overview with 1,000 departments in Chromium ---
+    print()
+    subprocess.run([sys.executable, "-m", "devtools.bench_dashboard"], cwd=localstack.ROOT, check=True)
 
 
 if __name__ == "__main__":

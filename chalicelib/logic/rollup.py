@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
@@ -15,7 +16,6 @@ from chalicelib.errors import BadRequest, NotFound
 from chalicelib.logic import kpi_rollup, kpi_rules, voc_counters
 from chalicelib.logic import rollup_attention as attention
 from chalicelib.logic.rec_rollup import recommendation_figures
-from chalicelib.models.departments import Department
 from chalicelib.models.rollup import Benchmark, BenchmarkItem, DepartmentRollup, Rollup, RollupFigures
 
 Counters = Mapping[str, float]
@@ -83,13 +83,14 @@ def _voc_items(depts: list[str], months: list[periods.Period], now: datetime,
     return found
 
 
-def _all_departments() -> list[Department]:
-    found, start = [], None
-    while True:
-        page, start = departments_dal.list_all(200, start)
-        found += page
-        if not start:
-            return found
+@dataclass(frozen=True)
+class _Named:
+    id: str
+    name: str
+
+
+def _all_departments() -> list[_Named]:
+    return [_Named(dept, name) for dept, name in departments_dal.all_names().items()]
 
 
 def _rows(principal: Principal, period_label: str | None,
@@ -103,7 +104,7 @@ def _rows(principal: Principal, period_label: str | None,
         department = departments_dal.get(dept)
         if department is None:
             raise NotFound(f"department {dept!r} not found")
-        departments = [department]
+        departments = [_Named(department.id, department.name)]
         counters = {dept: aggregates.read(dept, [REC, KPI])}
     else:
         departments = _all_departments()

@@ -24,6 +24,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROLES = {"ccxo": "Chief CX Officer", "auditor": "OIG auditor", "dcxo": "DCXO corp-comms"}
+USWDS_REQUESTED: set[str] = set()  # every USWDS file any page of this module loaded
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ class Page:
         self.problems: list[str] = []
         self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.page.on("response", self._response)
         # axe-core from npm, served from the page's own origin so the page's CSP stays in force
         self.page.route(f"{url}/dashboard/static/axe.min.js",
                         lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
@@ -81,9 +82,17 @@ class Page:
             self.page.goto(f"{url}/dashboard/static/dashboard.css")
             self.page.evaluate("t => sessionStorage.setItem('cxgov.token', t)", token)
 
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} {response.url}")
+        elif "/dashboard/uswds/" in response.url:
+            USWDS_REQUESTED.add(response.url.split("/dashboard/uswds/", 1)[1])
+
     def open(self, path: str, expect: str = "Showing") -> "Page":
         self.page.goto(self.url + path)
         self.page.wait_for_selector(f"#status:has-text('{expect}')" if expect else "#status.usa-alert", timeout=60_000)
+        if expect:  # and what the page loads after its first figures (the overview's ranking)
+            self.page.wait_for_selector("body[data-loaded=all]", timeout=60_000)
         return self
 
     def axe(self) -> list[dict]:
@@ -149,6 +158,7 @@ def test_the_overview_shows_the_apis_figures_needing_attention_first(demo, brows
     label = next(l for l in tab.texts("#demo-user option") if l.startswith("Chief CX"))
     tab.page.get_by_label("Demo user").select_option(label=label)
     tab.page.wait_for_selector("#status:has-text('Showing FY2017')")
+    tab.page.wait_for_selector("body[data-loaded=all]")
     rollup = api.request("GET", f"/rollup?period={DEMO_PERIOD}&sort=attention", token=token)[2]
     # Then the departments come in the API's attention order, with its figures and total
     names = [d["name"] for d in rollup["departments"]]
@@ -328,3 +338,10 @@ def test_the_token_is_kept_for_the_tab_and_can_be_forgotten(demo, browser):
     tab.page.get_by_role("button", name="Show").click()
     tab.page.wait_for_selector("#status.usa-alert")
     assert all("401" in p for p in tab.problems)
+
+
+def test_only_the_uswds_files_the_pages_use_are_served():
+    """(After the tests above have opened every page as every role, printed and filtered.)"""
+    from devtools import dashboard_assets
+
+    assert set(dashboard_assets.FILES) == USWDS_REQUESTED

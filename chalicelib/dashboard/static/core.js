@@ -224,9 +224,14 @@ window.cx = (function () {
       me = await api("me");
       $("who").textContent = "Signed in as " + (me.name || me.subject) + " (" + me.role +
         (me.department ? ", " + me.department : ", all departments") + ")";
-      if (render) await render({ me: me, period: chosen, params: config.params || {} });
+      delete document.body.dataset.loaded;
+      // A page shows its figures first; what it returns (if anything) loads after them.
+      const later = render ? await render({ me: me, period: chosen, params: config.params || {} }) : null;
       window.cxRenderMs = performance.now() - started;
       status("Showing " + chosen + ".");
+      if (typeof later === "function") await later();
+      window.cxCompleteMs = performance.now() - started;
+      document.body.dataset.loaded = "all";
     } catch (e) {
       status(e.status === 403 ? "Not in your scope: " + e.message : e.message, true);
     }

@@ -39,7 +39,7 @@
   function departmentTables() {
     const rollup = state.rollup;
     const rows = state.rows;
-    const many = rollup.department_count > 1;
+    const many = state.ctx.me.org_wide;  // the org-wide view, even when a filter leaves one department
     const shown = rows.length < rollup.department_count
       ? " (" + rows.length + " of " + rollup.department_count + " departments, those needing attention first)" : "";
     $("attention-summary").textContent = many
@@ -119,7 +119,7 @@
     cx.mount("tpl-overview");
     cx.title(ctx.me.org_wide ? "Overview: every department" : "Overview: " + ctx.me.department);
     $("dept-filter-form").hidden = !ctx.me.org_wide;
-    const [rollup] = await Promise.all([departmentsPage(true), benchmark()]);
+    const rollup = await departmentsPage(true);
     totals(rollup);
     departmentTables();
     $("more-departments").addEventListener("click", async () => {
@@ -133,6 +133,8 @@
       departmentTables();
     });
     $("measure").addEventListener("change", () => benchmark().catch((e) => cx.status(e.message, true)));
+    // The ranking reads every department again: it comes after the figures above are shown.
+    return benchmark;
   }
 
   window.cx.start(render);
