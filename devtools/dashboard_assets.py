@@ -22,18 +22,12 @@ FILES = (
     "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2",
     "fonts/source-sans-pro/sourcesanspro-bold-webfont.woff2",
     "fonts/source-sans-pro/sourcesanspro-italic-webfont.woff2",
-    "fonts/merriweather/Latin-Merriweather-Bold.woff2",
-    "fonts/merriweather/Latin-Merriweather-Regular.woff2",
-    "img/usa-icons/close.svg",
-    "img/usa-icons/expand_more.svg",
-    "img/usa-icons/expand_less.svg",
-    "img/usa-icons/navigate_next.svg",
-    "img/usa-icons/unfold_more.svg",
-    "img/usa-icons/arrow_back.svg",
-    "img/usa-icons/check_circle.svg",  # alerts
-    "img/usa-icons/error.svg",
-    "img/usa-icons/info.svg",
-    "img/usa-icons/warning.svg",
+    "img/usa-icons/close.svg",  # the mobile menu's close button
+    "img/usa-icons/navigate_next.svg",  # breadcrumbs
+    "img/usa-icons/arrow_back.svg",  # breadcrumbs on narrow screens
+    "img/usa-icons/unfold_more.svg",  # sortable table headers
+    "img/usa-icons/check_circle.svg",  # success alert (history verified)
+    "img/usa-icons/error.svg",  # error alert (not in scope, a broken chain)
 )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -25,6 +27,7 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROLES = {"ccxo": "Chief CX Officer", "auditor": "OIG auditor", "dcxo": "DCXO corp-comms"}
 USWDS_REQUESTED: set[str] = set()  # every USWDS file any page of this module loaded
+STACK: dict = {}  # the demo fixture's database environment
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,9 @@ def demo(tmp_path_factory):
     (work / "demo-users.json").write_text(json.dumps(users))
     with localstack.database(localstack.free_port(), log=work / "ddb.log") as endpoint:
         env = {**localstack.endpoint_env(endpoint), "CXGOV_SEED_YEAR": "1"}
+        started = time.perf_counter()
         localstack.create_tables_in_subprocess(env, seed=True)
+        STACK.update(env=env, seed_seconds=time.perf_counter() - started)
         env = {**env, "CXGOV_DEMO_USERS_FILE": str(work / "demo-users.json"),
                "CXGOV_DASHBOARD_PERIOD": DEMO_PERIOD}
         with localstack.chalice_local(localstack.free_port(), env, log=work / "api.log") as (url, _):
@@ -340,8 +345,50 @@ def test_the_token_is_kept_for_the_tab_and_can_be_forgotten(demo, browser):
     assert all("401" in p for p in tab.problems)
 
 
+def test_the_demo_year_tells_the_audits_story_and_a_second_seed_writes_nothing(demo):
+    url, tokens = demo
+    api, token = Http(url), tokens["Chief CX Officer"]
+    rollup = api.request("GET", "/rollup?period=FY2017", token=token)[2]
+    rows = {d["department"]: d for d in rollup["departments"]}
+    # Thousands of feedback per department, every month of the year
+    assert all(d["voc"]["volume"] >= 1000 for d in rows.values())
+    for dept in rows:
+        months = api.request("GET", f"/departments/{dept}/voc-series?from=2016-10&to=2017-09", token=token)[2]["months"]
+        assert all(m["volume"] > 0 for m in months), dept
+    # The SMOC as MS-AR-17-006 found it: a 16-hour mean first response, 31% out of hours, Instagram never answered
+    smoc = rows["corp-comms"]["voc"]
+    assert abs(smoc["first_response_hours"]["mean"] - 16) < 1.5
+    assert abs(smoc["out_of_hours_share"] - 0.31) < 0.03
+    assert smoc["by_channel"]["instagram"]["responded"] == 0
+    december = api.request("GET", "/departments/corp-comms/voc-summary?period=2016-12", token=token)[2]
+    assert december["volume"] > 1.5 * api.request("GET", "/departments/corp-comms/voc-summary?period=2016-10",
+                                                   token=token)[2]["volume"]
+    # Within 6 hours, among responses, as the SMOC's KPI reports it: near the audit's 43%
+    kpis = api.request("GET", "/departments/corp-comms/kpis?limit=200", token=token)[2]["items"]
+    within = next(k for k in kpis if k["name"] == "Social media first response within 6 hours")
+    fy17 = [m for m in api.request("GET", f"/departments/corp-comms/kpis/{within['id']}/measurements?limit=200",
+                                   token=token)[2]["items"] if "2016-10" <= m["period"] <= "2017-09"]
+    assert len(fy17) == 12
+    share = sum(m["numerator"] for m in fy17) / sum(m["denominator"] for m in fy17)
+    assert 0.40 < share < 0.50
+    # Recommendations at every stage of the lifecycle
+    statuses = {r["status"] for r in api.request("GET", "/recommendations?limit=200", token=token)[2]["items"]}
+    assert statuses == {"open", "in_progress", "closure_requested", "closed_implemented", "closed_not_implemented"}
+    # When the seed runs again, it finds everything there and changes nothing
+    started = time.perf_counter()
+    localstack.create_tables_in_subprocess(STACK["env"], seed=True)
+    again = time.perf_counter() - started
+    after = api.request("GET", "/rollup?period=FY2017", token=token)[2]
+    assert after["total"]["voc"]["volume"] == rollup["total"]["voc"]["volume"]
+    assert after["total"]["recommendations"]["open"] == rollup["total"]["recommendations"]["open"]
+    (ARTIFACTS / "demo-seed-time.txt").write_text(
+        f"{datetime.now().isoformat(timespec='seconds')}: first seed {STACK['seed_seconds']:.1f} s, "
+        f"second {again:.1f} s, FY2017 feedback {rollup['total']['voc']['volume']}\n")
+
+
 def test_only_the_uswds_files_the_pages_use_are_served():
     """(After the tests above have opened every page as every role, printed and filtered.)"""
     from devtools import dashboard_assets
 
+    (ARTIFACTS / "dashboard-uswds-files-requested.txt").write_text("\n".join(sorted(USWDS_REQUESTED)) + "\n")
     assert set(dashboard_assets.FILES) == USWDS_REQUESTED

@@ -95,9 +95,14 @@ window.cx = (function () {
 
   function status(message, isError) {
     const el = $("status");
-    el.textContent = message || "";
     el.className = isError ? "usa-alert usa-alert--error usa-alert--slim cx-status" : "cx-status";
     el.setAttribute("role", isError ? "alert" : "status");
+    if (isError) {
+      el.innerHTML = '<div class="usa-alert__body"><p class="usa-alert__text"></p></div>';
+      el.querySelector("p").textContent = message;
+    } else {
+      el.textContent = message || "";
+    }
   }
 
   function esc(s) {
