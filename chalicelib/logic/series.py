@@ -21,12 +21,19 @@ DEFAULT_MONTHS = 24
 Counters = Mapping[str, float]
 
 
+def _month(field: str, label: str) -> periods.Period:
+    try:
+        return periods.parse(label)
+    except ValueError as exc:  # a month outside the years the API takes (1900-2999)
+        raise BadRequest.for_field(field, str(exc))
+
+
 def month_range(first: str | None, last: str | None, now: datetime) -> list[periods.Period]:
     """The months from `first` to `last` (yyyy-mm, both included); by default the 24 months that
     end with this one (or with `last`)."""
-    end = periods.parse(last) if last else periods.containing(now.date(), "monthly")
+    end = _month("to", last) if last else periods.containing(now.date(), "monthly")
     if first:
-        start = periods.parse(first)
+        start = _month("from", first)
     else:
         year, month = end.start.year, end.start.month - (DEFAULT_MONTHS - 1)
         while month < 1:

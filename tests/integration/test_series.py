@@ -117,7 +117,8 @@ def test_series_reads_do_not_grow_with_the_records(feedback, api, tokens):
 
 @pytest.mark.parametrize("query,field", [("from=2017-13", "from"), ("to=17-01", "to"), ("from=2017-09&to=2016-01", "from"),
                                          ("from=2010-01&to=2017-01", "from"), ("month=2017-01", "month"),
-                                         ("from_=2017-01", "from_")])
+                                         ("from_=2017-01", "from_"), ("from=0000-01&to=0000-02", "to"),
+                                         ("from=1899-12", "from")])
 def test_bad_ranges_are_a_400_naming_the_field(feedback, api, tokens, query, field):
     for path in ("/rollup/series", "/departments/parks/voc-series", "/departments/parks/rollup/series"):
         response = api.get(f"{path}?{query}", token=tokens["ccxo"])
