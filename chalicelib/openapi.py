@@ -65,6 +65,8 @@ def _operation(spec: Any, refs: dict[tuple[type, str], dict], schemas: dict[str,
             error_codes.append(409)
     else:
         op["security"] = []
+        if spec.path_params:  # a public route with a path parameter (the dashboard's files) can be a 404
+            error_codes.append(404)
     if spec.body is not None:
         error_codes += [413, 415]
     for code in error_codes:
