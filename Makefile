@@ -23,6 +23,7 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed ## install Python and npm dependencies from the lock files into the project
+	@$(PY) -m devtools.dashboard_assets  # the USWDS files the dashboard serves (issue 20)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser: ## install Debian's Chromium for the dashboard's browser test, if it is missing

@@ -36,3 +36,9 @@ from chalicelib.api import import_profiles, sources  # noqa: E402
 app.register_blueprint(import_profiles.bp)
 app.register_blueprint(sources.bp)
 app.register_blueprint(settings_users.bp)  # issue 19
+
+# --- dashboard v2 (issue 20): monthly series for the trends ---
+from chalicelib.api import series  # noqa: E402
+
+app.register_blueprint(series.bp)
+app.api.binary_types.extend(dashboard.BINARY_TYPES)  # the dashboard's USWDS fonts

@@ -151,6 +151,8 @@ def _error_codes(spec: Any) -> list[int]:
             codes.append(404)
         if spec.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append(409)
+    elif spec.path_params:  # a public route with a path parameter (the dashboard's files) can be a 404
+        codes.append(404)
     if spec.body is not None:
         codes += [413, 415]
     codes += [code for code in spec.errors if code not in codes]  # what the route declares itself

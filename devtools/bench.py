@@ -95,6 +95,9 @@ def main() -> None:
     print()  # import profiles and updates over time (issue 12)
     subprocess.run([sys.executable, "-c", "from devtools import bench_profiles; bench_profiles.run()"],
                    cwd=localstack.ROOT, check=True)
+    # --- dashboard v2 (issue 20): the overview with 1,000 departments in Chromium ---
+    print()
+    subprocess.run([sys.executable, "-m", "devtools.bench_dashboard"], cwd=localstack.ROOT, check=True)
 
 
 if __name__ == "__main__":

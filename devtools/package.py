@@ -155,7 +155,10 @@ def merge_template() -> dict:
 
 
 def package(out: Path) -> Path:
+    from devtools import dashboard_assets
+
     BUILD.mkdir(exist_ok=True)
+    dashboard_assets.sync()  # the USWDS files under chalicelib/dashboard/uswds ship with the code
     stage_sources()
     vendor_dependencies()
     MERGE_TEMPLATE.write_text(json.dumps(merge_template(), indent=2) + "\n")

@@ -3,6 +3,7 @@
 and is repeatable: what exists is left as it is."""
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 
@@ -88,6 +89,11 @@ def seed() -> list[str]:
             pass
     created += seed_kpis() + seed_audits()
     created += [f"{dept}: {n} feedback record(s)" for dept, n in seed_feedback().items() if n]
+    # --- the realistic FY2017 (issue 20); CXGOV_SEED_YEAR=0 leaves it out (most tests do) ---
+    if os.environ.get("CXGOV_SEED_YEAR", "1") != "0":
+        from devtools import seed_year
+
+        created += seed_year.seed()
     return created
 
 

@@ -18,6 +18,8 @@ os.environ.update({
     "CXGOV_TABLE": "cxgov",
     "CXGOV_IDEMPOTENCY_TABLE": "cxgov-idempotency",
 })
+# The demo seed's realistic FY2017 (devtools/seed_year.py) takes seconds: tests that want it set it to 1.
+os.environ.setdefault("CXGOV_SEED_YEAR", "0")
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.chdir(ROOT)  # the local stage's JWKS path is relative to the project

@@ -48,6 +48,15 @@ def read(dept: str, scopes: Iterable[str]) -> dict[str, dict[str, float]]:
     return {scope: found.get(keys.aggregate_sk(scope), {}) for scope in scopes}
 
 
+def read_range(dept: str, first_scope: str, last_scope: str) -> dict[str, dict[str, float]]:
+    """One department's aggregate items whose scope sorts from `first_scope` to `last_scope`
+    (both included): one Query, e.g. the month items `VOC#2015-10` .. `VOC#2017-09`."""
+    return {item.sk[len(keys.aggregate_sk("")):]: item.counters
+            for item in AggregateItem.query(keys.department_pk(dept),
+                                            AggregateItem.sk.between(keys.aggregate_sk(first_scope),
+                                                                     keys.aggregate_sk(last_scope)))}
+
+
 def read_all(dept: str) -> dict[str, dict[str, float]]:
     """Every aggregate item of one department, scope -> counters (consistent Query; for the
     reconcile command and tests, not for requests)."""

@@ -115,7 +115,8 @@ def create(dept: str, data: Mapping[str, Any], actor: str) -> Kpi:
             tx.condition_check(JourneyItem, pk, keys.journey_sk(data["journey_id"]),
                                condition=JourneyItem.pk.exists())
             tx.save(item, condition=KpiItem.pk.does_not_exist())
-            aggregates.add_counters(tx, dept, kpi_rules.KPI_SCOPE, {kpi_rules.DEFINED: 1})
+            aggregates.add_counters(tx, dept, kpi_rules.KPI_SCOPE, {kpi_rules.DEFINED: 1, **(
+                {kpi_rules.DERIVED: 1} if data["derived_from"] else {})})
     except TransactWriteError as error:
         if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
             raise BadRequest.for_field("journey_id", _NO_JOURNEY)
@@ -265,6 +266,13 @@ def list_measurements(dept: str, kpi_id: str, limit: int,
                                    limit=limit, last_evaluated_key=start_key)
     items = [to_measurement(item) for item in result]
     return items, result.last_evaluated_key
+
+
+def derived(dept: str) -> list[Kpi]:
+    """The department's derived KPIs (one Query of its KPI items, filtered on `derived_from`): what
+    the rollup evaluates for departments whose `KPI` aggregate counts any (`kpi__derived`)."""
+    return [_to_kpi(item) for item in KpiItem.query(keys.department_pk(dept), KpiItem.sk.startswith(keys.KPI_PREFIX),
+                                                    filter_condition=KpiItem.derived_from.exists())]
 
 
 def latest_attainments(dept: str) -> dict[str, str | None]:

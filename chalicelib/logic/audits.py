@@ -121,6 +121,18 @@ def clocks_of(item: dict[str, Any], on: date) -> overdue.Overdue:
                           on=on)
 
 
+def _due_dates(item: dict[str, Any]) -> dict[str, Any]:
+    """The dates each overdue clock runs to, and the next one still ahead of an unclosed one."""
+    issued = date.fromisoformat(item["issued_on"])
+    dates = {"decision": None if item.get("decision") else overdue.decision_due(issued),
+             "final_action": overdue.final_action_due(issued),
+             "target_date": date.fromisoformat(item["target_date"]) if item.get("target_date") else None}
+    today = _today()
+    ahead = [d for d in dates.values() if d is not None and d >= today]
+    closed = item["status"] in lifecycle.CLOSED
+    return {**dates, "next": None if closed or not ahead else min(ahead)}
+
+
 def _recommendation(item: dict[str, Any], principal: Principal | None) -> Recommendation:
     today = _today()
     decision = _decision(item) or {}
@@ -151,6 +163,7 @@ def _recommendation(item: dict[str, Any], principal: Principal | None) -> Recomm
         overdue={"decision": clocks.decision, "final_action": clocks.final_action,
                  "target_date": clocks.target_date},
         age_days=overdue.age_days(date.fromisoformat(item["issued_on"]), today),
+        due=_due_dates(item),
         closed_on=item.get("closed_on"), allowed_transitions=allowed, version=int(item["version"]),
         created_at=item["created_at"], updated_at=item["updated_at"])
 

@@ -16,6 +16,8 @@ KPI_SCOPE = "KPI"
 DEFINED = "kpi__defined"
 MET = "kpi__met"
 MISSED = "kpi__missed"
+# Derived KPIs store no measurement: the rollup evaluates them from the VoC aggregates.
+DERIVED = "kpi__derived"
 MAX_CORRECTIONS = 200  # history entries kept on one measurement; beyond it a period is frozen
 _UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "percent": (0, 100), "hours": (0, None), "minutes": (0, None), "seconds": (0, None),

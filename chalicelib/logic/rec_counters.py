@@ -28,10 +28,13 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
     if state is None:
         return {}
     status, issued = state["status"], state["issued_on"]
-    counters = {"rec__total": 1, f"rec__status__{status}": 1}
+    counters = {"rec__total": 1, f"rec__status__{status}": 1,
+                # The trends' "opened" and "closed" per month (GET /rollup/series).
+                f"rec__issued_by_month__{issued[:7]}": 1}
     if status in CLOSED:
         kind = "implemented" if status == "closed_implemented" else "not_implemented"
         counters[f"rec__closed_by_fy__{closed_fiscal_year(state['closed_on'])}__{kind}"] = 1
+        counters[f"rec__closed_by_month__{state['closed_on'][:7]}"] = 1
         counters[f"rec__closed_by_issuer__{state['issuer']}"] = 1
         counters[f"rec__closed_by_category__{state['category']}"] = 1
         return counters

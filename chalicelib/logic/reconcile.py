@@ -47,6 +47,9 @@ def recount_kpi(dept: str) -> tuple[int, Counters]:
     for attainment in latest.values():
         if attainment is not None:
             total[kpi_rules.counter(attainment)] += 1
+    derived = len(kpis_dal.derived(dept))
+    if derived:
+        total[kpi_rules.DERIVED] = derived
     return len(latest), {kpi_rules.KPI_SCOPE: total}
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
-from chalicelib import clock, periods
+from chalicelib import clock, cursors, periods
 from chalicelib.auth import Principal
 from chalicelib.dal import aggregates
 from chalicelib.dal import departments as departments_dal
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.logic import kpi_rules, voc_counters
+from chalicelib.logic import kpi_rollup, kpi_rules, voc_counters
+from chalicelib.logic import rollup_attention as attention
 from chalicelib.logic.rec_rollup import recommendation_figures
-from chalicelib.models.departments import Department
 from chalicelib.models.rollup import Benchmark, BenchmarkItem, DepartmentRollup, Rollup, RollupFigures
 
 Counters = Mapping[str, float]
@@ -82,17 +83,19 @@ def _voc_items(depts: list[str], months: list[periods.Period], now: datetime,
     return found
 
 
-def _all_departments() -> list[Department]:
-    found, start = [], None
-    while True:
-        page, start = departments_dal.list_all(200, start)
-        found += page
-        if not start:
-            return found
+@dataclass(frozen=True)
+class _Named:
+    id: str
+    name: str
 
 
-def build(principal: Principal, period_label: str | None, dept: str | None = None) -> Rollup:
-    """Every department in the caller's scope (or just `dept`) and their total."""
+def _all_departments() -> list[_Named]:
+    return [_Named(dept, name) for dept, name in departments_dal.all_names().items()]
+
+
+def _rows(principal: Principal, period_label: str | None,
+          dept: str | None = None) -> tuple[periods.Period, datetime, list[DepartmentRollup], RollupFigures]:
+    """Every department in the caller's scope (or just `dept`), in id order, and their total."""
     now = clock.now()
     period = parse_period(period_label, now)
     months = period.months()
@@ -101,19 +104,55 @@ def build(principal: Principal, period_label: str | None, dept: str | None = Non
         department = departments_dal.get(dept)
         if department is None:
             raise NotFound(f"department {dept!r} not found")
-        departments = [department]
+        departments = [_Named(department.id, department.name)]
         counters = {dept: aggregates.read(dept, [REC, KPI])}
     else:
         departments = _all_departments()
         rec, kpi = aggregates.read_scope_for_all(REC), aggregates.read_scope_for_all(KPI)
         counters = {d.id: {REC: rec.get(d.id, {}), KPI: kpi.get(d.id, {})} for d in departments}
+    for d, scopes in counters.items():  # derived KPIs count by their latest period too
+        scopes[KPI] = kpi_rollup.kpi_counters(d, scopes[KPI])
     voc = _voc_items([d.id for d in departments], months, now, org_wide=dept is None)
-    rows = [DepartmentRollup(department=d.id, name=d.name,
-                             **_figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now))
-            for d in departments]
+    rows = []
+    for d in departments:
+        figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now)
+        rows.append(DepartmentRollup(department=d.id, name=d.name, attention=attention.of(figures), **figures))
     total = _figures(_sum(c[REC] for c in counters.values()), _sum(c[KPI] for c in counters.values()),
                      _sum_scopes(voc.values()), period, now)
-    return Rollup(period=period.label, as_of=now, departments=rows, total=RollupFigures(**total))
+    return period, now, rows, RollupFigures(**total)
+
+
+def build(principal: Principal, period_label: str | None, dept: str | None = None, *,
+          limit: int = 200, cursor: str | None = None, sort: str = "department",
+          q: str | None = None) -> Rollup:
+    """A page of the departments in the caller's scope (or just `dept`) and, on every page, the
+    total, the number of departments and how many need attention, over all of them."""
+    period, now, rows, total = _rows(principal, period_label, dept)
+    if q:
+        needle = q.casefold()
+        rows = [r for r in rows if needle in r.department.casefold() or needle in r.name.casefold()]
+    if sort == "attention":
+        rows.sort(key=attention.order)
+    binding = f"{principal.scope_key}|rollup|{dept or ''}|{period.label}|{sort}|{q or ''}"
+    start = _offset(cursor, binding)
+    page = rows[start:start + limit]
+    more = start + limit < len(rows)
+    return Rollup(period=period.label, as_of=now, departments=page, total=total,
+                  department_count=len(rows),
+                  needs_attention_count=sum(1 for r in rows if r.attention and r.attention.needs_attention),
+                  next_cursor=cursors.encode({"offset": start + limit}, binding) if more else None)
+
+
+def _offset(cursor: str | None, binding: str) -> int:
+    """Pages are positions in an order computed per request (the counters move): the cursor holds
+    the position, signed and bound to the scope and the query."""
+    key = cursors.decode(cursor, binding)
+    if key is None:
+        return 0
+    offset = key.get("offset")
+    if not isinstance(offset, int) or offset < 0:
+        raise BadRequest.for_field("cursor", "the cursor is invalid, expired or belongs to another query")
+    return offset
 
 
 # measure -> (direction, unit, how to read it from one department's figures)
@@ -141,17 +180,22 @@ def rank(values: Mapping[str, float | None], direction: str) -> dict[str, int | 
             for key, value in values.items()}
 
 
-def benchmark(principal: Principal, measure: str, period_label: str | None) -> Benchmark:
-    rollup = build(principal, period_label)
+def benchmark(principal: Principal, measure: str, period_label: str | None, *, limit: int = 200,
+              cursor: str | None = None) -> Benchmark:
+    period, now, rows, _ = _rows(principal, period_label)
     direction, unit, read = MEASURES[measure]
-    values = {row.department: read(row) for row in rollup.departments}
+    values = {row.department: read(row) for row in rows}
     ranks = rank(values, direction)
     present = [v for v in values.values() if v is not None]
     median = statistics.median(present) if present else None
-    names = {row.department: row.name for row in rollup.departments}
+    names = {row.department: row.name for row in rows}
     # Best first; departments without data last, in name order.
     order = sorted(values, key=lambda d: (ranks[d] is None, ranks[d] or 0, names[d]))
-    return Benchmark(measure=measure, period=rollup.period, as_of=rollup.as_of, direction=direction,
-                     unit=unit, median=median,
+    binding = f"{principal.scope_key}|benchmarks|{measure}|{period.label}"
+    start = _offset(cursor, binding)
+    more = start + limit < len(order)
+    return Benchmark(measure=measure, period=period.label, as_of=now, direction=direction,
+                     unit=unit, median=median, count=len(order),
+                     next_cursor=cursors.encode({"offset": start + limit}, binding) if more else None,
                      items=[BenchmarkItem(rank=ranks[d], department=d, name=names[d], value=values[d],
-                                          median=median) for d in order])
+                                          median=median) for d in order[start:start + limit]])

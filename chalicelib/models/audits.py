@@ -201,6 +201,15 @@ class OverdueClocks(OutputModel):
     target_date: bool
 
 
+class DueDates(OutputModel):
+    decision: date | None = Field(default=None, description="when a management decision is due (6 months after "
+                                                            "the report); null once decided")
+    final_action: date | None = Field(default=None, description="12 months after the report")
+    target_date: date | None = Field(default=None, description="the current target date")
+    next: date | None = Field(default=None, description="the nearest of these still ahead (null when "
+                                                        "closed or every clock has run out)")
+
+
 class Recommendation(OutputModel):
     id: str
     report_id: str
@@ -222,6 +231,7 @@ class Recommendation(OutputModel):
     resolution: Resolution
     overdue: OverdueClocks
     age_days: int
+    due: DueDates | None = None
     closed_on: date | None = None
     allowed_transitions: list[Status] = Field(default_factory=list,
                                               description="targets the caller's role may move it to now")

@@ -15,6 +15,19 @@ class RollupQuery(QueryModel):
     period: str | None = Field(default=None, max_length=16, description=PERIOD_HELP)
 
 
+class RollupPageQuery(RollupQuery):
+    """The departments come in pages (a few thousand would pass Lambda's 6 MB response); `total`,
+    `department_count` and `needs_attention_count` always cover every department in scope."""
+
+    limit: int = Field(default=200, ge=1, le=200, description="departments per page")
+    cursor: str | None = Field(default=None, max_length=4096)
+    sort: Literal["department", "attention"] = Field(
+        default="department", description="`department` (by id) or `attention`: departments that "
+        "need attention first (see `attention`), the most overdue recommendations first")
+    q: str | None = Field(default=None, max_length=80,
+                          description="only departments whose id or name contains this text (any case)")
+
+
 class OverdueCounts(OutputModel):
     decision: int
     final_action: int
@@ -75,16 +88,31 @@ class RollupFigures(OutputModel):
     voc: RollupVoc
 
 
+class Attention(OutputModel):
+    needs_attention: bool
+    reasons: list[str] = Field(description="why, in words: overdue recommendations, KPIs missed, "
+                                           "overdue unanswered feedback")
+    overdue_recommendations: int = Field(description="overdue on at least one clock, counted per clock")
+
+
 class DepartmentRollup(RollupFigures):
     department: str
     name: str
+    attention: Attention | None = None
 
 
 class Rollup(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "period": "FY2017", "as_of": "2017-10-02T09:00:00+00:00", "department_count": 1,
+        "needs_attention_count": 1, "next_cursor": None, "departments": [], "total": {}}]})
+
     period: str
     as_of: Timestamp
     departments: list[DepartmentRollup]
     total: RollupFigures
+    department_count: int | None = Field(default=None, description="departments in scope (after `q`), every page")
+    needs_attention_count: int | None = Field(default=None, description="of those, how many need attention")
+    next_cursor: str | None = None
 
     model_config = ConfigDict(json_schema_extra=captured_example("Rollup"))
 
@@ -100,6 +128,8 @@ Measure = Literal[
 class BenchmarkQuery(QueryModel):
     measure: Measure
     period: str | None = Field(default=None, max_length=16, description=PERIOD_HELP)
+    limit: int = Field(default=200, ge=1, le=200, description="ranked departments per page")
+    cursor: str | None = Field(default=None, max_length=4096)
 
 
 class BenchmarkItem(OutputModel):
@@ -118,5 +148,7 @@ class Benchmark(OutputModel):
     unit: Literal["share", "hours", "score", "count"]
     median: float | None
     items: list[BenchmarkItem]
+    count: int | None = Field(default=None, description="ranked departments in all pages")
+    next_cursor: str | None = None
 
     model_config = ConfigDict(json_schema_extra=captured_example("Benchmark"))

@@ -1,0 +1,153 @@
+"""The dashboard's overview with 1,000 departments, on DynamoDB Local: the data requests the page
+makes (read from the page itself), the DynamoDB calls and items each one reads (counted in-process
+with devtools.callcount, the same requests through chalice.test.Client), their response sizes, and
+the time Chromium takes to render the page (chalice local, loopback).
+
+    python -m devtools.bench_dashboard                     (a stage of `make bench`)
+    python -m devtools.bench_dashboard populate N           (fill the database the environment names)
+    python -m devtools.bench_dashboard count TOKEN PATH...  (JSON: calls and items read per request)
+
+The organisation: N departments, each with three feedback records in March 2017 (every fifth with one
+unanswered, so overdue), and a recommendation issued 2016-06-01 for every tenth department (overdue
+on the decision and final-action clocks): about a fifth of the departments need attention."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from devtools import callcount, localstack
+
+DEPARTMENTS = int(os.environ.get("BENCH_DASHBOARD_DEPARTMENTS", "1000"))
+ROUNDS = 5
+PERIOD = "FY2017"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def dept_id(n: int) -> str:
+    return f"bench-{n:04d}"
+
+
+def populate(count: int) -> None:
+    """Creates the organisation through the domain functions (the API's own write paths)."""
+    from chalicelib.auth import Principal
+    from chalicelib.dal.models import create_tables
+    from chalicelib.errors import Conflict
+    from chalicelib.logic import audits, departments, feedback
+    from chalicelib.models.audits import AuditReportCreate, RecommendationCreate
+    from chalicelib.models.departments import DepartmentCreate
+
+    create_tables()
+    ccxo = Principal(subject="bench", role="ccxo", department=None)
+    auditor = Principal(subject="bench-auditor", role="auditor", department=None)
+    for n in range(count):
+        dept = dept_id(n)
+        try:
+            departments.create_department(DepartmentCreate.model_validate({
+                "id": dept, "name": f"Bench department {n:04d}", "time_zone": "America/New_York",
+                "dcxo_contact": {"name": "B", "email": "b@bench.example.gov"}}, strict=False), ccxo,
+                request_key=f"bench-{n}")
+        except Conflict:
+            continue
+        rows = [{"channel": "twitter", "received_at": f"2017-03-{1 + n % 28:02d}T14:00:00+00:00",
+                 "category": "complaint", "source_system": "bench", "source_id": f"{dept}-{k}",
+                 **({} if k == 2 and n % 5 == 0 else
+                    {"first_responded_at": f"2017-03-{1 + n % 28:02d}T1{5 + k}:00:00+00:00"})} for k in range(3)]
+        feedback.import_feedback(dept, [("json", r) for r in rows], ccxo)
+    try:
+        report = audits.create_report(AuditReportCreate.model_validate({
+            "number": "BENCH-DASH-1", "title": "Bench audit", "issuer": "internal", "issued_on": "2016-06-01",
+            "category": "operations_management"}, strict=False), auditor)
+    except Conflict:
+        return
+    finding = {"criteria": "c", "condition": "c", "cause": "c", "effect": "e"}
+    for k, n in enumerate(range(0, count, 10)):
+        audits.create_recommendation(report.id, RecommendationCreate.model_validate({
+            "department": dept_id(n), "number": k + 1, "text": "Fix it", "finding": finding}, strict=False), auditor)
+
+
+def count_reads(token: str, paths: list[str]) -> list[dict]:
+    """Each request through chalice.test.Client in this process: status, calls, items read, bytes."""
+    os.environ["CXGOV_TRACING"] = "false"
+    found = []
+    with contextlib.redirect_stdout(io.StringIO()):  # the app's JSON logs and metrics
+        from chalice.test import Client
+
+        from app import app
+
+        with Client(app, stage_name="local", project_dir=str(localstack.ROOT)) as client:
+            for path in paths:
+                with callcount.counting() as counted:
+                    response = client.http.get(path, headers={"Authorization": f"Bearer {token}"})
+                found.append({"path": path, "status": response.status_code, "calls": dict(counted),
+                              "items_read": counted.items_read, "bytes": len(response.body)})
+    return found
+
+
+def render_overview(url: str, token: str, rounds: int = ROUNDS, screenshot: Path | None = None) -> dict:
+    """Opens the overview in Chromium `rounds` times; answers the data requests it made, the
+    median time from navigation to the figures shown (wall clock) and the page's own render time."""
+    from playwright.sync_api import sync_playwright
+
+    walls, completes, renders, requests = [], [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{url}/dashboard")
+        page.evaluate("t => sessionStorage.setItem('cxgov.token', t)", token)
+        for _ in range(rounds):
+            started = time.perf_counter()
+            page.goto(f"{url}/dashboard")
+            page.wait_for_selector("#status:has-text('Showing')", timeout=120_000)
+            walls.append((time.perf_counter() - started) * 1000)
+            page.wait_for_selector("body[data-loaded=all]", timeout=120_000)
+            completes.append((time.perf_counter() - started) * 1000)
+            renders.append(page.evaluate("window.cxRenderMs"))
+            requests = page.evaluate("window.cx.requests.slice()")
+        rows = page.locator("#attention-table tbody tr").count()
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    return {"requests": requests, "wall_ms": statistics.median(walls), "render_ms": statistics.median(renders),
+            "complete_ms": statistics.median(completes), "rows": rows}
+
+
+def run() -> None:
+    from devtools import issuer
+
+    print(f"Dashboard overview with {DEPARTMENTS:,} departments (DynamoDB Local, chalice local, Chromium):")
+    with localstack.database(localstack.free_port()) as endpoint:
+        env = localstack.use_endpoint(endpoint)
+        started = time.perf_counter()
+        populate(DEPARTMENTS)
+        print(f"  (populated in {time.perf_counter() - started:.0f} s)")
+        token = issuer.mint("ccxo")
+        env = {**env, "CXGOV_DASHBOARD_PERIOD": PERIOD}  # the period the feedback is in
+        with localstack.chalice_local(localstack.free_port(), env) as (url, _):
+            shown = render_overview(url, token)
+        reads = count_reads(token, shown["requests"])
+    print(f"  render in Chromium, median of {ROUNDS} loads: {shown['wall_ms']:.0f} ms from navigation to the figures "
+          f"(the page's own count from its script: {shown['render_ms']:.0f} ms), {shown['complete_ms']:.0f} ms with the "
+          f"ranking that follows them; {shown['rows']} departments shown")
+    print(f"  data requests: {len(reads)}")
+    for r in reads:
+        calls = ", ".join(f"{k} {v}" for k, v in sorted(r["calls"].items())) or "none"
+        print(f"    GET {r['path']:<72} {r['status']}  items read {r['items_read']:>6}  calls {sum(r['calls'].values()):>3} ({calls})  {r['bytes'] / 1000:.1f} kB")
+    print(f"  items read in all: {sum(r['items_read'] for r in reads):,}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "populate":
+        populate(int(sys.argv[2]))
+    elif len(sys.argv) > 3 and sys.argv[1] == "count":
+        print(json.dumps(count_reads(sys.argv[2], sys.argv[3:])))
+    else:
+        run()
