@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.api import (
+    a11,
     audit_reports,
     dashboard,
     departments,
@@ -25,3 +26,4 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(a11.bp)

@@ -145,6 +145,7 @@ class JourneyItem(VersionedItem, discriminator="journey"):
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
     channels = ListAttribute(of=UnicodeAttribute)
+    a11_service = MapAttribute(null=True)  # models.a11.A11Service, as given
 
 
 class TargetVersionAttribute(MapAttribute):

@@ -53,7 +53,8 @@ def facts(record: Mapping[str, Any]) -> FeedbackFacts:
         nps=record["nps"], csat=record["csat"], ces=record["ces"], a11=record["a11"],
         ever_actionable=record["ever_actionable"],
         reclassified_not_actionable=record["reclassified_not_actionable"],
-        reclassification_changes=record["reclassification_changes"])
+        reclassification_changes=record["reclassification_changes"],
+        journey_id=record.get("journey_id"), survey_offered=record.get("survey_offered"))
 
 
 def present(record: Mapping[str, Any], now: datetime) -> Feedback:

@@ -47,6 +47,7 @@ class A11Scores(InputModel):
     ease: Score5 | None = None
     efficiency: Score5 | None = None
     transparency: Score5 | None = None
+    humanity: Score5 | None = Field(default=None, description="A-11's humanity driver: I felt valued and respected")
     employee_helpfulness: Score5 | None = None
 
 
@@ -165,6 +166,7 @@ class A11Out(OutputModel):
     ease: int | None = None
     efficiency: int | None = None
     transparency: int | None = None
+    humanity: int | None = None
     employee_helpfulness: int | None = None
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from chalicelib.models.a11 import A11Service
 from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Timestamp
 
 # The feedback channel enum of the API contract (DESIGN.md, "Feedback").
@@ -24,6 +25,7 @@ class JourneyCreate(InputModel):
     name: Name
     description: Description = ""
     channels: list[Channel] = Field(min_length=1, max_length=12)
+    a11_service: A11Service | None = Field(default=None, description="the OMB A-11 service this journey reports")
 
     @field_validator("channels")
     @classmethod
@@ -35,6 +37,7 @@ class JourneyPatch(PatchModel):
     name: Name | None = None
     description: Description | None = None
     channels: list[Channel] | None = Field(default=None, min_length=1, max_length=12)
+    a11_service: A11Service | None = None
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
@@ -53,6 +56,7 @@ class Journey(OutputModel):
     name: str
     description: str
     channels: list[str]
+    a11_service: A11Service | None = None
     version: int
     created_at: Timestamp
     updated_at: Timestamp
