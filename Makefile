@@ -8,7 +8,7 @@ DEPT ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install browser run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra
+.PHONY: help install browser run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra digests
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ test-e2e: install browser ## end-to-end tests over HTTP against chalice local an
 
 fuzz: install ## a longer Schemathesis run and wider races against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300; CXGOV_RACE_CLIENTS, default 32)
 	CXGOV_FUZZ_EXAMPLES=$${CXGOV_FUZZ_EXAMPLES:-300} CXGOV_RACE_CLIENTS=$${CXGOV_RACE_CLIENTS:-32} $(PY) -m pytest -s tests/e2e/test_fuzz_api.py tests/e2e/test_races.py
+
+digests: install ## run the digest job once now against the stack `make run` serves (same PORT=); .eml files under .local/outbox/
+	PORT=$(PORT) $(PY) -m devtools.digests
 
 token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 	@$(PY) -m devtools.issuer --role $(ROLE) $(if $(DEPT),--dept $(DEPT))

@@ -10,10 +10,12 @@ from chalicelib.api import (
     journeys,
     kpis,
     recommendations,
+    reminders,
     rollup,
     system,
 )
 from chalicelib.api.middleware import register_middleware
+from chalicelib.api import ledger  # issue 15: the RFC 6962 ledger, its stream consumer and signer
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
@@ -27,3 +29,10 @@ app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(a11.bp)
+app.register_blueprint(ledger.bp)
+app.register_blueprint(reminders.bp)
+# Feedback from the systems departments already run (issue 12)
+from chalicelib.api import import_profiles, sources  # noqa: E402
+
+app.register_blueprint(import_profiles.bp)
+app.register_blueprint(sources.bp)

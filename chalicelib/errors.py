@@ -58,7 +58,7 @@ class ServiceUnavailable(ApiError):
 
 
 def _field_path(loc: tuple[Any, ...], prefix: str | None) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "json")]
+    parts = [str(p) for p in loc if p not in ("body", "json", "[key]")]  # "[key]": the key itself is bad
     path = ".".join(parts)
     if prefix:
         return f"{prefix}.{path}" if path else prefix

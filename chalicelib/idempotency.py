@@ -39,8 +39,17 @@ def _runner() -> tuple[Callable[..., dict[str, Any]], Any]:
         idempotent_function,
     )
 
+    class DepartmentFirstKeys(DynamoDBPersistenceLayer):
+        """Record ids start with the caller's department (`parks#...`; `ORG#...` for org-wide
+        roles) so that the department role's `dynamodb:LeadingKeys` condition admits a dcxo's own
+        records and no other's. Powertools hashes `[scope, route, key]`; the prefix comes first."""
+
+        def _get_hashed_idempotency_key(self, data: dict[str, Any]) -> str | None:
+            hashed = super()._get_hashed_idempotency_key(data)
+            return f"{data['partition']}#{hashed}" if hashed else hashed
+
     settings = get_settings()
-    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name)
+    persistence = DepartmentFirstKeys(table_name=settings.idempotency_table_name)
     config = IdempotencyConfig(
         event_key_jmespath="[scope, route, key]",
         payload_validation_jmespath="body",
@@ -67,9 +76,13 @@ class _TooLargeToKeep(Exception):
         self.answer = answer
 
 
+ORG_PARTITION = "ORG"  # no department slug is upper case
+
+
 def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
-             execute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Runs `execute` once per (scope, route, key); a retry gets the first answer back."""
+             execute: Callable[[], dict[str, Any]], department: str | None = None) -> dict[str, Any]:
+    """Runs `execute` once per (scope, route, key); a retry gets the first answer back. The record
+    lives under `department` (the one whose credentials sign this request's calls) or `ORG`."""
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
@@ -87,7 +100,8 @@ def run_once(key: str, scope: str, route: str, body: Any, lambda_context: Any,
 
     try:
         # A plain dict: Powertools' pydantic path needs its event handler, which is not deployed.
-        return run(request={"scope": scope, "route": route, "key": key, "body": body},
+        return run(request={"scope": scope, "route": route, "key": key, "body": body,
+                            "partition": department or ORG_PARTITION},
                    execute=keep_if_it_fits)
     except _TooLargeToKeep as large:
         return large.answer

@@ -67,6 +67,7 @@ def _operation(spec: Any, refs: dict[tuple[type, str], dict], schemas: dict[str,
         op["security"] = []
     if spec.body is not None:
         error_codes += [413, 415]
+    error_codes += [code for code in spec.errors if code not in error_codes]
     for code in error_codes:
         op["responses"][str(code)] = {"description": _ERRORS[code], "content": {
             "application/json": {"schema": refs[(ErrorEnvelope, "serialization")]}}}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from cxgov_cli import verify
+
 
 @click.group(help="cxgov's command-line client. Reads CXGOV_API and CXGOV_TOKEN from the environment.")
 @click.version_option(package_name=None, version="0.1.0", prog_name="cxgov")
@@ -12,3 +14,6 @@ def cli() -> None:
 
 def main() -> None:
     cli()
+
+
+cli.add_command(verify.click_command())  # issue 15: cxgov verify BUNDLE.json

@@ -85,10 +85,13 @@ def main() -> None:
     call_counts()
     print()
     # Each in its own process: this one's clients point at the database call_counts() stopped.
-    for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load"):
+    for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_sts", "bench_ledger", "bench_digest"):
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)
+    print()  # import profiles and updates over time (issue 12)
+    subprocess.run([sys.executable, "-c", "from devtools import bench_profiles; bench_profiles.run()"],
+                   cwd=localstack.ROOT, check=True)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ class Calls(collections.Counter):
 def _items_in(response: dict) -> int:
     if "Item" in response:
         return 1
-    if "Items" in response:  # Query/Scan: what DynamoDB read, filtered out or not
-        return response.get("ScannedCount", len(response["Items"]))
+    if "Items" in response or "ScannedCount" in response:  # Query/Scan (also Select=COUNT): what
+        return response.get("ScannedCount", len(response.get("Items", [])))  # DynamoDB read, filtered or not
     if isinstance(response.get("Responses"), dict):
         return sum(len(items) for items in response["Responses"].values())
     return 0

@@ -67,6 +67,9 @@ def table_resource(model: Any) -> dict:
             {"IndexName": lsi["index_name"], "KeySchema": _keys(lsi["key_schema"]),
              "Projection": _projection(lsi["projection"])}
             for lsi in sorted(schema["local_secondary_indexes"], key=lambda g: g["index_name"])]
+    stream = getattr(model.Meta, "stream_view_type", None)
+    if stream:  # the ledger's consumer reads the main table's stream (issue 15)
+        props["StreamSpecification"] = {"StreamViewType": stream}
     ttl = model._ttl_attribute()
     if ttl is not None:
         props["TimeToLiveSpecification"] = {"AttributeName": ttl.attr_name, "Enabled": True}

@@ -126,6 +126,21 @@ def database(port: int, db_path: Path | None = None, log: Path | None = None,
             yield endpoint
 
 
+@contextlib.contextmanager
+def sts_endpoint(env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """moto's STS (server mode) for the department role sessions of dcxo requests
+    (chalicelib/dal/credentials.py), unless `env` or this process already names an STS endpoint;
+    yields the variables to add."""
+    if (env or {}).get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL_STS"):
+        yield {}
+        return
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per AssumeRole
+    with moto_server(free_port()) as endpoint:
+        yield {"AWS_ENDPOINT_URL_STS": endpoint}
+
+
 def stage_variable(name: str, stage: str = "local") -> str:
     """A variable of `.chalice/config.json` as `chalice local --stage` sees it."""
     import json
@@ -154,8 +169,9 @@ def in_process_api(seed: bool = False) -> Iterator[Any]:
     """For benchmarks that count calls in this process: a fresh in-memory DynamoDB Local with the
     tables (and, with `seed`, the demo organisation), this process pointed at it, and
     `chalice.test.Client` on the app (stage `local`)."""
-    with database(free_port()) as endpoint:
+    with database(free_port()) as endpoint, sts_endpoint() as sts:
         use_endpoint(endpoint)
+        os.environ.update(sts)
         os.environ["CXGOV_TRACING"] = "false"
         from chalice.test import Client
 
@@ -197,6 +213,8 @@ def chalice_local(port: int, env: dict[str, str], log: Path | None = None,
     command = [str(chalice), "local", "--host", "127.0.0.1", "--port", str(port),
                "--stage", "local", "--no-autoreload"]
     out = None if inherit_output else (open(log, "ab") if log else subprocess.DEVNULL)
+    sts = contextlib.ExitStack()
+    env = {**env, **sts.enter_context(sts_endpoint(env))}  # dcxo requests assume the department role
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out,
                                stderr=subprocess.STDOUT)
     try:
@@ -210,5 +228,6 @@ def chalice_local(port: int, env: dict[str, str], log: Path | None = None,
         yield f"http://127.0.0.1:{port}", process
     finally:
         _stop(process)
+        sts.close()
         if out not in (None, subprocess.DEVNULL):
             out.close()

@@ -125,7 +125,7 @@ def vendor_dependencies() -> None:
 
 def load_code():
     """The app and its models, with the default table names (the logical ids derive from them)."""
-    for var in ("CXGOV_TABLE", "CXGOV_IDEMPOTENCY_TABLE"):
+    for var in ("CXGOV_TABLE", "CXGOV_IDEMPOTENCY_TABLE", "CXGOV_LEDGER_TABLE"):
         os.environ.pop(var, None)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "cxgov")

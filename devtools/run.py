@@ -41,18 +41,31 @@ def main() -> int:
         # Evidence files: S3 from moto in server mode (in memory: files do not survive a restart).
         s3 = stack.enter_context(localstack.moto_server(s3_port))
         env["AWS_ENDPOINT_URL_S3"] = s3
+        env["AWS_ENDPOINT_URL_STS"] = s3  # the same moto server: a dcxo's role sessions (issue 16)
         bucket = localstack.stage_variable("CXGOV_EVIDENCE_BUCKET")
         import boto3
 
         boto3.client("s3", endpoint_url=s3, region_name=env["AWS_DEFAULT_REGION"]).create_bucket(Bucket=bucket)
         say(f"Evidence files: {s3} (bucket {bucket}, kept in memory)")
+        env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s3  # Open311 sources' API keys (issue 12)
         from chalicelib.dal.models import create_tables
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 
         create_tables()
+        # The ledger (issue 15): signing key in moto's KMS, the stream consumer, daily tree heads.
+        from devtools import ledger_stream
+
+        stack.enter_context(ledger_stream.local_ledger(s3, env, localstack.LOCAL / "ledger-stream.json", say=say))
         created = seed()
         say(f"Demo organisation: {len(created)} record(s) created (departments, KPIs, audits); "
             "what was already there is kept.")
+        # Digests (issue 13): moto's SES on the same server, demo contacts, the reminders' index.
+        from devtools import digests
+
+        prepared = digests.prepare(s3)
+        env.update(digests.local_env(port, endpoint, s3))
+        say(f"Digests: `make digests PORT={port}` sends today's through moto's SES ({s3}) and writes "
+            f"each to {digests.OUTBOX}/<day>/*.eml" + (f" (prepared: {', '.join(prepared)})" if prepared else ""))
         say("")
         say("Demo tokens (valid 12 hours; `make token ROLE=dcxo DEPT=parks` mints more):")
         exports, picker = [], []
@@ -74,6 +87,9 @@ def main() -> int:
         say(f"Dashboard: {base}/dashboard  (pick a demo user; the demo's feedback is in {DEMO_PERIOD})")
         say(f"API: {base}   OpenAPI: {base}/openapi.json   Try: curl -H 'Authorization: Bearer <token>' {base}/me")
         say("Ctrl-C stops the API and the database.")
+        from devtools import source_scheduler
+
+        stack.enter_context(source_scheduler.pull_loop(env, say=say))  # Open311 sources (issue 12)
         _, api = stack.enter_context(localstack.chalice_local(port, env, inherit_output=True))
         with contextlib.suppress(KeyboardInterrupt):
             api.wait()

@@ -13,6 +13,7 @@ from chalicelib.models.feedback import (
     FeedbackImportDoc,
     FeedbackPage,
     FeedbackQuery,
+    ImportQuery,
     ImportResult,
     ResponseCreate,
     SummaryQuery,
@@ -38,15 +39,24 @@ def create_feedback(call: Call) -> Feedback:
 
 
 @api_route(bp, "/departments/{dept}/feedback/imports", "POST", summary="Import feedback in bulk", tag=TAG,
-           roles=("dcxo",), body=FeedbackImportDoc, body_parser=_import_rows, response=ImportResult,
+           roles=("dcxo",), body=FeedbackImportDoc, body_parser=_import_rows, query=ImportQuery,
+           response=ImportResult,
            status=200, idempotent=True, content_types=("application/json", "text/csv"),
            max_body_bytes=IMPORT_MAX_BYTES)
 def import_feedback(call: Call) -> ImportResult:
-    """A JSON array of feedback records or a `text/csv` body (header row of field names, A-11
-    drivers as `a11.satisfaction` ...), at most 10,000 rows. Each row is `created`, `duplicate`
-    (its source - or, without one, the same content - was already imported) or `rejected` with its
-    field errors; good rows are kept when others fail. Row 1 is the first record."""
-    return logic.import_feedback(call.path["dept"], call.body["rows"], call.principal)
+    """A JSON array or a `text/csv` body, at most 10,000 rows, in cxgov's own fields (header row of
+    field names, A-11 drivers as `a11.satisfaction` ...) or, with `?profile=`, in a source's own
+    format (`la311`, `nyc311`, `open311`, or one of the department's profiles: see
+    `GET /import-profiles`). Times without an offset are read in the profile's time zone; one the
+    zone skips (the spring DST gap) rejects its row, one it shows twice takes the first occurrence.
+
+    Each row is `created`, `updated` (its source record was stored and the row brings what it
+    lacked: a closing, a due time, scores, a journey; `received_at` never moves, a first response
+    is never replaced, nothing is deleted), `duplicate` (nothing new; without a source id: the same
+    content) or `rejected` with its errors, named by the source's column. Good rows are kept when
+    others fail. Row 1 is the first record."""
+    profile = call.query.profile if call.query else None
+    return logic.import_feedback(call.path["dept"], call.body["rows"], call.principal, profile=profile)
 
 
 @api_route(bp, "/departments/{dept}/feedback", "GET", summary="List feedback", tag=TAG, roles=READERS,

@@ -8,8 +8,12 @@ from chalice import Blueprint, Response
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
 from chalicelib.logic import audits as logic
+from chalicelib.logic.audit import followup
 from chalicelib.models.audits import (
     ActionCreate,
+    ActionQuery,
+    CorrectiveActionPage,
+    EvidencePage,
     ActionPatch,
     CorrectiveAction,
     Evidence,
@@ -83,6 +87,37 @@ def create_transition(call: Call) -> Recommendation:
            body=ActionCreate, response=CorrectiveAction, status=201, idempotent=True)
 def create_action(call: Call) -> CorrectiveAction:
     return logic.create_action(*_ids(call), call.body, call.principal)
+
+
+@api_route(bp, REC + "/actions", "GET", summary="List a recommendation's corrective actions", tag=TAG,
+           roles=ANY_ROLE, query=ActionQuery, response=CorrectiveActionPage)
+def list_actions(call: Call) -> CorrectiveActionPage:
+    """In creation order, each with `overdue` as of today; filter `status`. A filtered page may
+    hold fewer than `limit` items."""
+    dept, rec_id = _ids(call)
+    q = call.query
+    binding = f"{call.principal.scope_key}|actions|{dept}|{rec_id}|{q.status}"
+    items, last = followup.list_actions(dept, rec_id, q.status, q.limit, cursors.decode(q.cursor, binding))
+    return CorrectiveActionPage(items=items, next_cursor=cursors.encode(last, binding))
+
+
+@api_route(bp, ACTION, "GET", summary="Read a corrective action", tag=TAG, roles=ANY_ROLE,
+           response=CorrectiveAction)
+def get_action(call: Call) -> CorrectiveAction:
+    return followup.get_action(*_ids(call), call.path["action_id"])
+
+
+@api_route(bp, ACTION + "/evidence", "GET", summary="List a corrective action's evidence", tag=TAG,
+           roles=ANY_ROLE, query=PageQuery, response=EvidencePage)
+def list_evidence(call: Call) -> EvidencePage:
+    """Files and links in creation order; a file is `confirmed` once the stored object's SHA-256
+    equals the declared one (checked here for files not yet confirmed)."""
+    dept, rec_id = _ids(call)
+    action_id = call.path["action_id"]
+    binding = f"{call.principal.scope_key}|evidence|{dept}|{rec_id}|{action_id}"
+    items, last = followup.list_evidence(dept, rec_id, action_id, call.query.limit,
+                                         cursors.decode(call.query.cursor, binding))
+    return EvidencePage(items=items, next_cursor=cursors.encode(last, binding))
 
 
 @api_route(bp, ACTION, "PATCH", summary="Change a corrective action", tag=TAG, roles=("dcxo",),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib import idempotency
 from chalicelib.auth import ROLES, Principal, authenticate
 from chalicelib.config import get_settings
+from chalicelib.dal import credentials
 from chalicelib.errors import (
     ApiError,
     BadRequest,
@@ -58,6 +59,8 @@ class RouteSpec:
     body_parser: Callable[[bytes, str | None], dict[str, Any]] | None = None
     description: str = ""
     path_params: tuple[str, ...] = field(default=())
+    # Error statuses the route answers beyond the ones its shape implies (openapi.py documents them).
+    errors: tuple[int, ...] = ()
 
     @property
     def public(self) -> bool:
@@ -131,6 +134,9 @@ def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
         return exc
+    wrapped = next((e for e in _causes(exc) if isinstance(e, credentials.SIGNING_ERRORS)), None)
+    if wrapped is not None:  # raised while botocore signed, maybe under Powertools' own error
+        return wrapped
     # Input is validated (and turned into 400s) before a handler runs: a ValidationError that gets
     # here was raised building an answer, a server bug, and falls through to the 500 below.
     code = getattr(exc, "cause_response_code", None)
@@ -224,15 +230,20 @@ def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                 call = Call(principal=principal, path=path, body=body, query=query,
                             headers=request.headers, raw_body=raw, request_key=uuid.uuid4().hex)
                 key = (request.headers or {}).get(idempotency.HEADER.lower())
-                if spec.idempotent and key is not None:
-                    scope = principal.scope_key if principal else "-"
-                    route = f"{method} {path_template_filled(spec.path, path)}"
-                    call.request_key = idempotency.request_key(scope, route, idempotency.validate_key(key))
-                    shaped = idempotency.run_once(
-                        key, scope, route, dump(body) if body is not None else None,
-                        bp.lambda_context, lambda: _shape(spec, handler(call)))
-                else:
-                    shaped = _shape(spec, handler(call))
+                # A dcxo's DynamoDB and S3 calls are signed with its department's role session.
+                with credentials.request_scope(principal) as department:
+                    if spec.idempotent and key is not None:
+                        scope = principal.scope_key if principal else "-"
+                        route = f"{method} {path_template_filled(spec.path, path)}"
+                        call.request_key = idempotency.request_key(scope, route, idempotency.validate_key(key))
+                        payload = dump(body) if body is not None else None
+                        if query is not None:  # `?profile=` changes what an import does
+                            payload = {"body": payload, "query": dump(query)}
+                        shaped = idempotency.run_once(
+                            key, scope, route, payload, bp.lambda_context,
+                            lambda: _shape(spec, handler(call)), department=department)
+                    else:
+                        shaped = _shape(spec, handler(call))
             except Exception as exc:  # noqa: BLE001 - every failure leaves as the error envelope
                 return error_response(to_api_error(exc), cid)
             headers = {**shaped["headers"], "X-Correlation-Id": cid}

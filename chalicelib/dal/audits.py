@@ -11,7 +11,8 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import clock
-from chalicelib.dal import aggregates, keys
+from chalicelib.dal import aggregates, credentials, keys
+from chalicelib.dal import reminders as reminders_index
 from chalicelib.dal.models import (
     AuditReportItem,
     CorrectiveActionItem,
@@ -63,8 +64,11 @@ def create_report(report_id: str, data: dict[str, Any], actor: str) -> dict[str,
 
 
 def get_report(report_id: str) -> dict[str, Any] | None:
+    """An org-level record: read with the function role even in a dcxo's request (the logic has
+    checked that the dcxo's department is named in the report)."""
     try:
-        return plain(AuditReportItem.get(keys.report_pk(report_id), keys.REPORT_SK))
+        with credentials.org_role():
+            return plain(AuditReportItem.get(keys.report_pk(report_id), keys.REPORT_SK))
     except DoesNotExist:
         return None
 
@@ -89,8 +93,9 @@ def list_linked_reports(dept: str, limit: int, start_key: dict | None) -> tuple[
                                   ReportLinkItem.sk.startswith(keys.report_link_sk("")),
                                   limit=limit, last_evaluated_key=start_key)
     ids = [link.report_id for link in result]
-    found = {item.report_id: plain(item) for item in
-             AuditReportItem.batch_get([(keys.report_pk(i), keys.REPORT_SK) for i in ids])}
+    with credentials.org_role():  # the linked reports are org-level records (`ORG#...`)
+        found = {item.report_id: plain(item) for item in
+                 AuditReportItem.batch_get([(keys.report_pk(i), keys.REPORT_SK) for i in ids])}
     return [found[i] for i in ids if i in found], result.last_evaluated_key
 
 
@@ -101,7 +106,7 @@ def _history_item(dept: str, entry: dict[str, Any]) -> HistoryItem:
 
 
 def create_recommendation(dept: str, data: dict[str, Any], history: dict[str, Any],
-                          counters: dict[str, int], actor: str) -> dict[str, Any]:
+                          counters: dict[str, int], actor: str, due_entries: list | None = None) -> dict[str, Any]:
     """One transaction: the department exists (check), the number is free in its report, the
     recommendation, its first history entry, the department's link to the report, the counters."""
     now = clock.now()
@@ -125,6 +130,7 @@ def create_recommendation(dept: str, data: dict[str, Any], history: dict[str, An
             tx.save(link)
             if counters:
                 aggregates.add_counters(tx, dept, REC_SCOPE, counters)
+            reminders_index.add_to_transaction(tx, due_entries or [], [])
     except TransactWriteError as exc:
         failed = _failed(exc)
         if failed == [0]:
@@ -215,6 +221,9 @@ class Change:
     counters: dict[str, int] = field(default_factory=dict)
     new_items: list[CxgovItem] = field(default_factory=list)
     updates: list[tuple[CxgovItem, list]] = field(default_factory=list)
+    # the reminders' due-date index entries to write and to delete (logic/reminders/index.py)
+    due_puts: list = field(default_factory=list)
+    due_deletes: list = field(default_factory=list)
 
 
 def commit(change: Change, actor: str) -> None:
@@ -237,6 +246,7 @@ def commit(change: Change, actor: str) -> None:
                 tx.update(other, actions=other_actions, condition=type(other).pk.exists())
             if change.counters:
                 aggregates.add_counters(tx, change.dept, REC_SCOPE, change.counters)
+            reminders_index.add_to_transaction(tx, change.due_puts, change.due_deletes)
     except TransactWriteError as exc:
         if "ConditionalCheckFailed" in cancellation_codes(exc):
             raise Conflict.for_field("version", "the recommendation was changed by someone else "
@@ -268,6 +278,34 @@ def get_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any] | None:
                                               keys.action_sk(action_id)))
     except DoesNotExist:
         return None
+
+
+def list_actions(dept: str, rec_id: str, *, status: str | None, limit: int,
+                 start_key: dict | None) -> tuple[list[dict], dict | None]:
+    """A recommendation's corrective actions in creation order (ids are time-ordered): one Query
+    on its children partition."""
+    result = CorrectiveActionItem.query(
+        keys.recommendation_children_pk(dept, rec_id), CorrectiveActionItem.sk.startswith(keys.action_sk("")),
+        filter_condition=(CorrectiveActionItem.status == status) if status else None,
+        limit=limit, last_evaluated_key=start_key)
+    return [plain(item) for item in result], result.last_evaluated_key
+
+
+def all_actions(dept: str, rec_id: str) -> list[dict]:
+    """Every corrective action of a recommendation (a closing or reopening moves their reminders)."""
+    return [plain(item) for item in CorrectiveActionItem.query(
+        keys.recommendation_children_pk(dept, rec_id), CorrectiveActionItem.sk.startswith(keys.action_sk("")),
+        consistent_read=True)]
+
+
+def list_evidence(dept: str, rec_id: str, action_id: str, limit: int,
+                  start_key: dict | None) -> tuple[list[dict], dict | None]:
+    """An action's evidence in creation order: one Query on the recommendation's children partition,
+    filtered on the action (a recommendation holds a handful of evidence items)."""
+    result = EvidenceItem.query(
+        keys.recommendation_children_pk(dept, rec_id), EvidenceItem.sk.startswith(keys.evidence_sk("")),
+        filter_condition=EvidenceItem.action_id == action_id, limit=limit, last_evaluated_key=start_key)
+    return [plain(item) for item in result], result.last_evaluated_key
 
 
 def new_evidence(dept: str, data: dict[str, Any], actor: str) -> EvidenceItem:

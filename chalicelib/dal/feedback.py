@@ -67,7 +67,7 @@ def _minute(moment: datetime) -> str:
 _FIELDS = ("channel", "category", "actionable", "status", "journey_id", "comment", "nps", "csat", "ces",
            "source_system", "source_id", "received_at", "due_at", "first_responded_at",
            "response_target_hours", "out_of_hours", "ever_actionable", "reclassified_not_actionable",
-           "reclassification_changes", "month")
+           "reclassification_changes", "month", "due_source")
 
 
 def _plain(value: Any) -> Any:
@@ -86,6 +86,7 @@ def _to_record(item: FeedbackItem) -> dict[str, Any]:
         a11=_plain(item.a11) or {}, responses=_plain(item.responses) or [],
         classifications=_plain(item.classifications) or [],
         reclassification_changes=int(item.reclassification_changes or 0),
+        due_source=item.due_source or "target",
     )
     for name in ("nps", "csat", "ces"):
         record[name] = int(record[name]) if record[name] is not None else None
@@ -395,3 +396,4 @@ def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[st
 def set_counters(dept: str, changes: Counters) -> None:
     """Adds corrections to aggregate items (the reconcile command's repair), 100 items a transaction."""
     aggregates.correct(dept, changes)
+

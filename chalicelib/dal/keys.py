@@ -138,3 +138,92 @@ def feedback_source_pk(dept: str, source_system: str, source_id: str) -> str:
 
     digest = hashlib.sha256(f"{source_system}\x00{source_id}".encode()).hexdigest()[:40]
     return f"{dept}#FBSRC#{digest}"
+# --- the ledger (issue 15), in the `cxgov-ledger` table ---
+LEDGER_STATE_PK = "ORG#LEDGER"
+LEDGER_STATE_SK = "STATE"
+LEDGER_NODE_SK = "NODE"
+TREE_HEAD_PK = "ORG#LEDGER#TREE_HEAD"
+SIGNING_KEY_PK = "ORG#LEDGER#KEY"
+
+
+def ledger_node_pk(level: int, index: int) -> str:
+    return f"ORG#LEDGER#N#{level}#{index}"
+
+
+def ledger_entry_sk(seq: int) -> str:
+    return f"LEAF#{seq:010d}"
+
+
+def tree_head_sk(timestamp: str, tree_size: int) -> str:
+    return f"{timestamp}#{tree_size:012d}"
+
+
+def history_owner(pk: str) -> tuple[str, str] | None:
+    """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
+    dept, marker, rec_id = pk.rpartition("#REC#")
+    return (dept, rec_id) if marker and dept and rec_id else None
+
+
+# --- reminders and digests ---
+ORG_SETTINGS_PK = "ORG#SETTINGS"
+CONTACTS_SK = "CONTACTS"
+ORG_DUE = "DUE"
+ORG_DIGEST_PK = "ORG#DIGEST"
+
+
+def due_pk(dept: str) -> str:
+    return f"{dept}#DUE"
+
+
+def due_rec_sk(rec_id: str) -> str:
+    return f"REC#{rec_id}"
+
+
+def due_org_sk(rec_id: str) -> str:
+    return f"ORG#{rec_id}"
+
+
+def due_action_sk(rec_id: str, action_id: str) -> str:
+    return f"ACT#{rec_id}#{action_id}"
+
+
+def due_org_pk(dept: str) -> str:
+    """The `by_org` partition of a department's own reminders."""
+    return f"{dept}#DUE"
+
+
+def due_index_sk(attention_on: str, dept: str, sk: str) -> str:
+    return f"{attention_on}#{dept}#{sk}"
+
+
+def digest_pk(dept: str | None) -> str:
+    return f"{dept}#DIGEST" if dept else ORG_DIGEST_PK
+
+
+def digest_sk(day: str, role: str, email: str) -> str:
+    return f"{day}#{role}#{email.lower()}"
+
+
+def digest_failed_org_pk(day: str) -> str:
+    return f"DIGEST_FAILED#{day}"
+
+
+
+# --- import profiles and pulled sources (issue 12) ---
+ORG_PULL_SOURCES = "PULLSOURCE"
+
+
+def import_profile_sk(profile_id: str) -> str:
+    return f"PROFILE#{profile_id}"
+
+
+def pulled_source_sk(source_id: str) -> str:
+    return f"PULL#{source_id}"
+
+
+def pulled_source_state_sk(source_id: str) -> str:
+    return f"PULLSTATE#{source_id}"
+
+
+def pulled_source_org_sk(dept: str, source_id: str) -> str:
+    return f"{dept}#{source_id}"

@@ -22,6 +22,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
+from chalicelib.dal import credentials
+
 
 def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -273,6 +275,10 @@ class RecommendationItem(VersionedItem, discriminator="recommendation"):
     closed_on = UnicodeAttribute(null=True)
     history_seq = NumberAttribute()
     history_head = UnicodeAttribute()
+    # reminders: when the current closure request was made, when the auditor last returned one
+    closure_requested_on = UnicodeAttribute(null=True)
+    closure_returned_on = UnicodeAttribute(null=True)
+    closure_return_reason = UnicodeAttribute(null=True)
 
 
 class CorrectiveActionItem(VersionedItem, discriminator="corrective_action"):
@@ -352,6 +358,7 @@ class FeedbackItem(VersionedItem, discriminator="feedback"):
     reclassification_changes = NumberAttribute(default=0)
     responses = ListAttribute(null=True)
     classifications = ListAttribute(null=True)
+    due_source = UnicodeAttribute(null=True)  # "source" when the source gave the due time (issue 12)
 
 
 class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
@@ -361,3 +368,155 @@ class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
     feedback_id = UnicodeAttribute()
     source_system = UnicodeAttribute()
     source_id = UnicodeAttribute()
+
+
+# --- the ledger (issue 15): the org-wide RFC 6962 log of history entries, docs/ledger.md ---
+# The main table's stream carries every history entry to the ledger's consumer (chalicelib/api/
+# ledger_events.py). Old and new images: a modified or removed history item is reported too.
+CxgovItem.Meta.stream_view_type = "NEW_AND_OLD_IMAGES"
+
+
+class LedgerItem(Model):
+    """Table `cxgov-ledger`, written only by the stream consumer (tree) and the tree-head signer.
+    Its own table, so the log's writes never re-enter the main table's stream, and so IAM can give
+    the consumer this table and nothing else to write."""
+
+    class Meta:
+        table_name = os.environ.get("CXGOV_LEDGER_TABLE", "cxgov-ledger")
+        region = _region()
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+        connect_timeout_seconds = 2
+        read_timeout_seconds = float(os.environ.get("CXGOV_DDB_READ_TIMEOUT_SECONDS", "5"))
+        max_retry_attempts = 3
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+
+class LedgerStateItem(LedgerItem, discriminator="ledger_state"):
+    """pk `ORG#LEDGER`, sk `STATE`: the tree's size and its right edge (the complete subtrees whose
+    fold is the root, largest first), moved only on the condition that the size is the one read."""
+
+    tree_size = NumberAttribute()
+    frontier = ListAttribute(of=UnicodeAttribute)
+    updated_at = UTCDateTimeAttribute()
+
+
+class LedgerNodeItem(LedgerItem, discriminator="ledger_node"):
+    """pk `ORG#LEDGER#N#{level}#{index}`, sk `NODE`: one complete subtree's hash (level 0: a leaf,
+    with the leaf's canonical JSON)."""
+
+    hash = UnicodeAttribute()
+    leaf = UnicodeAttribute(null=True)
+
+
+class LedgerEntryItem(LedgerItem, discriminator="ledger_entry"):
+    """pk `{dept}#REC#{rec_id}`, sk `LEAF#{seq:010d}`: where a history entry sits in the log. Put on
+    `attribute_not_exists` with the leaf, so a repeated stream delivery appends nothing."""
+
+    leaf_index = NumberAttribute()
+    entry_hash = UnicodeAttribute()
+    appended_at = UTCDateTimeAttribute()
+
+
+class TreeHeadItem(LedgerItem, discriminator="tree_head"):
+    """pk `ORG#LEDGER#TREE_HEAD`, sk `{timestamp}#{tree_size:012d}`: a signed tree head."""
+
+    tree_size = NumberAttribute()
+    root_hash = UnicodeAttribute()
+    timestamp = UnicodeAttribute()
+    log_id = UnicodeAttribute()
+    signature = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    algorithm = UnicodeAttribute()
+
+
+class SigningKeyItem(LedgerItem, discriminator="signing_key"):
+    """pk `ORG#LEDGER#KEY`, sk `{key_id}`: every key that signed a tree head, with its public key,
+    so heads signed before a rotation stay verifiable."""
+
+    public_key = UnicodeAttribute()
+    first_used_at = UTCDateTimeAttribute()
+
+
+ALL_TABLES = (*ALL_TABLES, LedgerItem)
+# The ledger is org-wide: even in a dcxo's request its calls keep the function role (docs/security.md).
+credentials.register_org_table(LedgerItem.Meta.table_name)
+# --- reminders and digests ---
+class DueEntryItem(CxgovItem, discriminator="due_entry"):
+    """The due-date index of reminders, kept in the same transaction as the recommendation or action
+    it describes. pk `{dept}#DUE`, sk `REC#{rec_id}` (what the department must act on),
+    `ORG#{rec_id}` (what the auditors and the ccxo must act on) or `ACT#{rec_id}#{action_id}`.
+    by_org: org_pk `{dept}#DUE` for the department's entries, `DUE` for the org's; org_sk
+    `{attention_on}#{dept}#{sk}`, so a query up to today reads exactly what needs attention.
+    `facts` is the canonical JSON of what the reminder rules read (chalicelib/logic/reminders)."""
+
+    department = UnicodeAttribute()
+    rec_id = UnicodeAttribute()
+    action_id = UnicodeAttribute(null=True)
+    attention_on = UnicodeAttribute()  # ISO date from which the entry shows up in digests
+    facts = UnicodeAttribute()
+
+
+class OrgSettingsItem(VersionedItem, discriminator="org_settings"):
+    """Org-level settings, not tenant data: pk `ORG#SETTINGS`, sk `CONTACTS` (the CCXO's and the
+    auditors' addresses for digests, canonical JSON)."""
+
+    contacts = UnicodeAttribute()
+
+
+class DigestSendItem(CxgovItem, discriminator="digest_send"):
+    """One digest to one recipient on one day: pk `{dept}#DIGEST` for a department's DCXO, `ORG#DIGEST`
+    for the org's recipients; sk `{day}#{role}#{email}`. Claimed with a conditional write before the
+    send (a re-run or a retried invocation finds it and sends nothing), then marked sent or failed.
+    A failed one is in `by_org` (org_pk `DIGEST_FAILED#{day}`) until a later run sends it."""
+
+    day = UnicodeAttribute()
+    role = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # sending | sent | failed
+    claim = UnicodeAttribute()  # the claiming run's token: only it may mark the outcome
+    attempts = NumberAttribute(default=0)
+    items = NumberAttribute(default=0)
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+# --- import profiles and pulled sources (issue 12) ---
+class ImportProfileItem(VersionedItem, discriminator="import_profile"):
+    """pk `{dept}`, sk `PROFILE#{profile_id}`: a department's own import profile; `rules` holds the
+    ProfileRules fields as JSON."""
+
+    profile_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    rules = UnicodeAttribute()
+
+
+class PulledSourceItem(VersionedItem, discriminator="pulled_source"):
+    """pk `{dept}`, sk `PULL#{source_id}`: an Open311 endpoint the scheduler pulls. While active it
+    sets org_pk `PULLSOURCE`, org_sk `{dept}#{source_id}` (the scheduler's one Query for all
+    departments). The API key is not here: `secret_name` names it in Secrets Manager."""
+
+    source_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    name = UnicodeAttribute()
+    source_kind = UnicodeAttribute()
+    base_url = UnicodeAttribute()
+    jurisdiction_id = UnicodeAttribute(null=True)
+    service_codes = ListAttribute(of=UnicodeAttribute, null=True)
+    page_size = NumberAttribute()
+    since = UTCDateTimeAttribute()
+    active = BooleanAttribute()
+    secret_name = UnicodeAttribute(null=True)
+    updated_after = BooleanAttribute(null=True)  # the server offers Chicago's updated_after extension
+
+
+class PulledSourceStateItem(CxgovItem, discriminator="pulled_source_state"):
+    """pk `{dept}`, sk `PULLSTATE#{source_id}`: the pulls' own bookkeeping, apart from the source so
+    that a pull never changes the version a DCXO's PATCH is checked against."""
+
+    watermark = UTCDateTimeAttribute(null=True)
+    last_sync = UnicodeAttribute(null=True)  # JSON of the last pull's outcome
+    sync_lease = UTCDateTimeAttribute(null=True)  # a pull in progress holds the source until then

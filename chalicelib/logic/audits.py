@@ -21,6 +21,7 @@ from chalicelib.dal import audits as dal
 from chalicelib.dal import evidence_store, keys
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.logic import hashchain, lifecycle, overdue, rec_counters
+from chalicelib.logic.reminders import index as due_index
 from chalicelib.models.audits import (
     ActionCreate,
     ActionPatch,
@@ -198,14 +199,19 @@ def _stored(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _change(item: dict[str, Any], principal: Principal, event: str, changes: dict[str, Any],
-            sets: dict[str, Any], new_items: list | None = None, updates: list | None = None
-            ) -> dict[str, Any]:
+            sets: dict[str, Any], new_items: list | None = None, updates: list | None = None,
+            actions: list | None = None, due: tuple[list, list] = ((), ())) -> dict[str, Any]:
+    """`actions`: the recommendation's corrective actions, when the change closes or reopens it
+    (their reminders go or come back); `due`: an action's own reminder entries (puts, deletes)."""
     entry = _entry(item, principal, event, changes)
     after = {**item, **sets}
+    due_puts, due_deletes = due_index.rec_change(item, after, actions or [])
     dal.commit(dal.Change(dept=item["department"], rec_id=item["rec_id"],
                           expected_version=int(item["version"]), sets=sets, history=_stored(entry),
                           counters=rec_counters.delta(_state(item), _state(after)),
-                          new_items=new_items or [], updates=updates or []), principal.subject)
+                          new_items=new_items or [], updates=updates or [],
+                          due_puts=due_puts + list(due[0]), due_deletes=due_deletes + list(due[1])),
+               principal.subject)
     after.update(version=int(item["version"]) + 1, history_seq=entry["seq"],
                  history_head=entry["hash"], updated_at=clock.now())
     return after
@@ -246,7 +252,8 @@ def create_recommendation(report_id: str, body: RecommendationCreate, principal:
                    seq=1, prev_hash=hashchain.GENESIS)
     item["history_head"] = entry["hash"]
     stored = dal.create_recommendation(body.department, item, _stored(entry),
-                                       rec_counters.delta(None, _state(item)), principal.subject)
+                                       rec_counters.delta(None, _state(item)), principal.subject,
+                                       due_entries=list(due_index.rec_entries(item).values()))
     return _recommendation(stored, principal)
 
 
@@ -345,19 +352,57 @@ def transition(dept: str, rec_id: str, body: TransitionCreate, principal: Princi
         sets["closed_on"] = _today().isoformat()
     elif source in lifecycle.CLOSED:
         sets["closed_on"] = None
+    sets.update(_closure_dates(source, body.to, principal.role, body.reason))
     changes = {"status": {"from": source, "to": body.to}, "reason": body.reason,
                "evidence_ids": list(dict.fromkeys(body.evidence_ids))}
-    return _recommendation(_change(item, principal, rule.event, changes, sets, updates=updates), principal)
+    closing_or_reopening = (source in lifecycle.CLOSED) != (body.to in lifecycle.CLOSED)
+    actions = dal.all_actions(dept, rec_id) if closing_or_reopening else None
+    return _recommendation(_change(item, principal, rule.event, changes, sets, updates=updates,
+                                   actions=actions), principal)
+
+
+def _closure_dates(source: str, to: str, role: str, reason: str | None) -> dict[str, Any]:
+    """What the reminders need to know of closure requests: when the current one was made, and when
+    (and why) the auditor last returned one, until the next request or a close."""
+    today = _today().isoformat()
+    if to == "closure_requested":
+        return {"closure_requested_on": today, "closure_returned_on": None, "closure_return_reason": None}
+    if source == "closure_requested" and to == "in_progress" and role == "auditor":
+        return {"closure_requested_on": None, "closure_returned_on": today, "closure_return_reason": reason}
+    return {"closure_requested_on": None, "closure_returned_on": None, "closure_return_reason": None}
 
 
 # --- corrective actions and evidence ---
+OPEN_ACTION_STATUSES = ("planned", "in_progress")
+
+
+def action_overdue(action: dict[str, Any], on: date) -> bool:
+    """Still to be done and past its due date (UTC days, like the recommendation's clocks)."""
+    return action["status"] in OPEN_ACTION_STATUSES and on > date.fromisoformat(action["due_date"])
+
+
 def _action(dept: str, action: dict[str, Any]) -> CorrectiveAction:
     return CorrectiveAction(id=action["action_id"], recommendation_id=action["rec_id"], department=dept,
                             description=action["description"], owner=action["owner"],
                             due_date=action["due_date"], status=action["status"],
+                            overdue=action_overdue(action, _today()),
                             progress_notes=json.loads(action["progress_notes"]),
                             version=int(action["version"]), created_at=action["created_at"],
                             updated_at=action["updated_at"])
+
+
+def action_view(dept: str, action: dict[str, Any]) -> CorrectiveAction:
+    return _action(dept, action)
+
+
+def load_recommendation(dept: str, rec_id: str) -> dict[str, Any]:
+    """The stored recommendation, or a 404 (also for anything that is not one of our ids)."""
+    return _load(dept, rec_id)
+
+
+def load_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any]:
+    _check_id(rec_id, "recommendation")
+    return _load_action(dept, rec_id, action_id)
 
 
 def create_action(dept: str, rec_id: str, body: ActionCreate, principal: Principal) -> CorrectiveAction:
@@ -369,8 +414,9 @@ def create_action(dept: str, rec_id: str, body: ActionCreate, principal: Princip
     notes = [{"at": _now_text(), "by": principal.subject, "note": note}] if note else []
     fields = {**data, "action_id": action_id, "rec_id": rec_id, "progress_notes": _json(notes)}
     new = dal.new_action(dept, fields, principal.subject)
+    due = due_index.difference({}, due_index.action_entries(item, fields))
     _change(item, principal, "action_created", {"action_id": action_id, **data, "progress_note": note}, {},
-            new_items=[new])
+            new_items=[new], due=due)
     return _action(dept, {**fields, "version": 1, "created_at": new.created_at, "updated_at": new.updated_at})
 
 
@@ -400,7 +446,10 @@ def patch_action(dept: str, rec_id: str, action_id: str, body: ActionPatch,
     if not sets:
         return _action(dept, action)
     update = dal.action_update(dept, rec_id, action_id, int(action["version"]), sets, principal.subject)
-    _change(item, principal, "action_updated", {"action_id": action_id, **changes}, {}, updates=[update])
+    due = due_index.difference(due_index.action_entries(item, action),
+                               due_index.action_entries(item, {**action, **sets}))
+    _change(item, principal, "action_updated", {"action_id": action_id, **changes}, {}, updates=[update],
+            due=due)
     return _action(dept, {**action, **sets, "version": int(action["version"]) + 1,
                           "updated_at": clock.now()})
 
@@ -446,12 +495,19 @@ def get_evidence(dept: str, rec_id: str, action_id: str, evidence_id: str) -> Ev
     evidence = dal.get_evidence(dept, rec_id, evidence_id)
     if evidence is None or evidence["action_id"] != action_id:
         raise NotFound("evidence not found")
+    return evidence_view(dept, evidence)
+
+
+def evidence_view(dept: str, evidence: dict[str, Any]) -> Evidence:
+    """A stored evidence item as read: an unconfirmed file is checked against S3 first (and marked
+    confirmed once its stored bytes hash to the declared SHA-256)."""
+    rec_id, evidence_id = evidence["rec_id"], evidence["evidence_id"]
     if not evidence["confirmed"] and evidence["evidence_kind"] == "file":
         if evidence_store.stored_sha256(evidence["object_key"]) == evidence["sha256"]:
             evidence["confirmed"], evidence["confirmed_at"] = True, _now_text()
             dal.confirm_evidence(dept, rec_id, evidence_id, int(evidence["version"]),
                                  evidence["confirmed_at"])
-    return Evidence(id=evidence_id, action_id=action_id, recommendation_id=rec_id,
+    return Evidence(id=evidence_id, action_id=evidence["action_id"], recommendation_id=rec_id,
                     kind=evidence["evidence_kind"], file_name=evidence.get("file_name"),
                     content_type=evidence.get("content_type"), sha256=evidence.get("sha256"),
                     url=evidence.get("url"), description=evidence.get("description"),
@@ -482,6 +538,13 @@ def history_page(dept: str, rec_id: str, limit: int, start_key: dict | None):
             entry["changes"] = {"unreadable": str(entry["changes"])}
         entries.append(HistoryEntry(**entry))
     return entries, last
+
+
+def chained_history(dept: str, rec_id: str) -> list[dict[str, Any]]:
+    """Every entry of an existing recommendation, exactly the hashed fields plus `hash` (the
+    ledger's bundle); 404 for a recommendation that does not exist."""
+    _load(dept, rec_id)
+    return [_history_entry(stored) for stored in dal.history_all(dept, rec_id)]
 
 
 def verify_history(dept: str, rec_id: str) -> HistoryVerification:

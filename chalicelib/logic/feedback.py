@@ -3,20 +3,16 @@ an actionable item without a response becomes overdue at its due time, computed 
 read time. Personal data is redacted here, before anything reaches the data layer or a log."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
-
-from pydantic import ValidationError
 
 from chalicelib import clock, cursors, periods
 from chalicelib.auth import Principal
 from chalicelib.dal import departments as departments_dal
 from chalicelib.dal import feedback as dal
-from chalicelib.errors import BadRequest, Conflict, NotFound, from_validation_error
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.logic import voc_counters
 from chalicelib.logic.redaction import redact
 from chalicelib.logic.voc_counters import A11_DRIVERS, FeedbackFacts
@@ -27,15 +23,11 @@ from chalicelib.models.feedback import (
     FeedbackCreate,
     FeedbackPage,
     FeedbackQuery,
-    ImportResult,
-    ImportRow,
     ResponseCreate,
 )
 
-MAX_IMPORT_ROWS = 10_000
 MAX_LIST_QUERIES = 10  # a filtered page stops early (with a cursor) rather than read without bound
 ZONE_MARGIN = timedelta(hours=15)  # a local month spills at most this far past the UTC month
-FINGERPRINT = "fingerprint"  # dedup key of imported rows that name no source
 
 
 def department(dept: str) -> Department:
@@ -64,7 +56,7 @@ def present(record: Mapping[str, Any], now: datetime) -> Feedback:
         **{name: record[name] for name in (
             "id", "department", "channel", "received_at", "first_responded_at", "category",
             "actionable", "status", "journey_id", "comment", "nps", "csat", "ces", "source_system",
-            "source_id", "out_of_hours", "redactions", "due_at", "response_target_hours", "responses",
+            "source_id", "out_of_hours", "redactions", "due_at", "due_source", "response_target_hours", "responses",
             "classifications", "version", "created_at")},
         a11={d: record["a11"].get(d) for d in A11_DRIVERS},
         overdue=f.overdue(now),
@@ -95,7 +87,9 @@ def build_record(dept: Department, body: FeedbackCreate, now: datetime) -> dict[
         "nps": body.nps, "csat": body.csat, "ces": body.ces,
         "source_system": body.source_system, "source_id": body.source_id,
         "received_at": received, "first_responded_at": responded,
-        "due_at": voc_counters.due_at(received, dept.response_target_hours),
+        "due_at": (voc_counters.ceil_minute(_utc(body.due_at)) if body.due_at
+                   else voc_counters.due_at(received, dept.response_target_hours)),
+        "due_source": "source" if body.due_at else "target",
         "response_target_hours": dept.response_target_hours,
         "out_of_hours": voc_counters.out_of_hours(received, dept.time_zone, staffed.days,
                                                   staffed.start, staffed.end),
@@ -107,7 +101,7 @@ def build_record(dept: Department, body: FeedbackCreate, now: datetime) -> dict[
     return record
 
 
-def _fingerprint(record: Mapping[str, Any]) -> str:
+def fingerprint(record: Mapping[str, Any]) -> str:
     """What identifies a row that names no source: its content (already redacted), canonically."""
     content = {k: record[k] for k in ("channel", "category", "actionable", "journey_id", "comment",
                                       "a11", "nps", "csat", "ces")}
@@ -127,116 +121,6 @@ def create_feedback(dept: str, body: FeedbackCreate, principal: Principal) -> Fe
         raise Conflict("this source record was already recorded",
                        [{"field": "source_id", "message": f"already recorded as {dup.feedback_id}"}])
     return present(stored, now)
-
-
-# --- import ---------------------------------------------------------------------------------------
-
-def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
-    """The rows of an import body: a JSON array of objects, or CSV with a header row naming fields
-    (`a11.satisfaction` ... for the drivers). Row-level problems are reported per row later."""
-    media = (content_type or "").split(";")[0].strip().lower()
-    if media == "text/csv":
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BadRequest.for_field("body", "the CSV must be UTF-8")
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        try:
-            header = reader.fieldnames or []
-            known = set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS}
-            unknown = [name for name in header if name not in known]
-            if unknown:
-                raise BadRequest("the CSV header names unknown fields",
-                                 [{"field": name or "(empty)", "message": "unknown field"} for name in unknown])
-            if not header:
-                raise BadRequest.for_field("body", "the CSV needs a header row naming the fields")
-            rows = []
-            for line in reader:
-                if len(rows) >= MAX_IMPORT_ROWS:
-                    raise BadRequest.for_field("body", f"at most {MAX_IMPORT_ROWS} rows per import")
-                rows.append(("csv", line))
-        except csv.Error as exc:
-            raise BadRequest.for_field("body", f"malformed CSV: {exc}")
-    else:
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("the body is not valid JSON", [{"field": "body", "message": "malformed JSON"}])
-        if not isinstance(data, list):
-            raise BadRequest.for_field("body", "an import is a JSON array of feedback records")
-        if len(data) > MAX_IMPORT_ROWS:
-            raise BadRequest.for_field("body", f"at most {MAX_IMPORT_ROWS} rows per import")
-        rows = [("json", row) for row in data]
-    if not rows:
-        raise BadRequest.for_field("body", "the import holds no rows")
-    return rows
-
-
-def _validate_row(kind: str, row: Any) -> FeedbackCreate:
-    if kind == "json":
-        if not isinstance(row, dict):
-            raise BadRequest.for_field("row", "each row is a JSON object")
-        return FeedbackCreate.model_validate_json(json.dumps(row))
-    data: dict[str, Any] = {}
-    for name, value in row.items():
-        if name is None:  # more cells than header columns
-            raise BadRequest.for_field("row", "more cells than the header names")
-        if value is None or value.strip() == "":
-            continue
-        if name.startswith("a11."):
-            data.setdefault("a11", {})[name[4:]] = value
-        else:
-            data[name] = value
-    return FeedbackCreate.model_validate(data, strict=False)
-
-
-def import_feedback(dept: str, rows: list[Any], principal: Principal) -> ImportResult:
-    """Validates row by row, keeps every good row, and never creates a source record twice (a
-    retried import answers `duplicate` for each row it already created)."""
-    now = clock.now()
-    department_model = department(dept)
-    answers: dict[int, ImportRow] = {}
-    pending: list[dal.Pending] = []
-    first_of: dict[tuple[str, str], int] = {}
-    repeats: dict[int, int] = {}
-    for number, (kind, row) in enumerate(rows, start=1):
-        try:
-            body = _validate_row(kind, row)
-        except ValidationError as exc:
-            answers[number] = ImportRow(row=number, status="rejected", id=None,
-                                        errors=from_validation_error(exc).details)
-            continue
-        except BadRequest as exc:
-            answers[number] = ImportRow(row=number, status="rejected", id=None, errors=exc.details)
-            continue
-        record = build_record(department_model, body, now)
-        if record["dedup"] is None:
-            record["dedup"] = (FINGERPRINT, _fingerprint(record))
-        key = record["dedup"]
-        if key in first_of:
-            repeats[number] = first_of[key]
-            continue
-        first_of[key] = number
-        pending.append(dal.Pending(number, record, voc_counters.contributions(facts(record)),
-                                   len(json.dumps(record, default=str))))
-    existing = dal.existing_sources(dept, [p.record["dedup"] for p in pending])
-    fresh = []
-    for entry in pending:
-        owner = existing.get(entry.record["dedup"])
-        if owner:
-            answers[entry.row] = ImportRow(row=entry.row, status="duplicate", id=owner, errors=[])
-        else:
-            fresh.append(entry)
-    for number, (status, feedback_id) in dal.create_many(dept, fresh, principal.subject).items():
-        answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
-    for number, first in repeats.items():
-        answers[number] = ImportRow(row=number, status="duplicate", id=answers[first].id, errors=[])
-    ordered = [answers[n] for n in sorted(answers)]
-    return ImportResult(
-        created=sum(r.status == "created" for r in ordered),
-        duplicates=sum(r.status == "duplicate" for r in ordered),
-        rejected=sum(r.status == "rejected" for r in ordered),
-        rows=ordered)
 
 
 # --- read -----------------------------------------------------------------------------------------
@@ -388,3 +272,12 @@ def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principa
     dal.reclassify(record, new, entry, counters, principal.subject, now)
     new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)
     return present(new, now)
+
+
+# The import lives in logic/voc/imports.py; its entry points keep their names here.
+from chalicelib.logic.voc.imports import (  # noqa: E402 - needs the helpers above
+    FINGERPRINT,
+    MAX_IMPORT_ROWS,
+    import_feedback,
+    parse_import,
+)

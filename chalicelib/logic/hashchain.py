@@ -1,21 +1,23 @@
 """The tamper-evident history: each entry holds the SHA-256 of the previous entry's canonical JSON.
 
-Canonical JSON: keys sorted, no insignificant whitespace, UTF-8. An entry's hash covers every field
+Canonical JSON is RFC 8785's (logic/ledger/jcs.py), so any third party's verifier computes the same
+hashes (docs/ledger.md). An entry's hash covers every field
 but `hash` itself (so also `prev_hash`). Verification recomputes every hash and names the first
 entry whose content no longer matches the hash recorded for it: by itself (`hash`), by its
 successor (`prev_hash`) or, for the last entry, by the recommendation (`head`)."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, Iterable, Mapping
+
+from chalicelib.logic.ledger import jcs
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "rec_id", "at", "actor", "actor_name", "role", "event", "changes", "prev_hash")
 
 
 def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return jcs.canonical(value)
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:

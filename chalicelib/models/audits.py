@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.models.common import (
     CalendarDay,
@@ -254,6 +254,7 @@ class CorrectiveAction(OutputModel):
     owner: str
     due_date: date
     status: ActionStatus
+    overdue: bool = Field(description="planned or in progress, and past its due date (UTC days)")
     progress_notes: list[ProgressNote]
     version: int
     created_at: Timestamp
@@ -315,3 +316,39 @@ class HistoryVerification(OutputModel):
     valid: bool
     entries: int
     first_broken: int | None = Field(description="seq of the first entry that no longer matches its hash")
+
+
+# --- follow-up reads: lists of actions and evidence ---
+_ACTION_EXAMPLE = {
+    "id": "18c2f4a9b1e3d5f7a90b", "recommendation_id": "18c2f4a0c3e1d2b4f6a8",
+    "department": "corp-comms", "description": "Staff the SMOC on weekends",
+    "owner": "VP Corporate Communications", "due_date": "2017-12-31", "status": "in_progress",
+    "overdue": False,
+    "progress_notes": [{"at": "2017-10-02T14:00:00+00:00", "by": "demo-dcxo-corp-comms",
+                        "note": "Two weekend agents hired"}],
+    "version": 2, "created_at": "2017-09-12T15:04:05+00:00", "updated_at": "2017-10-02T14:00:00+00:00",
+}
+_EVIDENCE_EXAMPLE = {
+    "id": "18c2f4b7d0a1c2e3f4a5", "action_id": "18c2f4a9b1e3d5f7a90b",
+    "recommendation_id": "18c2f4a0c3e1d2b4f6a8", "kind": "file", "file_name": "staffing-plan.pdf",
+    "content_type": "application/pdf",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "url": None, "description": "Weekend staffing plan, signed", "confirmed": True,
+    "confirmed_at": "2017-10-03T09:12:00+00:00", "created_at": "2017-10-03T09:10:00+00:00",
+}
+
+
+class ActionQuery(PageQuery):
+    status: ActionStatus | None = None
+
+
+class CorrectiveActionPage(Page):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ACTION_EXAMPLE], "next_cursor": None}]})
+
+    items: list[CorrectiveAction]
+
+
+class EvidencePage(Page):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_EVIDENCE_EXAMPLE], "next_cursor": None}]})
+
+    items: list[Evidence]

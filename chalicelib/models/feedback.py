@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import (AwareDatetime, Field, RootModel, StringConstraints, ValidationError, field_validator,
+from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator,
                       model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -67,6 +67,16 @@ class FeedbackCreate(InputModel):
     ces: Annotated[int, Field(ge=1, le=7)] | None = None
     source_system: SourceSystem | None = None
     source_id: SourceId | None = None
+    due_at: AwareDatetime | None = Field(
+        default=None, description="the request's own due time where the source gives one (Open311 "
+        "`expected_datetime`, NYC `Due Date`); default: received_at + the department's target")
+
+    @field_validator("due_at")
+    @classmethod
+    def _due(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not EARLIEST <= value.date() <= LATEST:
+            raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+        return value
 
     @field_validator("received_at", "first_responded_at")
     @classmethod
@@ -80,6 +90,8 @@ class FeedbackCreate(InputModel):
             raise field_error("FeedbackCreate", missing, "source_system and source_id go together")
         if self.first_responded_at is not None and self.first_responded_at < self.received_at:
             raise field_error("FeedbackCreate", "first_responded_at", "must not be before received_at")
+        if self.due_at is not None and self.due_at < self.received_at:
+            raise field_error("FeedbackCreate", "due_at", "must not be before received_at")
         return self
 
 
@@ -192,6 +204,9 @@ class Feedback(OutputModel):
     out_of_hours: bool
     redactions: dict[str, int]
     due_at: Timestamp
+    due_source: Literal["target", "source"] = Field(
+        default="target", description="`source`: the source system gave the due time (`due_at`); "
+        "`target`: received_at + response_target_hours")
     response_target_hours: float
     responses: list[ResponseEntry]
     classifications: list[ClassificationEntry]
@@ -205,16 +220,33 @@ class FeedbackPage(Page):
 
 class ImportRow(OutputModel):
     row: int
-    status: Literal["created", "duplicate", "rejected"]
+    status: Literal["created", "updated", "duplicate", "rejected"]
     id: str | None
     errors: list[dict[str, str]]
 
 
 class ImportResult(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "created": 1, "updated": 1, "duplicates": 1, "rejected": 1, "rows": [
+            {"row": 1, "status": "created", "id": "20171201c2m9v7k3p0a8x5d4e6f7g8h9", "errors": []},
+            {"row": 2, "status": "updated", "id": "20171201c2mav9x3qh0w8j5d2e6f7g8k", "errors": []},
+            {"row": 3, "status": "duplicate", "id": "20171201c2mav9x3qh0w8j5d2e6f7g8k", "errors": []},
+            {"row": 4, "status": "rejected", "id": None,
+             "errors": [{"field": "CreatedDate", "message": "received_at: '03/11/2018 02:30:00 AM' "
+                         "does not exist in America/Los_Angeles (the clocks moved forward over it)"}]}]}]})
+
     created: int
+    updated: int = Field(default=0, description="rows of stored source records that brought what "
+                         "the record lacked (a closing, a due time, scores ...)")
     duplicates: int
     rejected: int
     rows: list[ImportRow]
+
+
+class ImportQuery(QueryModel):
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
+        default=None, description="the source's format: a built-in profile (`GET /import-profiles`) or "
+        "one of the department's; default `cxgov` (the native fields)")
 
 
 class FeedbackImportDoc(RootModel[list[FeedbackCreate]]):

@@ -40,8 +40,19 @@ def stack(tmp_path_factory) -> Iterator[Http]:
     with localstack.database(localstack.free_port(), log=logs / "dynamodb.log") as endpoint:
         env = localstack.endpoint_env(endpoint)
         localstack.create_tables_in_subprocess(env)
-        with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
-            yield Http(url, env)
+        # issue 15: the ledger's signing key in moto's KMS (server mode), behind stage local's alias.
+        with localstack.moto_server(localstack.free_port()) as kms_endpoint:
+            env["AWS_ENDPOINT_URL_KMS"] = kms_endpoint
+            import boto3
+
+            from devtools import ledger_stream
+
+            ledger_stream.create_signing_key(
+                boto3.client("kms", endpoint_url=kms_endpoint, region_name="us-east-1",
+                             aws_access_key_id="local", aws_secret_access_key="local"),
+                localstack.stage_variable("CXGOV_LEDGER_KEY_ID"))
+            with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
+                yield Http(url, env)
 
 
 @pytest.fixture(scope="session")

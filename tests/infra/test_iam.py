@@ -58,10 +58,14 @@ def test_function_role_touches_only_its_tables_index_bucket_and_key(resources):
             assert refs and refs <= tables, st
         elif services == {"s3"}:
             assert refs == {"EvidenceBucket"}, st
+        elif services == {"kms"} and refs == {"LedgerSigningKey"}:  # issue 15: tests/infra/test_ledger_infra.py
+            assert set(actions) <= {"kms:Sign", "kms:GetPublicKey"}, st
         elif services == {"kms"}:
             assert refs == {"DataKey"} and "kms:ViaService" in st["Condition"]["StringEquals"]
         elif services == {"sts"}:
             assert refs == {"DepartmentScopedRole"}, st
+        elif services == {"secretsmanager"}:
+            assert _source_secrets_only(st), st
         else:
             assert services == {"logs"} and "${ApiLogGroup}" in st["Resource"]["Fn::Sub"], st
     granted_tables = {ref for st in policies_of(resources, "ApiHandlerRole")
@@ -87,12 +91,18 @@ def test_department_role_is_confined_by_leading_keys(resources):
         assert not any("*" in a for a in _as_list(st["Action"])), st
     for st in dynamo:
         actions = set(_as_list(st["Action"]))
+        cond = st["Condition"]
+        assert cond["Null"] == {"dynamodb:LeadingKeys": "false"}
+        if referenced_resources(st) == {"CxgovIdempotencyTable"}:
+            # Powertools' records of a dcxo's requests: ids `{dept}#...` (chalicelib/idempotency.py)
+            assert actions <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                               "dynamodb:DeleteItem"}
+            assert cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [f"{TAG}#*"]
+            continue
         assert actions <= {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
                            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
-        assert referenced_resources(st) == {"CxgovTable"}  # never the idempotency table nor an index
-        cond = st["Condition"]
+        assert referenced_resources(st) == {"CxgovTable"}  # never an index
         assert cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [TAG, f"{TAG}#*"]
-        assert cond["Null"] == {"dynamodb:LeadingKeys": "false"}
     for st in sts:
         if any(a.startswith("s3:") for a in _as_list(st["Action"])):
             assert st["Resource"] == [{"Fn::Sub": "${EvidenceBucket.Arn}/${!aws:PrincipalTag/department}/*"}]
@@ -163,3 +173,53 @@ def test_the_data_layer_needs_no_action_the_role_lacks(resources):
                 assert action in granted, (
                     f"{path.relative_to(ROOT)} calls {pattern!r}: grant {action} in "
                     "infra/template.yaml FunctionDataPolicy (and docs/security.md)")
+
+
+
+# --- pulled Open311 sources (issue 12) ---
+SOURCE_SECRETS = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${AWS::StackName}/sources/*"
+
+
+def _source_secrets_only(statement: dict) -> bool:
+    return [r.get("Fn::Sub") for r in _as_list(statement["Resource"])] == [SOURCE_SECRETS]
+
+
+def test_source_api_keys_are_reachable_only_under_their_prefix(resources):
+    # The API writes and reads them; the scheduled pull only reads them; nothing deletes or lists.
+    api = {a for st in policies_of(resources, "ApiHandlerRole") if str(st["Action"]).count("secretsmanager:")
+           for a in _as_list(st["Action"])}
+    pull = {a for st in policies_of(resources, "PullSourcesRole") if str(st["Action"]).count("secretsmanager:")
+            for a in _as_list(st["Action"])}
+    assert api == {"secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue"}
+    assert pull == {"secretsmanager:GetSecretValue"}
+    for role in ("ApiHandlerRole", "PullSourcesRole"):
+        for st in policies_of(resources, role):
+            if "secretsmanager" in str(st["Action"]):
+                assert _source_secrets_only(st), st
+    variables = resources["PullSources"]["Properties"]["Environment"]["Variables"]
+    assert variables["CXGOV_SOURCE_SECRETS_PREFIX"] == {"Fn::Sub": "${AWS::StackName}/sources"}
+    assert resources["APIHandler"]["Properties"]["Environment"]["Variables"]["CXGOV_SOURCE_SECRETS_PREFIX"] == \
+        variables["CXGOV_SOURCE_SECRETS_PREFIX"]
+
+
+def test_the_scheduled_pull_runs_every_15_minutes_with_least_privilege(resources):
+    function = resources["PullSources"]["Properties"]
+    assert function["Handler"] == "chalicelib.api.sources.pull_sources"
+    assert [e["Properties"]["Schedule"] for e in function["Events"].values()] == ["rate(15 minutes)"]
+    assert function["Environment"]["Variables"]["CXGOV_TABLE"] == {"Ref": "CxgovTable"}
+    tables = {k for k, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"}
+    for st in policies_of(resources, "PullSourcesRole"):
+        actions = _as_list(st["Action"])
+        assert not any(a.endswith(":*") or a == "*" for a in actions), st
+        assert not {"dynamodb:Scan", "dynamodb:DeleteItem", "secretsmanager:PutSecretValue"} & set(actions), st
+        services = {a.split(":")[0] for a in actions}
+        if st["Resource"] == "*":
+            assert services == {"xray"}, st
+        elif services == {"dynamodb"}:
+            assert referenced_resources(st) == {"CxgovTable"}, st
+        elif services == {"kms"}:
+            assert referenced_resources(st) == {"DataKey"} and "kms:ViaService" in st["Condition"]["StringEquals"]
+        elif services == {"secretsmanager"}:
+            assert _source_secrets_only(st), st
+        else:
+            assert services == {"logs"} and "${ApiLogGroup}" in st["Resource"]["Fn::Sub"], st

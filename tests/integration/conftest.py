@@ -23,6 +23,9 @@ def aws() -> Iterator[None]:
         from chalicelib.dal.models import create_tables
 
         create_tables()
+        from tests.integration.ledger_helpers import create_local_signing_key
+
+        create_local_signing_key()  # issue 15: the ledger's key in moto's KMS, behind stage local's alias
         yield
 
 

@@ -117,3 +117,23 @@ def test_dcxo_lists_never_show_other_departments(seeded, api, tokens, role):
             # Every tenant item names its department; a department names itself by id.
             owner = item["department"] if "department" in item else item["id"] if path == "/departments" else OWN
             assert owner == OWN, (path, item)
+
+
+# --- import profiles and pulled sources (issue 12) ---
+def _harbour_profile(api, tokens) -> str:
+    body = {"id": "harbour-crm", "name": "secret-marker-profile", "format": "csv",
+            "columns": {"received_at": "Opened", "source_id": "Case"}, "defaults": {"channel": "phone"}}
+    response = api.post(f"/departments/{OTHER}/import-profiles", token=tokens["dcxo-harbour"], body=body)
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+def _harbour_source(api, tokens) -> str:
+    body = {"name": "secret-marker-source", "base_url": "http://127.0.0.1:9/open311/v2", "active": False}
+    response = api.post(f"/departments/{OTHER}/sources", token=tokens["dcxo-harbour"], body=body)
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["profile_id"] = _harbour_profile
+OTHER_IDS["source_id"] = _harbour_source

@@ -1,0 +1,1 @@
+"""The org-wide RFC 6962 log of every recommendation history entry (docs/ledger.md)."""
