@@ -2,12 +2,12 @@
 month aggregate items of a quarter (one Query each, sized by journeys and months, never by records)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.dal import keys
-from chalicelib.dal.models import AggregateItem, JourneyItem
+from chalicelib.dal.models import AggregateItem, FeedbackItem, JourneyItem
 
 
 def a11_journeys(dept: str) -> list[dict[str, Any]]:
@@ -41,3 +41,13 @@ def month_counters(dept: str, first_month: str, last_month: str) -> dict[str, fl
         for name, value in item.counters.items():
             total[name] = total.get(name, 0) + value
     return total
+
+
+def journey_records(dept: str, month: str, journey_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """A month's feedback records on those journeys, in receipt order (one Query per page; the
+    filter keeps the answer to the journeys, the read is the month's)."""
+    from chalicelib.dal.feedback import _to_record
+
+    for item in FeedbackItem.query(keys.feedback_pk(dept, month), FeedbackItem.sk.startswith("FB#"),
+                                   filter_condition=FeedbackItem.journey_id.is_in(*journey_ids)):
+        yield _to_record(item)

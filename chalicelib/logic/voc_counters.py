@@ -53,11 +53,12 @@ class FeedbackFacts:
     reclassification_changes: int = 0  # actionable -> not actionable changes
     journey_id: str | None = None
     survey_offered: bool | None = None  # None: offered exactly when answered (a respondent)
+    survey_answered: bool = False  # a Touchpoints response (its answers kept as written)
 
     @property
     def respondent(self) -> bool:
-        """Answered a survey: any A-11 driver, NPS, CSAT or CES."""
-        return (any(v is not None for v in (self.a11 or {}).values())
+        """Answered a survey: a Touchpoints response, any A-11 driver, NPS, CSAT or CES."""
+        return (self.survey_answered or any(v is not None for v in (self.a11 or {}).values())
                 or any(v is not None for v in (self.nps, self.csat, self.ces)))
 
     @property

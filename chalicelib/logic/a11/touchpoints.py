@@ -13,6 +13,8 @@ A row: `external_id, question_1, positive_{driver}..., negative_{driver}..., que
   the journey's Touchpoints channel, `survey_offered` true."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 DRIVERS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
@@ -110,3 +112,61 @@ def to_row(record: Mapping[str, Any], survey_type: str) -> list[str]:
     external_id = record.get("source_id") if record.get("source_system") == "touchpoints" else None
     return [external_id or record.get("source_id") or record["id"],
             *(answers.get(c, "") for c in ANSWER_COLUMNS), record.get("comment") or ""]
+
+
+def _created_at(text: str) -> datetime:
+    """Touchpoints writes `2017-02-15 14:05:00 UTC` (Rails) or RFC 3339; either must say its zone."""
+    if text.endswith(" UTC"):
+        return datetime.strptime(text[:-4], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("needs its zone (RFC 3339 with an offset, or `2017-02-15 14:05:00 UTC`)")
+    return moment
+
+
+@dataclass
+class Mapper:
+    """The `touchpoints` profile applied to rows of one journey (what `logic/voc/imports.py` calls,
+    like the column mapper of the other profiles)."""
+
+    profile: Any
+    survey_type: str
+    touchpoints_channel: str
+    journey_id: str
+    received_at: datetime | None
+
+    def column(self, target: str) -> str:
+        return {"source_id": "external_id", "received_at": "created_at", "comment": "question_4",
+                "a11.satisfaction": "question_1"}.get(target, target)
+
+    def name(self, field_path: str) -> str:
+        if field_path.startswith("survey."):
+            return field_path[len("survey."):]
+        return self.column(field_path)
+
+    def header_errors(self, header: list[str]) -> list[dict[str, str]]:
+        missing = [c for c in COLUMNS if c not in header]
+        if self.received_at is None and "created_at" not in header:
+            missing.append("created_at")
+        return [{"field": c, "message": f"the header lacks the column {c!r} of Touchpoints' response layout"
+                 + (" (or give `received_at` as a query parameter)" if c == "created_at" else "")}
+                for c in missing]
+
+    def map(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        try:
+            data = to_feedback(row, self.survey_type, self.touchpoints_channel)
+        except RowError as exc:
+            return {}, [{"field": exc.field, "message": exc.message}]
+        data["journey_id"] = self.journey_id
+        created = _text(row, "created_at")
+        if created:
+            try:
+                data["received_at"] = _created_at(created)
+            except ValueError as exc:
+                return {}, [{"field": "created_at", "message": f"{created!r}: {exc}"}]
+        elif self.received_at is not None:
+            data["received_at"] = self.received_at
+        else:
+            return {}, [{"field": "created_at", "message": "empty: give the response's time here or "
+                                                          "`received_at` as a query parameter"}]
+        return data, []
