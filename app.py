@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.api import (
+    a11,
     audit_reports,
     dashboard,
     departments,
@@ -28,6 +29,7 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+app.register_blueprint(a11.bp)
 app.register_blueprint(ledger.bp)
 app.register_blueprint(reminders.bp)
 # Feedback from the systems departments already run (issue 12)

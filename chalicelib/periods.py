@@ -1,5 +1,6 @@
 """Reporting periods: `2017-03` (month), `2017-Q2` (calendar quarter), `FY2016` (US federal fiscal
-year, 1 Oct 2015 - 30 Sep 2016). One parser for the whole API. A moment belongs to a period in the
+year, 1 Oct 2015 - 30 Sep 2016), `FY2017-Q2` (federal fiscal quarter: January-March 2017; FY2017-Q1
+is October-December 2016). One parser for the whole API. A moment belongs to a period in the
 department's time zone: 23:59 on 31 December in Los Angeles is December."""
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 Frequency = Literal["monthly", "quarterly", "fiscal_year"]
+# What a period can be; KPIs are measured at a `Frequency`, reports also take fiscal quarters.
+Kind = Literal["monthly", "quarterly", "fiscal_year", "fiscal_quarter"]
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _FISCAL = re.compile(r"^FY(\d{4})$")
+_FISCAL_QUARTER = re.compile(r"^FY(\d{4})-Q([1-4])$")
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
@@ -20,7 +24,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 class Period:
     start: date  # first day, inclusive
     end: date  # first day after, exclusive
-    frequency: Frequency
+    frequency: Kind
     label: str
 
     def __str__(self) -> str:
@@ -60,19 +64,37 @@ def fiscal_year(fy: int) -> Period:
     return Period(date(fy - 1, 10, 1), date(fy, 10, 1), "fiscal_year", f"FY{fy:04d}")
 
 
+def fiscal_quarter(fy: int, q: int) -> Period:
+    """Quarter `q` of federal fiscal year `fy`: Q1 is October-December of the year before."""
+    first_year, first_month = (fy - 1, 10) if q == 1 else (fy, 3 * (q - 2) + 1)
+    start = date(first_year, first_month, 1)
+    end_year, end_month = (fy, 1) if q == 1 else (fy, first_month + 3) if q < 4 else (fy, 10)
+    return Period(start, date(end_year, end_month, 1), "fiscal_quarter", f"FY{fy:04d}-Q{q}")
+
+
 def parse(text: str) -> Period:
-    """`2017-03`, `2017-Q2` or `FY2016`; anything else raises ValueError saying what is expected."""
+    """`2017-03`, `2017-Q2`, `FY2016` or `FY2017-Q2`; anything else raises ValueError saying what
+    is expected."""
     if not isinstance(text, str):
-        raise ValueError("a period is text such as 2017-03, 2017-Q2 or FY2016")
+        raise ValueError("a period is text such as 2017-03, 2017-Q2, FY2016 or FY2017-Q2")
     for pattern, build in ((_MONTH, lambda g: month(int(g[0]), int(g[1]))),
                            (_QUARTER, lambda g: quarter(int(g[0]), int(g[1]))),
-                           (_FISCAL, lambda g: fiscal_year(int(g[0])))):
+                           (_FISCAL, lambda g: fiscal_year(int(g[0]))),
+                           (_FISCAL_QUARTER, lambda g: fiscal_quarter(int(g[0]), int(g[1])))):
         found = pattern.match(text)
         if found:
             if not MIN_YEAR <= int(found.group(1)) <= MAX_YEAR:
                 raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
             return build(found.groups())
-    raise ValueError("use 2017-03 (month), 2017-Q2 (quarter) or FY2016 (federal fiscal year)")
+    raise ValueError("use 2017-03 (month), 2017-Q2 (quarter), FY2016 (federal fiscal year) "
+                     "or FY2017-Q2 (federal fiscal quarter)")
+
+
+def parse_fiscal_quarter(text: str) -> Period:
+    """Only a federal fiscal quarter such as FY2017-Q2 (what OMB's quarterly CX collection takes)."""
+    if not isinstance(text, str) or not _FISCAL_QUARTER.match(text):
+        raise ValueError("use a federal fiscal quarter such as FY2017-Q2 (January-March 2017)")
+    return parse(text)
 
 
 def containing(day: date, frequency: Frequency) -> Period:

@@ -55,8 +55,11 @@ def import_feedback(call: Call) -> ImportResult:
     is never replaced, nothing is deleted), `duplicate` (nothing new; without a source id: the same
     content) or `rejected` with its errors, named by the source's column. Good rows are kept when
     others fail. Row 1 is the first record."""
-    profile = call.query.profile if call.query else None
-    return logic.import_feedback(call.path["dept"], call.body["rows"], call.principal, profile=profile)
+    query = call.query
+    return logic.import_feedback(call.path["dept"], call.body["rows"], call.principal,
+                                 profile=query.profile if query else None,
+                                 journey_id=query.journey_id if query else None,
+                                 received_at=query.received_at if query else None)
 
 
 @api_route(bp, "/departments/{dept}/feedback", "GET", summary="List feedback", tag=TAG, roles=READERS,

@@ -67,7 +67,7 @@ def _minute(moment: datetime) -> str:
 _FIELDS = ("channel", "category", "actionable", "status", "journey_id", "comment", "nps", "csat", "ces",
            "source_system", "source_id", "received_at", "due_at", "first_responded_at",
            "response_target_hours", "out_of_hours", "ever_actionable", "reclassified_not_actionable",
-           "reclassification_changes", "month", "due_source")
+           "reclassification_changes", "month", "due_source", "survey_offered")
 
 
 def _plain(value: Any) -> Any:
@@ -86,7 +86,7 @@ def _to_record(item: FeedbackItem) -> dict[str, Any]:
         a11=_plain(item.a11) or {}, responses=_plain(item.responses) or [],
         classifications=_plain(item.classifications) or [],
         reclassification_changes=int(item.reclassification_changes or 0),
-        due_source=item.due_source or "target",
+        due_source=item.due_source or "target", survey=_plain(item.survey) or None,
     )
     for name in ("nps", "csat", "ces"):
         record[name] = int(record[name]) if record[name] is not None else None
@@ -110,7 +110,7 @@ def _new_items(record: Mapping[str, Any], actor: str) -> tuple[FeedbackItem, Fee
         feedback_id=record["id"], department=dept,
         **{name: record[name] for name in _FIELDS},
         redactions=record["redactions"] or None, a11=record["a11"] or None,
-        responses=record["responses"], classifications=record["classifications"],
+        survey=record.get("survey") or None, responses=record["responses"], classifications=record["classifications"],
         created_at=record["created_at"], created_by=actor, updated_at=record["created_at"], updated_by=actor,
     )
     source = None

@@ -16,7 +16,13 @@ from chalicelib.models.journeys import Journey
 def _to_model(item: JourneyItem) -> Journey:
     return Journey(id=item.journey_id, department=item.pk, name=item.name,
                    description=item.description or "", channels=list(item.channels),
+                   a11_service=item.a11_service.as_dict() if item.a11_service else None,
                    version=item.version, created_at=item.created_at, updated_at=item.updated_at)
+
+
+def _plain_map(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An A-11 service as stored: its given fields only (absent ones stay absent, not NULL)."""
+    return None if value is None else {k: v for k, v in value.items() if v is not None}
 
 
 def _is_condition_failure(exc: Exception) -> bool:
@@ -27,7 +33,7 @@ def create(dept: str, data: dict[str, Any], actor: str) -> Journey:
     now, journey_id = clock.now(), keys.new_id()
     item = JourneyItem(keys.department_pk(dept), keys.journey_sk(journey_id), journey_id=journey_id,
                        name=data["name"], description=data["description"], channels=data["channels"],
-                       created_at=now, created_by=actor, updated_at=now, updated_by=actor)
+                       a11_service=_plain_map(data.get("a11_service")), created_at=now, created_by=actor, updated_at=now, updated_by=actor)
     item.save(condition=JourneyItem.pk.does_not_exist())
     return _to_model(item)
 
@@ -53,6 +59,8 @@ def update(dept: str, journey_id: str, changes: dict[str, Any], expected_version
     """Applies `changes` only if the stored version is still `expected_version` (409 otherwise)."""
     item = JourneyItem(keys.department_pk(dept), keys.journey_sk(journey_id))
     item.version = expected_version
+    if "a11_service" in changes:
+        changes = {**changes, "a11_service": _plain_map(changes["a11_service"])}
     actions = [getattr(JourneyItem, name).set(value) for name, value in changes.items()]
     actions += [JourneyItem.updated_at.set(clock.now()), JourneyItem.updated_by.set(actor)]
     try:

@@ -147,6 +147,7 @@ class JourneyItem(VersionedItem, discriminator="journey"):
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
     channels = ListAttribute(of=UnicodeAttribute)
+    a11_service = MapAttribute(null=True)  # models.a11.A11Service, as given
 
 
 class TargetVersionAttribute(MapAttribute):
@@ -358,6 +359,8 @@ class FeedbackItem(VersionedItem, discriminator="feedback"):
     responses = ListAttribute(null=True)
     classifications = ListAttribute(null=True)
     due_source = UnicodeAttribute(null=True)  # "source" when the source gave the due time (issue 12)
+    survey_offered = BooleanAttribute(null=True)  # offered a survey (None: when answered one)
+    survey = MapAttribute(null=True)  # the Touchpoints answer columns as written (logic/a11)
 
 
 class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):

@@ -44,6 +44,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     _a11("ease", "Ease / simplicity", "It was easy to complete what I needed to do"),
     _a11("efficiency", "Efficiency / speed", "It took a reasonable amount of time to do what I needed to do"),
     _a11("transparency", "Transparency", "I understood what was being asked of me throughout the process"),
+    _a11("humanity", "Humanity", "I felt valued and respected"),
     _a11("employee_helpfulness", "Employee helpfulness", "Employees I interacted with were helpful"),
     CatalogueEntry(
         code="nps", name="Net Promoter Score",
@@ -123,7 +124,7 @@ VOC_MEASURES: dict[str, str] = {
     "voc.ces": "score",
     **{f"voc.a11.{driver}": "percent" for driver in (
         "satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
-        "employee_helpfulness")},
+        "humanity", "employee_helpfulness")},
 }
 
 

@@ -45,7 +45,9 @@ def facts(record: Mapping[str, Any]) -> FeedbackFacts:
         nps=record["nps"], csat=record["csat"], ces=record["ces"], a11=record["a11"],
         ever_actionable=record["ever_actionable"],
         reclassified_not_actionable=record["reclassified_not_actionable"],
-        reclassification_changes=record["reclassification_changes"])
+        reclassification_changes=record["reclassification_changes"],
+        journey_id=record.get("journey_id"), survey_offered=record.get("survey_offered"),
+        survey_answered=bool(record.get("survey")))
 
 
 def present(record: Mapping[str, Any], now: datetime) -> Feedback:
@@ -57,6 +59,7 @@ def present(record: Mapping[str, Any], now: datetime) -> Feedback:
             "actionable", "status", "journey_id", "comment", "nps", "csat", "ces", "source_system",
             "source_id", "out_of_hours", "redactions", "due_at", "due_source", "response_target_hours", "responses",
             "classifications", "version", "created_at")},
+        survey_offered=record.get("survey_offered"), survey=record.get("survey"),
         a11={d: record["a11"].get(d) for d in A11_DRIVERS},
         overdue=f.overdue(now),
         response_hours=round(seconds / 3600, 6) if seconds is not None else None,
@@ -85,6 +88,7 @@ def build_record(dept: Department, body: FeedbackCreate, now: datetime) -> dict[
         "a11": body.a11.model_dump(exclude_none=True) if body.a11 else {},
         "nps": body.nps, "csat": body.csat, "ces": body.ces,
         "source_system": body.source_system, "source_id": body.source_id,
+        "survey_offered": body.survey_offered, "survey": body.survey.model_dump() if body.survey else None,
         "received_at": received, "first_responded_at": responded,
         "due_at": (voc_counters.ceil_minute(_utc(body.due_at)) if body.due_at
                    else voc_counters.due_at(received, dept.response_target_hours)),
@@ -106,6 +110,8 @@ def fingerprint(record: Mapping[str, Any]) -> str:
                                       "a11", "nps", "csat", "ces")}
     content["received_at"] = record["received_at"].isoformat()
     content["first_responded_at"] = record["first_responded_at"].isoformat() if record["first_responded_at"] else None
+    if record.get("survey"):  # a Touchpoints response: its answers as written (absent before A-11)
+        content["survey"] = record["survey"]
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 

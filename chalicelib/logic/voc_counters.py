@@ -25,7 +25,7 @@ CHANNELS = ("phone", "email", "web", "chat", "sms", "facebook", "twitter", "inst
             "mail", "app_311", "other")
 CATEGORIES = ("complaint", "request_for_help", "question", "compliment", "suggestion", "other")
 A11_DRIVERS = ("satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
-               "employee_helpfulness")
+               "humanity", "employee_helpfulness")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTE_BUCKETS_UP_TO = 7 * 24 * 60  # response times below 7 days are kept to the minute, then to the hour
 
@@ -51,6 +51,15 @@ class FeedbackFacts:
     ever_actionable: bool = False
     reclassified_not_actionable: bool = False
     reclassification_changes: int = 0  # actionable -> not actionable changes
+    journey_id: str | None = None
+    survey_offered: bool | None = None  # None: offered exactly when answered (a respondent)
+    survey_answered: bool = False  # a Touchpoints response (its answers kept as written)
+
+    @property
+    def respondent(self) -> bool:
+        """Answered a survey: a Touchpoints response, any A-11 driver, NPS, CSAT or CES."""
+        return (self.survey_answered or any(v is not None for v in (self.a11 or {}).values())
+                or any(v is not None for v in (self.nps, self.csat, self.ces)))
 
     @property
     def response_seconds(self) -> int | None:
@@ -172,6 +181,12 @@ def contributions(f: FeedbackFacts) -> Counters:
         if score is not None:
             add(main, f"voc__a11__{driver}__n")
             add(main, f"voc__a11__{driver}__agree", int(score >= 4))
+    if f.journey_id:
+        # OMB A-11's quarterly CX collection: customers, survey opportunities and respondents per journey.
+        journey = f"voc__journey__{f.journey_id}"
+        add(main, f"{journey}__volume")
+        add(main, f"{journey}__offered", int(f.respondent or bool(f.survey_offered)))
+        add(main, f"{journey}__respondents", int(f.respondent))
     return {scope: bag for scope, bag in out.items() if bag}
 
 

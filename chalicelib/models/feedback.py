@@ -9,6 +9,7 @@ from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstra
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from chalicelib import clock
+from chalicelib.models.a11 import TouchpointsAnswers
 from chalicelib.models.common import (EARLIEST, LATEST, InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp,
                                      captured_example)
 
@@ -48,6 +49,7 @@ class A11Scores(InputModel):
     ease: Score5 | None = None
     efficiency: Score5 | None = None
     transparency: Score5 | None = None
+    humanity: Score5 | None = Field(default=None, description="A-11's humanity driver: I felt valued and respected")
     employee_helpfulness: Score5 | None = None
 
 
@@ -70,6 +72,10 @@ class FeedbackCreate(InputModel):
     due_at: AwareDatetime | None = Field(
         default=None, description="the request's own due time where the source gives one (Open311 "
         "`expected_datetime`, NYC `Due Date`); default: received_at + the department's target")
+    survey_offered: bool | None = Field(
+        default=None, description="A-11: the customer was offered a survey (default: when answered one)")
+    survey: TouchpointsAnswers | None = Field(
+        default=None, description="A-11: Touchpoints' answer columns as written (the `touchpoints` profile sets them)")
 
     @field_validator("due_at")
     @classmethod
@@ -190,6 +196,7 @@ class A11Out(OutputModel):
     ease: int | None = None
     efficiency: int | None = None
     transparency: int | None = None
+    humanity: int | None = None
     employee_helpfulness: int | None = None
 
 
@@ -210,6 +217,8 @@ class Feedback(OutputModel):
     ces: int | None
     source_system: str | None
     source_id: str | None
+    survey_offered: bool | None = None
+    survey: dict[str, str] | None = None
     overdue: bool
     response_hours: float | None
     out_of_hours: bool
@@ -264,6 +273,17 @@ class ImportQuery(QueryModel):
     profile: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         default=None, description="the source's format: a built-in profile (`GET /import-profiles`) or "
         "one of the department's; default `cxgov` (the native fields)")
+    journey_id: JourneyId | None = Field(
+        default=None, description="the journey of rows that name none; required by `touchpoints` (a journey "
+        "with an `a11_service`)")
+    received_at: AwareDatetime | None = Field(
+        default=None, description="`touchpoints` only: when the responses were given, for a file without "
+        "`created_at`")
+
+    @field_validator("received_at")
+    @classmethod
+    def _received(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _not_future(value)
 
 
 class FeedbackImportDoc(RootModel[list[FeedbackCreate]]):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
+from chalicelib.models.a11 import A11Service
 from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Timestamp, captured_example
 
 # The feedback channel enum of the API contract (DESIGN.md, "Feedback").
@@ -24,6 +25,7 @@ class JourneyCreate(InputModel):
     name: Name
     description: Description = ""
     channels: list[Channel] = Field(min_length=1, max_length=12)
+    a11_service: A11Service | None = Field(default=None, description="the OMB A-11 service this journey reports")
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"name": "Report a missed delivery", "description": "From the first post to a resolved case",
@@ -39,6 +41,7 @@ class JourneyPatch(PatchModel):
     name: Name | None = None
     description: Description | None = None
     channels: list[Channel] | None = Field(default=None, min_length=1, max_length=12)
+    a11_service: A11Service | None = None
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
@@ -59,6 +62,7 @@ class Journey(OutputModel):
     name: str
     description: str
     channels: list[Channel]
+    a11_service: A11Service | None = None
     version: int
     created_at: Timestamp
     updated_at: Timestamp

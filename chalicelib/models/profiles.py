@@ -9,7 +9,8 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator, mode
 from chalicelib.models.common import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp
 from chalicelib.models.departments import TimeZone
 
-A11 = ("satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency", "employee_helpfulness")
+A11 = ("satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency", "humanity",
+       "employee_helpfulness")
 # The feedback fields a profile can fill (A-11 drivers as `a11.<driver>`).
 TARGETS = ("channel", "received_at", "first_responded_at", "due_at", "category", "actionable", "status",
            "journey_id", "comment", "nps", "csat", "ces", "source_system", "source_id") + tuple(

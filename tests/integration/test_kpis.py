@@ -225,11 +225,11 @@ def test_catalogue_holds_the_standard_definitions_for_any_token(seeded, api, tok
         response = api.get("/kpi-catalogue?limit=200", token=tokens[who])
         assert response.status_code == 200
     entries = {e["code"]: e for e in response.json["items"]}
-    # Then it has the seven A-11 drivers (% agree 4-5) and the contact-centre and VoC standards
+    # Then it has the eight A-11 drivers (% agree 4-5) and the contact-centre and VoC standards
     drivers = [code for code, e in entries.items() if e["standard"] == "omb_a11_280"]
     assert sorted(drivers) == sorted(f"a11_{d}" for d in (
         "satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
-        "employee_helpfulness"))
+        "humanity", "employee_helpfulness"))
     assert all("4 or 5" in entries[d]["formula"] and entries[d]["unit"] == "percent" for d in drivers)
     assert {"nps", "csat", "ces", "first_contact_resolution", "average_speed_of_answer",
             "abandonment_rate", "service_level", "average_handle_time",

@@ -31,11 +31,11 @@ def test_catalogue_entries_are_well_formed():
             assert (entry.minimum, entry.maximum) == (0, 100), entry.code
 
 
-def test_catalogue_has_the_seven_a11_drivers_as_percent_agree():
+def test_catalogue_has_the_eight_a11_drivers_as_percent_agree():
     drivers = [e for e in catalogue.CATALOGUE if e.standard == "omb_a11_280"]
     assert {e.code for e in drivers} == {f"a11_{d}" for d in (
         "satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
-        "employee_helpfulness")}
+        "humanity", "employee_helpfulness")}
     assert all(e.direction == "higher" and "4 or 5" in e.formula for e in drivers)
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -144,18 +145,48 @@ class Candidate:
     tries: int = 0
 
 
+def _mapper(dept: str, chosen: Any, zone: str, journey_id: str | None, received_at: datetime | None):
+    """The row mapper of a profile; the `touchpoints` one reads the journey's A-11 service."""
+    if chosen.id == "touchpoints":
+        from chalicelib.logic.a11 import touchpoints
+        from chalicelib.dal import a11 as a11_dal
+
+        if journey_id is None:
+            raise BadRequest.for_field("journey_id", "a Touchpoints import names the journey of its "
+                                                     "A-11 service (?journey_id=)")
+        journey = a11_dal.journey(dept, journey_id)
+        if journey is None:
+            raise BadRequest.for_field("journey_id", "no journey with this id in this department")
+        service = journey["a11_service"]
+        if not service:
+            raise BadRequest.for_field("journey_id", "this journey names no A-11 service (a11_service): "
+                                                     "set one before importing its Touchpoints responses")
+        return touchpoints.Mapper(chosen, service["survey_type"], service["channel"], journey_id, received_at)
+    if received_at is not None:
+        raise BadRequest.for_field("received_at", "only a Touchpoints import (?profile=touchpoints) takes "
+                                                  "received_at; other rows carry their own")
+    if journey_id is not None:
+        from chalicelib.dal import a11 as a11_dal
+
+        if a11_dal.journey(dept, journey_id) is None:
+            raise BadRequest.for_field("journey_id", "no journey with this id in this department")
+    return None if chosen.native else Mapper(chosen, zone)
+
+
 def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile: str | None = None,
                     source_format: Literal["csv", "json"] | None = None,
-                    source_system: str | None = None) -> ImportResult:
+                    source_system: str | None = None, journey_id: str | None = None,
+                    received_at: datetime | None = None) -> ImportResult:
     """Validates row by row (through `profile`, default the native fields), keeps every good row,
     and follows sources: never creates a source record twice, updates it when a row brings what it
-    lacks. `source_system` (the pulled sources') overrides the profile's."""
+    lacks. `source_system` (the pulled sources') overrides the profile's. `journey_id` ties rows
+    that name none to that journey; `received_at` dates Touchpoints rows without `created_at`."""
     from chalicelib.logic.feedback import build_record, department, fingerprint
 
     now = clock.now()
     department_model = department(dept)
     chosen = resolve(dept, profile)
-    mapper = None if chosen.native else Mapper(chosen, department_model.time_zone)
+    mapper = _mapper(dept, chosen, department_model.time_zone, journey_id, received_at)
     typed = [_kind(row, source_format) for row in rows]
     _header_check(mapper, typed)
     answers: dict[int, ImportRow] = {}
@@ -172,6 +203,8 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
             continue
         if source_system:
             body = body.model_copy(update={"source_system": source_system})
+        if journey_id and body.journey_id is None:
+            body = body.model_copy(update={"journey_id": journey_id})
         record = build_record(department_model, body, now)
         if record["dedup"] is None:
             record["dedup"] = (FINGERPRINT, fingerprint(record))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 STATUS_RANK = {"open": 0, "in_progress": 1, "responded": 2, "closed": 3}
-FILLED = ("journey_id", "nps", "csat", "ces")
+FILLED = ("journey_id", "nps", "csat", "ces", "survey_offered", "survey")
 
 
 class ReceivedAtMoved(ValueError):

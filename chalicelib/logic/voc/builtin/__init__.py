@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("cxgov", "la311", "nyc311", "open311")
+MODULES = ("cxgov", "la311", "nyc311", "open311", "touchpoints")
 
 
 def load() -> dict[str, dict]:
