@@ -6,6 +6,8 @@ from chalicelib.api import (
     dashboard,
     departments,
     feedback,
+    import_jobs,
+    import_worker,
     journeys,
     kpis,
     recommendations,
@@ -25,3 +27,6 @@ app.register_blueprint(audit_reports.bp)
 app.register_blueprint(recommendations.bp)
 app.register_blueprint(rollup.bp)
 app.register_blueprint(dashboard.bp)
+# import jobs (issue 14): the routes, and the worker behind the import queue
+app.register_blueprint(import_jobs.bp)
+app.register_blueprint(import_worker.bp)
