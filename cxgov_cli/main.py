@@ -10,5 +10,13 @@ def cli() -> None:
     pass
 
 
+# import jobs (issue 14)
+from cxgov_cli import imports, jobs, token  # noqa: E402
+
+cli.add_command(imports.command)
+cli.add_command(jobs.command)
+cli.add_command(token.command)
+
+
 def main() -> None:
     cli()
