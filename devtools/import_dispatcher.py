@@ -35,7 +35,7 @@ def stage_env() -> dict[str, str]:
             **config["stages"]["local"].get("environment_variables", {})}
 
 
-def resources(endpoint: str | None, run_seconds: int | None = None) -> dict[str, str]:
+def resources(endpoint: str | None, run_seconds: int | None = None, visibility: int | None = None) -> dict[str, str]:
     """Bucket, queue + DLQ and the upload notification on the moto server at `endpoint`; answers
     the variables that point the API and the workers at them."""
     import boto3
@@ -48,7 +48,7 @@ def resources(endpoint: str | None, run_seconds: int | None = None) -> dict[str,
     dlq = sqs.create_queue(QueueName=f"{QUEUE}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     queue = sqs.create_queue(QueueName=QUEUE, Attributes={
-        "VisibilityTimeout": str(run + 30),
+        "VisibilityTimeout": str(visibility or run + 30),
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES})})["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={
