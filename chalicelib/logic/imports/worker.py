@@ -6,8 +6,9 @@ synchronous import's code, checkpoints after each chunk (offset, counts, lease r
 the Lambda run is about to end queues a follow-up message and gives the lease up. A run that dies
 leaves its lease to expire; the message comes back (SQS visibility timeout) and the next run
 resumes at the last checkpoint. Rows of the interrupted chunk are imported again: the source guard
-(row dedup) answers `duplicate` for those already written, and the worker counts a duplicate as
-`created` when the record was written after the last checkpoint (by the run that died)."""
+(row dedup) answers `duplicate` for those already written, and the worker counts such a duplicate
+as `created` when its record was written after the last checkpoint and before this chunk began
+(by the run that died) - once per record, so a repeat inside the file stays a duplicate."""
 from __future__ import annotations
 
 import csv
@@ -216,12 +217,17 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
             good.append(row)
     counts = {"rows_done": len(chunk), "rejected": len(chunk) - len(good)}
     if good:
+        call_started = clock.now()
         result = adapter.import_chunk(dept, [(r.kind, r.data) for r in good], _principal(job), job["profile"])
+        counted: set[str] = set()  # records already counted in this chunk (a repeat is a duplicate)
         for answer in result.rows:
             row = good[answer.row - 1]
             status = answer.status
-            if status == "duplicate" and resumed_since and _written_since(dept, answer.id, resumed_since):
+            if (status == "duplicate" and resumed_since and answer.id not in counted
+                    and _written_between(dept, answer.id, resumed_since, call_started)):
                 status = "created"
+            if status == "created" and answer.id:
+                counted.add(answer.id)
             name = {"created": "created", "updated": "updated", "duplicate": "duplicates"}.get(status, "rejected")
             counts[name] = counts.get(name, 0) + 1
             if status == "rejected":
@@ -239,12 +245,13 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
     return updated
 
 
-def _written_since(dept: str, feedback_id: str | None, since: datetime) -> bool:
-    """Whether a record the import calls a duplicate was written by the run that died."""
+def _written_between(dept: str, feedback_id: str | None, since: datetime, until: datetime) -> bool:
+    """Whether a record the import calls a duplicate was written by the run that died: after the
+    last checkpoint, before this chunk's import began."""
     record = feedback_dal.get(dept, feedback_id) if feedback_id else None
     if record is None:
         return False
-    return record["created_at"] >= since.astimezone(timezone.utc)
+    return since.astimezone(timezone.utc) <= record["created_at"] < until.astimezone(timezone.utc)
 
 
 def _csv(errors: list[tuple[int, str, str, str]]) -> str:
