@@ -85,7 +85,7 @@ def main() -> None:
     call_counts()
     print()
     # Each in its own process: this one's clients point at the database call_counts() stopped.
-    for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load"):
+    for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_jobs"):  # bench_jobs: issue 14
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)

@@ -122,3 +122,51 @@ def test_jobs_list_newest_first_and_page(seeded, tokens, monkeypatch):
                       token=tokens["dcxo-parks"]).json
     assert [j["id"] for j in page["items"] + rest["items"]] == ids[::-1]
     assert all(j["status"] == "awaiting_upload" for j in page["items"])
+
+
+def test_the_upload_event_delivered_again_resumes_its_job_and_another_upload_is_ignored(seeded, tokens, monkeypatch):
+    # Given a job whose first run died after one 10-row chunk (its S3 event comes back)
+    import boto3
+
+    from chalicelib.logic.imports import worker
+
+    env = imports.set_up(monkeypatch)
+    monkeypatch.setattr(worker, "CHUNK_ROWS", 10)
+    monkeypatch.setenv("CXGOV_IMPORT_LEASE_SECONDS", "0")  # the dead run's lease has run out
+    created = imports.start(seeded, tokens["dcxo-parks"]).json
+    imports.upload(created, imports.csv_bytes(_rows(25)))
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    event = None
+    for _ in range(20):  # moto's s3:TestEvent comes first
+        for message in sqs.receive_message(QueueUrl=env["CXGOV_IMPORT_QUEUE_URL"]).get("Messages", []):
+            sqs.delete_message(QueueUrl=env["CXGOV_IMPORT_QUEUE_URL"], ReceiptHandle=message["ReceiptHandle"])
+            if "Records" in message["Body"]:
+                event = message
+        if event:
+            break
+    assert event is not None
+    real_flush = worker._flush
+
+    def dies_after_one_chunk(job, owner, chunk, since):
+        if job["rows_done"] >= 10:
+            raise MemoryError("the run dies")
+        return real_flush(job, owner, chunk, since)
+
+    monkeypatch.setattr(worker, "_flush", dies_after_one_chunk)
+    try:
+        worker.handle_message(event["Body"], 1, lambda: 600_000)
+    except MemoryError:
+        pass
+    path = f"/departments/parks/feedback/import-jobs/{created['id']}"
+    assert seeded.get(path, token=tokens["dcxo-parks"]).json["rows_done"] == 10
+    # When the same event is delivered again
+    monkeypatch.setattr(worker, "_flush", real_flush)
+    worker.handle_message(event["Body"], 2, lambda: 600_000)
+    # Then the job resumed and finished with every row once
+    job = seeded.get(path, token=tokens["dcxo-parks"]).json
+    assert (job["status"], job["rows_done"], job["created"], job["duplicates"]) == ("completed", 25, 25, 0)
+    # And an event of a different upload to the same key (another ETag) changes nothing
+    other = json.loads(event["Body"])
+    other["Records"][0]["s3"]["object"]["eTag"] = "0" * 32
+    worker.handle_message(json.dumps(other), 1, lambda: 600_000)
+    assert seeded.get(path, token=tokens["dcxo-parks"]).json == job

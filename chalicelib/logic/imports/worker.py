@@ -105,13 +105,15 @@ def _uploaded(record: Any) -> tuple[str, str] | None:
         logger.warning("an upload matches no import job", extra={"object_key": key})
         return None
     size = int((s3.get("object") or {}).get("size") or 0)
-    etag = (s3.get("object") or {}).get("eTag") or None
+    etag = (s3.get("object") or {}).get("eTag")
+    etag = f'"{etag.strip(chr(34))}"' if etag else None
     if job["status"] == "awaiting_upload":
-        dal.mark_queued(dept, job_id, size, f'"{etag}"' if etag else None, clock.now())
-    elif job["status"] != "queued":
-        logger.warning("a second upload to a started job was ignored", extra={"job_id": job_id})
-        return None
-    return dept, job_id
+        dal.mark_queued(dept, job_id, size, etag, clock.now())
+        return dept, job_id
+    if job["status"] in ("queued", "running") and job["object_etag"] == etag:
+        return dept, job_id  # this upload's event again (its first run died): resume
+    logger.warning("another upload to a started job was ignored", extra={"job_id": job_id})
+    return None
 
 
 # --- a run ------------------------------------------------------------------------------------
