@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from chalicelib import clock
 from chalicelib.auth import Principal
 from chalicelib.dal import feedback as feedback_dal
@@ -28,7 +30,7 @@ from chalicelib.dal import import_jobs as dal
 from chalicelib.dal import import_store as store
 from chalicelib.dal import keys
 from chalicelib.logic.imports import adapter, reader
-from chalicelib.observability import logger
+from chalicelib.observability import logger, metrics
 
 CHUNK_ROWS = int(os.environ.get("CXGOV_IMPORT_CHUNK_ROWS", "1000"))
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -240,6 +242,7 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
     if errors:
         part = chunk[0].number
         store.put_text(dept, keys.import_errors_part_key(dept, job["job_id"], part), _csv(errors))
+    metrics.add_metric(name="ImportRows", unit=MetricUnit.Count, value=len(chunk))
     updated = dal.checkpoint(dept, job["job_id"], owner, offset=chunk[-1].end_offset, counts=counts,
                              error_part=part, lease_seconds=lease_seconds(), now=clock.now())
     if updated is None:
@@ -275,4 +278,6 @@ def _end(job: dict[str, Any], owner: str, status: str, error: str | None) -> Non
                       [keys.import_errors_part_key(dept, job_id, n) for n in current["error_parts"]])
     if dal.finish(dept, job_id, owner, status, clock.now(), error=error, report_key=report) is None:
         raise LeaseLost()
+    metrics.add_metric(name="ImportJobsCompleted" if status == "completed" else "ImportJobsFailed",
+                       unit=MetricUnit.Count, value=1)
     logger.info("import job finished", extra={"job_id": job_id, "status": status, "error": error})
