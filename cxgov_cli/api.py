@@ -3,7 +3,6 @@ JSON requests, and every error the API can answer turned into a message and an e
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.error
 import urllib.request

@@ -22,10 +22,12 @@ def command(dept: str, status: str | None, limit: int, api_url: str, token: str 
     query = {"limit": limit, **({"status": status} if status else {})}
     page = Api(api_url, token).call("GET", f"/departments/{dept}/feedback/import-jobs?"
                                     + urllib.parse.urlencode(query))
-    table = Table("job", "file", "status", "rows", "created", "updated", "duplicates", "rejected", "created at")
+    table = Table("file", "status", "rows", "created", "updated", "duplicates", "rejected", "created at")
+    table.add_column("job", no_wrap=True)
     for job in page["items"]:
-        table.add_row(job["id"], job["file_name"], job["status"], f"{job['rows_done']:,}", f"{job['created']:,}",
-                      f"{job['updated']:,}", f"{job['duplicates']:,}", f"{job['rejected']:,}", job["created_at"])
+        table.add_row(job["file_name"], job["status"], f"{job['rows_done']:,}", f"{job['created']:,}",
+                      f"{job['updated']:,}", f"{job['duplicates']:,}", f"{job['rejected']:,}",
+                      job["created_at"][:19].replace("T", " "), job["id"])
     Console().print(table)
     for job in page["items"]:
         if job["error"]:

@@ -88,7 +88,7 @@ def serve() -> None:
     queue = os.environ["CXGOV_IMPORT_QUEUE_URL"]
     run_seconds = float(os.environ.get("CXGOV_IMPORT_RUN_SECONDS", "120"))
     while not stopping:
-        answer = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1, WaitTimeSeconds=1,
+        answer = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1, WaitTimeSeconds=5,
                                      AttributeNames=["All"])
         for message in answer.get("Messages", []):
             event = {"Records": [{
@@ -123,6 +123,11 @@ def stop_worker(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def dispatcher(env: dict[str, str], workers: int = 1, log: Path | None = None) -> Iterator[list[subprocess.Popen]]:
     """`workers` worker processes on the import queue while the block runs."""
+    import logging
+
+    # moto's server (a thread of this process) logs every request: the workers' polls would drown
+    # `make run`'s output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     processes = [start_worker(env, log) for _ in range(workers)]
     try:
         yield processes

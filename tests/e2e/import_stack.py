@@ -3,11 +3,8 @@ and DLQ, and a `chalice local` pointed at it and at the session's DynamoDB Local
 started by the tests (devtools.import_dispatcher), so a test can kill one."""
 from __future__ import annotations
 
-import csv
-import gzip
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -17,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import import_dispatcher, issuer, localstack
+from devtools.sample_export import CHANNELS, generated_rows, write_csv_gz  # noqa: F401 (the tests import them from here)
 
 RUN_SECONDS = 10  # short Lambda runs: long jobs go through follow-up messages
 WORKER_ENV = {"CXGOV_IMPORT_MARGIN_SECONDS": "2", "CXGOV_IMPORT_LEASE_SECONDS": "8",
@@ -80,39 +78,6 @@ def peak_rss_kib(process: subprocess.Popen) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     raise AssertionError("no VmHWM")
-
-
-CHANNELS = ("web", "email", "phone", "twitter", "facebook", "sms", "chat", "app_311")
-CATEGORIES = ("complaint", "request_for_help", "question", "compliment", "suggestion")
-
-
-def generated_rows(count: int, seed: int = 14) -> list[dict[str, str]]:
-    """Feedback rows as a CRM would export them: every 97th row repeats the previous row's source
-    (a duplicate), every 251st has an unknown channel (rejected)."""
-    rng = random.Random(seed)
-    rows, last = [], None
-    for i in range(count):
-        if i % 97 == 96 and last is not None:
-            rows.append(dict(last))
-            continue
-        day, minute = 1 + i % 28, rng.randrange(24 * 60)
-        row = {"channel": "pigeon" if i % 251 == 250 else CHANNELS[i % len(CHANNELS)],
-               "received_at": f"2017-03-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00+00:00",
-               "category": CATEGORIES[rng.randrange(len(CATEGORIES))], "actionable": rng.choice(("true", "false")),
-               "comment": f"Request {i}: {rng.choice(('missed pickup', 'pothole', 'late reply', 'thanks'))}",
-               "source_system": "crm", "source_id": f"SR-{i:07d}",
-               "nps": str(rng.randrange(11)), "csat": str(rng.randrange(1, 6))}
-        rows.append(row)
-        last = row
-    return rows
-
-
-def write_csv_gz(rows: list[dict[str, str]], path: Path) -> Path:
-    with gzip.open(path, "wt", newline="", compresslevel=5) as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def expected(rows: list[dict[str, str]]) -> dict[str, Any]:
