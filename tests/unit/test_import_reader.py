@@ -66,6 +66,7 @@ def test_every_resume_point_gives_the_rest(monkeypatch, kind, make, compress):
     (b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]", "json", "nested too deeply"),
     (b'a,b\n"unclosed,' + b"x\n" * 600_000, "csv", "malformed CSV"),  # the rest of the file in one field
     (b"", "csv", "empty"),
+    (b",".join(b"column%d" % i for i in range(10_000)) + b"\nx\n", "csv", "header row is longer"),
     (b"x" * (reader.MAX_ROW_BYTES + 10), "ndjson", "longer than"),
     (b"channel\nweb\n\xff\xfe\n", "csv", "not UTF-8"),
 ])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
 MAX_ROW_BYTES = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024  # the header is kept on the job item (DynamoDB items stay < 400 KB)
 READ_BYTES = 256 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 _BINARY_MAGIC = {b"PK\x03\x04": "a ZIP archive (or an .xlsx workbook)", b"%PDF": "a PDF document",
@@ -144,6 +145,8 @@ def csv_header(stream: io.BufferedReader) -> tuple[list[str], int]:
         raise PoisonFile(f"the CSV header row is malformed: {exc}")
     if not header or not any(name.strip() for name in header):
         raise PoisonFile("the file is empty: a CSV import needs a header row naming the fields")
+    if state["offset"] > MAX_HEADER_BYTES:
+        raise PoisonFile(f"the CSV header row is longer than {MAX_HEADER_BYTES // 1024} KiB")
     return [name.strip() for name in header], state["offset"]
 
 
