@@ -83,7 +83,8 @@ def serve() -> None:
     from chalicelib.api.import_worker import import_worker
 
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    for stop in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C in `make run` reaches the workers too
+        signal.signal(stop, lambda *_: stopping.append(True))
     sqs = boto3.client("sqs", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
     queue = os.environ["CXGOV_IMPORT_QUEUE_URL"]
     run_seconds = float(os.environ.get("CXGOV_IMPORT_RUN_SECONDS", "120"))
