@@ -16,7 +16,7 @@ from typing import Any
 from devtools import import_dispatcher, issuer, localstack
 from devtools.sample_export import CHANNELS, generated_rows, write_csv_gz  # noqa: F401 (the tests import them from here)
 
-RUN_SECONDS = 10  # short Lambda runs: long jobs go through follow-up messages
+RUN_SECONDS = 20  # short Lambda runs: long jobs go through follow-up messages
 WORKER_ENV = {"CXGOV_IMPORT_MARGIN_SECONDS": "2", "CXGOV_IMPORT_LEASE_SECONDS": "8",
               "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 
