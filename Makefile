@@ -16,6 +16,7 @@ help: ## list the targets
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .  # the `cxgov` console script
 	touch $@
 
 node_modules/.installed: package-lock.json

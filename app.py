@@ -7,6 +7,8 @@ from chalicelib.api import (
     dashboard,
     departments,
     feedback,
+    import_jobs,
+    import_worker,
     journeys,
     kpis,
     recommendations,
@@ -44,3 +46,6 @@ from chalicelib.api import series  # noqa: E402
 
 app.register_blueprint(series.bp)
 app.api.binary_types.extend(dashboard.BINARY_TYPES)  # the dashboard's USWDS fonts
+# import jobs (issue 14): the routes, and the worker behind the import queue
+app.register_blueprint(import_jobs.bp)
+app.register_blueprint(import_worker.bp)

@@ -16,6 +16,13 @@ from cxgov_cli.grant import grant  # noqa: E402 - issue 19: the first CCXO for i
 
 cli.add_command(grant)
 
+# import jobs (issue 14)
+from cxgov_cli import imports, jobs, token  # noqa: E402
+
+cli.add_command(imports.command)
+cli.add_command(jobs.command)
+cli.add_command(token.command)
+
 
 def main() -> None:
     cli()

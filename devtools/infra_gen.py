@@ -136,3 +136,8 @@ def api_security(app: Any, public: set[tuple[str, str]]) -> dict:
             paths.setdefault(path, {})[method.lower()] = {"security": {"Fn::If": [
                 "UseCognito", [{AUTHORIZER_NAME: []}], {"Ref": "AWS::NoValue"}]}}
     return paths
+
+
+# Queues the template creates, by the name the code's @on_sqs_message handlers give (import jobs,
+# issue 14): devtools/package.py binds each event source to its resource.
+QUEUES = {"cxgov-imports": "ImportQueue"}

@@ -167,7 +167,24 @@ def package(out: Path) -> Path:
     chalice = Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template",
                     str(MERGE_TEMPLATE), str(out)], cwd=STAGE, env=env, check=True)
+    bind_event_queues(out / "sam.json")
     return out
+
+
+def bind_event_queues(sam_path: Path) -> None:
+    """Chalice writes an SQS event source's queue as an ARN built from the queue's name; the
+    template creates the queue (with a generated name), so point the event at that resource."""
+    from devtools import infra_gen
+
+    template = json.loads(sam_path.read_text())
+    for resource in template["Resources"].values():
+        for event in (resource.get("Properties", {}).get("Events") or {}).values():
+            queue = event.get("Properties", {}).get("Queue")
+            if event.get("Type") == "SQS" and isinstance(queue, dict) and "Fn::Sub" in queue:
+                name = queue["Fn::Sub"].rsplit(":", 1)[-1]
+                if name in infra_gen.QUEUES:
+                    event["Properties"]["Queue"] = {"Fn::GetAtt": [infra_gen.QUEUES[name], "Arn"]}
+    sam_path.write_text(json.dumps(template, indent=2) + "\n")
 
 
 def zip_report(zip_path: Path) -> dict:

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from devtools import issuer, localstack
+from devtools import import_dispatcher, issuer, localstack
 
 
 def say(message: str = "") -> None:
@@ -48,6 +48,11 @@ def main() -> int:
         boto3.client("s3", endpoint_url=s3, region_name=env["AWS_DEFAULT_REGION"]).create_bucket(Bucket=bucket)
         say(f"Evidence files: {s3} (bucket {bucket}, kept in memory)")
         env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s3  # Open311 sources' API keys (issue 12)
+        # Import jobs (issue 14): bucket, queue and DLQ on the same moto server; one worker process.
+        env.update(import_dispatcher.resources(s3))
+        stack.enter_context(import_dispatcher.dispatcher(env, log=localstack.LOCAL / "import-worker.log"))
+        say(f"Import jobs: bucket {import_dispatcher.BUCKET}, queue {import_dispatcher.QUEUE}, one worker "
+            "(log: .local/import-worker.log)")
         from chalicelib.dal.models import create_tables
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 

@@ -241,3 +241,41 @@ def directory_user_pk(subject: str) -> str:
 
 def directory_change_sk(seq: int) -> str:
     return f"CHANGE#{seq:08d}"
+
+
+# --- import jobs (issue 14) ---
+# Objects of a department live under `imports/{dept}/` and `import-reports/{dept}/`, so a
+# department-scoped role can be confined to its own prefixes; the bucket notifies the queue for
+# `imports/` only.
+IMPORT_UPLOAD_PREFIX = "imports/"
+IMPORT_REPORT_PREFIX = "import-reports/"
+
+
+def import_jobs_pk(dept: str) -> str:
+    return f"{dept}#IMPORTJOB"
+
+
+def import_job_sk(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def import_object_key(dept: str, job_id: str) -> str:
+    return f"{IMPORT_UPLOAD_PREFIX}{dept}/{job_id}"
+
+
+def parse_import_object_key(key: str) -> tuple[str, str] | None:
+    """(dept, job_id) of an upload key, or None for any other key."""
+    if not key.startswith(IMPORT_UPLOAD_PREFIX):
+        return None
+    parts = key[len(IMPORT_UPLOAD_PREFIX):].split("/")
+    if len(parts) != 2 or not all(parts):
+        return None
+    return parts[0], parts[1]
+
+
+def import_errors_key(dept: str, job_id: str) -> str:
+    return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/errors.csv"
+
+
+def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
+    return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"

@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -551,3 +552,40 @@ class DirectoryChangeItem(CxgovItem, discriminator="directory_change"):
     after_role = UnicodeAttribute(null=True)
     after_department = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+# --- import jobs (issue 14) ---
+class ImportJobItem(CxgovItem, discriminator="import_job"):
+    """pk `{dept}#IMPORTJOB`, sk `JOB#{job_id}` (job ids sort by creation time). The upload's object
+    key is `imports/{dept}/{job_id}`. A worker holds the job by a lease (`lease_owner`,
+    `lease_until` epoch seconds) and checkpoints after every chunk: `offset` is the byte offset (in
+    the decompressed file) where the next unread row starts, `rows_done` the rows read before it."""
+
+    job_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    status = UnicodeAttribute()  # awaiting_upload | queued | running | completed | failed
+    profile = UnicodeAttribute(null=True)
+    file_name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_by_role = UnicodeAttribute()
+    created_by_name = UnicodeAttribute(null=True)
+    object_size = NumberAttribute(null=True)
+    object_etag = UnicodeAttribute(null=True)
+    file_format = UnicodeAttribute(null=True)  # csv | json | ndjson, `+gzip` when compressed
+    header = UnicodeAttribute(null=True)  # the CSV header row, JSON list
+    offset = NumberAttribute(default=0)
+    rows_done = NumberAttribute(default=0)
+    created = NumberAttribute(default=0)
+    updated = NumberAttribute(default=0)
+    duplicates = NumberAttribute(default=0)
+    rejected = NumberAttribute(default=0)
+    error_parts = NumberSetAttribute(null=True)  # first rows of the chunks that rejected rows
+    report_key = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    runs = NumberAttribute(default=0)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(null=True)
+    checkpoint_at = UTCDateTimeAttribute(null=True)
+    queued_at = UTCDateTimeAttribute(null=True)
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)

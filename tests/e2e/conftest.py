@@ -63,3 +63,23 @@ def e2e_tokens() -> dict[str, str]:
         "dcxo-parks": issuer.mint("dcxo", "parks"),
         "dcxo-harbour": issuer.mint("dcxo", "harbour"),
     }
+
+
+# --- import jobs (issue 14) ---
+@pytest.fixture(scope="session")
+def import_stack(stack, tmp_path_factory):
+    """moto (S3, SQS) with the import bucket and queue, and a chalice local serving import jobs on
+    the session's DynamoDB Local; the tests start (and kill) the workers."""
+    from devtools import import_dispatcher
+    from tests.e2e.import_stack import RUN_SECONDS, ImportStack
+
+    logs = tmp_path_factory.mktemp("import-logs")
+    with localstack.moto_server(localstack.free_port()) as moto:
+        env = {**stack.env, **import_dispatcher.resources(moto, RUN_SECONDS, visibility=RUN_SECONDS + 5)}
+        with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
+            made = ImportStack(Http(url, env), env, logs)
+            try:
+                yield made
+            finally:
+                for process in made.workers:
+                    import_dispatcher.stop_worker(process)

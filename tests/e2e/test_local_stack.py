@@ -120,6 +120,7 @@ def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
         status, _, listed = http.request("GET", "/departments", token=token)
         assert [d["id"] for d in listed["items"]] == ["corp-comms"]
         _upload_evidence(http, token, s3_port)
+        _import_job(http, s3_port)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
@@ -150,3 +151,24 @@ def _upload_evidence(http, token: str, s3_port: int) -> None:
                                  headers=evidence["upload_headers"])
     with urllib.request.urlopen(put, timeout=30) as response:
         assert response.status == 200
+
+
+def _import_job(http, s3_port: int) -> None:
+    """Import jobs (issue 14): `make run`'s own worker imports an upload to its local S3."""
+    import urllib.request
+
+    token = issuer.mint("dcxo", "public-works")
+    status, _, job = http.request("POST", "/departments/public-works/feedback/import-jobs", token=token,
+                                  body={"file_name": "export.ndjson", "content_type": "application/x-ndjson"})
+    assert status == 201 and job["upload_url"].startswith(f"http://127.0.0.1:{s3_port}/"), job
+    data = b'{"channel": "app_311", "received_at": "2017-03-02T08:00:00-05:00", "source_system": "t", "source_id": "1"}\n'
+    urllib.request.urlopen(urllib.request.Request(job["upload_url"], data=data, method="PUT",
+                                                  headers=job["upload_headers"]), timeout=30).close()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status, _, read = http.request("GET", f"/departments/public-works/feedback/import-jobs/{job['id']}", token=token)
+        if read["status"] in ("completed", "failed"):
+            break
+        time.sleep(0.5)
+    assert (read["status"], read["created"]) == ("completed", 1), read
+

@@ -57,7 +57,8 @@ def test_function_role_touches_only_its_tables_index_bucket_and_key(resources):
         if services == {"dynamodb"}:
             assert refs and refs <= tables, st
         elif services == {"s3"}:
-            assert refs == {"EvidenceBucket"}, st
+            # ImportsBucket: only its two prefixes (tests/infra/test_import_jobs_infra.py)
+            assert refs in ({"EvidenceBucket"}, {"ImportsBucket"}), st
         elif services == {"kms"} and refs == {"LedgerSigningKey"}:  # issue 15: tests/infra/test_ledger_infra.py
             assert set(actions) <= {"kms:Sign", "kms:GetPublicKey"}, st
         elif services == {"kms"}:

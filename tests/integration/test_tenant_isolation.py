@@ -72,6 +72,17 @@ for _name in ("report_id", "rec_id", "action_id", "evidence_id"):
     OTHER_IDS[_name] = lambda api, tokens, name=_name: _harbour_audit(api, tokens)[name]
 
 
+# --- import jobs (issue 14) ---
+def _harbour_import_job(api, tokens) -> str:
+    response = api.post(f"/departments/{OTHER}/feedback/import-jobs", token=tokens["dcxo-harbour"],
+                        body={"file_name": "secret-marker-import.csv", "content_type": "text/csv"})
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["job_id"] = _harbour_import_job
+
+
 def test_matrix_every_route_role_and_department(seeded, api, tokens, monkeypatch):
     from chalicelib import clock
 
