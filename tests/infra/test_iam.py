@@ -106,7 +106,10 @@ def test_department_role_is_confined_by_leading_keys(resources):
         assert cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [TAG, f"{TAG}#*"]
     for st in sts:
         if any(a.startswith("s3:") for a in _as_list(st["Action"])):
-            assert st["Resource"] == [{"Fn::Sub": "${EvidenceBucket.Arn}/${!aws:PrincipalTag/department}/*"}]
+            assert st["Resource"] in (
+                [{"Fn::Sub": "${EvidenceBucket.Arn}/${!aws:PrincipalTag/department}/*"}],
+                [{"Fn::Sub": "${ImportsBucket.Arn}/imports/${!aws:PrincipalTag/department}/*"},
+                 {"Fn::Sub": "${ImportsBucket.Arn}/import-reports/${!aws:PrincipalTag/department}/*"}]), st
 
 
 def test_department_role_is_assumed_only_by_the_function_with_a_department_tag(resources):

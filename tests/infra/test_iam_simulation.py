@@ -128,6 +128,12 @@ def _item_cases():
         yield f"{action} under A's prefix", f"dept:{A}", [(action, f"object:{A}/r/a/e", {})], True
         for key in (f"{B}/r/a/e", f"{A}-east/r/a/e", "r/a/e"):
             yield f"{action} on {key}", f"dept:{A}", [(action, f"object:{key}", {})], False
+        # Import jobs (issue 14): the upload and the error report, under A's prefixes only
+        for key in (f"imports/{A}/job1", f"import-reports/{A}/job1/errors.csv"):
+            yield f"{action} on import file {key}", f"dept:{A}", [(action, f"imports:{key}", {})], True
+        for key in (f"imports/{B}/job1", f"import-reports/{B}/job1/errors.csv", f"imports/{A}-east/j",
+                    f"{A}/job1", "imports/job1"):
+            yield f"{action} on import file {key}", f"dept:{A}", [(action, f"imports:{key}", {})], False
     tags = {"aws:RequestTag/department": B, "aws:TagKeys": ["department"]}
     for action in ("sts:AssumeRole", "sts:TagSession"):
         yield f"the department role {action} itself for B", f"dept:{A}", [(action, "role", tags)], False
@@ -160,6 +166,7 @@ def evaluated(resources) -> dict[str, list[str]]:
             identity, context = policies["dept"], ({"aws:PrincipalTag/department": tag} if tag else {})
         for action, resource, extra in requests:
             target = (f"{arns['EvidenceBucket']}/{resource[7:]}" if resource.startswith("object:")
+                      else f"{arns['ImportsBucket']}/{resource[8:]}" if resource.startswith("imports:")
                       else where[resource])
             simulation = {"identityPolicies": identity, "request": {
                 "principal": arn, "action": action,

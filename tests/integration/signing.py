@@ -27,7 +27,10 @@ def department_policy() -> dict[str, list[tuple[set[str], list[str]]]]:
     for st in policy["Statement"]:
         actions = set(st["Action"])
         if any(action.startswith("s3:") for action in actions):
-            allowed.setdefault("s3", []).append((actions, []))
+            # object patterns: what follows the bucket's ARN in each `!Sub` resource, with the tag
+            objects = [res["Fn::Sub"].split("}/", 1)[1].replace("${!aws:PrincipalTag/department}", TAG)
+                       for res in st["Resource"] if isinstance(res, dict) and "Fn::Sub" in res]
+            allowed.setdefault("s3", []).append((actions, objects))
         if not any(action.startswith("dynamodb:") for action in actions):
             continue
         for res in st["Resource"]:
@@ -176,8 +179,9 @@ def allowed_by_department_policy(dept: str, entry: dict, policy) -> bool:
     policies is tests/infra/test_iam_simulation.py)."""
     if entry["service"] == "s3":
         action = S3_ACTIONS.get(entry["operation"])
-        return (entry["object"].startswith(f"{dept}/")
-                and any(action in actions for actions, _ in policy.get("s3", [])))
+        return any(action in actions and any(fnmatch.fnmatchcase(entry["object"], p.replace(TAG, dept))
+                                             for p in objects)
+                   for actions, objects in policy.get("s3", []))
     for table, index, pk, action in entry["keys"]:
         statements = policy.get(TABLE_IDS.get(table, ""), [])
         if index is not None or not pk or not any(
