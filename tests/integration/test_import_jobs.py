@@ -8,6 +8,7 @@ import json
 
 import requests
 
+from tests.conftest import ROOT
 from tests.integration import import_helpers as imports
 
 
@@ -170,3 +171,34 @@ def test_the_upload_event_delivered_again_resumes_its_job_and_another_upload_is_
     other["Records"][0]["s3"]["object"]["eTag"] = "0" * 32
     worker.handle_message(json.dumps(other), 1, lambda: 600_000)
     assert seeded.get(path, token=tokens["dcxo-parks"]).json == job
+
+
+def test_a_job_reads_a_source_format_through_its_profile_as_the_sync_import_does(seeded, tokens, monkeypatch):
+    # Given the MyLA311 sample export (Cancelled and Referred Out requests, date-only closings, a
+    # closing before creation, the November fold) in parks and the same file imported synchronously in harbour
+    imports.set_up(monkeypatch)
+    sample = (ROOT / "tests" / "integration" / "samples" / "la311_2017q4.csv").read_bytes()
+    sync = seeded.post("/departments/harbour/feedback/imports?profile=la311", token=tokens["dcxo-harbour"],
+                       raw=sample, headers={"Content-Type": "text/csv"})
+    assert sync.status_code == 200, sync.body
+    # When the parks DCXO imports it as a job with profile la311
+    job = imports.run(seeded, tokens["dcxo-parks"], sample, profile="la311")
+    # Then the job counts what the synchronous import counted, row for row in its error report
+    assert job["status"] == "completed", job
+    assert (job["created"], job["rejected"]) == (sync.json["created"], sync.json["rejected"]) and job["created"] > 0
+    report = list(csv.reader(io.StringIO(requests.get(job["errors_url"], timeout=10).text)))[1:]
+    rejected = [r for r in sync.json["rows"] if r["status"] == "rejected"]
+    assert [(int(r[0]), r[2]) for r in report] == [(r["row"], r["errors"][0]["field"]) for r in rejected]
+    assert all(r[1].startswith("1-") for r in report)  # the source id read from SRNumber
+    # And the two departments' stored records agree on their source ids and received times
+    def stored(dept, token):
+        items = seeded.get(f"/departments/{dept}/feedback?limit=200", token=token).json["items"]
+        return sorted((f["source_id"], f["received_at"], f["first_responded_at"], f["channel"]) for f in items)
+    assert stored("parks", tokens["dcxo-parks"]) == stored("harbour", tokens["dcxo-harbour"])
+    # And a Touchpoints file (it needs a journey and a date) is refused as a job, naming the profile
+    refused = imports.start(seeded, tokens["dcxo-parks"], profile="touchpoints")
+    assert refused.status_code == 400 and refused.json["error"]["details"][0]["field"] == "profile"
+    # And a header without the profile's columns fails the job with a clear error
+    bad = imports.run(seeded, tokens["dcxo-parks"], b"SRNumber,CreatedDate\r\n1-9,12/01/2017 08:00:00 AM\r\n",
+                      profile="la311")
+    assert bad["status"] == "failed" and "RequestSource" in bad["error"], bad

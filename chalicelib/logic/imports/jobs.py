@@ -16,10 +16,8 @@ from chalicelib.models.import_jobs import ImportJob, ImportJobCreate, ImportJobP
 
 
 def create_job(dept: str, body: ImportJobCreate, principal: Principal) -> ImportJobUpload:
-    if not adapter.known_profile(body.profile):
-        raise BadRequest.for_field("profile", f"unknown import profile {body.profile!r}; known: "
-                                   + ", ".join(adapter.PROFILES))
     feedback.department(dept)  # 404 for a department that does not exist
+    adapter.check_profile(dept, body.profile)
     store.bucket()  # 503 before anything is written when imports are not configured
     now = clock.now()
     job_id = dal.new_job_id(now)

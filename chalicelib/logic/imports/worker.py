@@ -165,7 +165,7 @@ def _open(job: dict[str, Any], owner: str):
         start = 0
         if kind == "csv":
             header, start = reader.csv_header(stream)
-            unknown = adapter.csv_header_problems(job["profile"], header)
+            unknown = adapter.csv_header_problems(dept, job["profile"], header)
             if unknown:
                 raise reader.PoisonFile("the CSV header names columns the profile does not read: "
                                         + ", ".join(unknown))
@@ -235,7 +235,7 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
             name = {"created": "created", "updated": "updated", "duplicate": "duplicates"}.get(status, "rejected")
             counts[name] = counts.get(name, 0) + 1
             if status == "rejected":
-                source_id = adapter.source_id_of(job["profile"], row.data)
+                source_id = adapter.source_id_of(dept, job["profile"], row.data)
                 for error in answer.errors or [{"field": "row", "message": "rejected"}]:
                     errors.append((row.number, source_id, str(error.get("field", "")), str(error.get("message", ""))))
     part = None
