@@ -8,44 +8,26 @@ from chalicelib.api import (
     departments,
     feedback,
     import_jobs,
+    import_profiles,
     import_worker,
     journeys,
     kpis,
+    ledger,
     recommendations,
     reminders,
     rollup,
+    series,
+    settings_users,
+    sources,
     system,
 )
-from chalicelib.api import settings_users  # issue 19: the role directory
 from chalicelib.api.middleware import register_middleware
-from chalicelib.api import ledger  # issue 15: the RFC 6962 ledger, its stream consumer and signer
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
-app.register_blueprint(system.bp)
-app.register_blueprint(departments.bp)
-app.register_blueprint(journeys.bp)
-app.register_blueprint(kpis.bp)
-app.register_blueprint(feedback.bp)
-app.register_blueprint(audit_reports.bp)
-app.register_blueprint(recommendations.bp)
-app.register_blueprint(rollup.bp)
-app.register_blueprint(dashboard.bp)
-app.register_blueprint(a11.bp)
-app.register_blueprint(ledger.bp)
-app.register_blueprint(reminders.bp)
-# Feedback from the systems departments already run (issue 12)
-from chalicelib.api import import_profiles, sources  # noqa: E402
-
-app.register_blueprint(import_profiles.bp)
-app.register_blueprint(sources.bp)
-app.register_blueprint(settings_users.bp)  # issue 19
-
-# --- dashboard v2 (issue 20): monthly series for the trends ---
-from chalicelib.api import series  # noqa: E402
-
-app.register_blueprint(series.bp)
 app.api.binary_types.extend(dashboard.BINARY_TYPES)  # the dashboard's USWDS fonts
-# import jobs (issue 14): the routes, and the worker behind the import queue
-app.register_blueprint(import_jobs.bp)
-app.register_blueprint(import_worker.bp)
+for blueprint in (
+    system, departments, journeys, kpis, feedback, import_profiles, sources, import_jobs, import_worker,
+    audit_reports, recommendations, reminders, ledger, rollup, series, dashboard, a11, settings_users,
+):
+    app.register_blueprint(blueprint.bp)
