@@ -84,7 +84,7 @@ class Page:
         self.url = url
         self.page = browser.new_page(viewport={"width": 1366, "height": 900})
         self.problems: list[str] = []
-        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(str(e)))
         self.page.on("response", self._response)
         # axe-core from npm, served from the page's own origin so the page's CSP stays in force
@@ -93,6 +93,12 @@ class Page:
         if token:
             self.page.goto(f"{url}/dashboard/static/dashboard.css")
             self.page.evaluate("t => sessionStorage.setItem('cxgov.token', t)", token)
+
+    def _console(self, message) -> None:
+        # errors of this app's pages and files (a sign-in passes through the identity provider's pages)
+        where = (message.location or {}).get("url") or self.url
+        if message.type == "error" and where.startswith(self.url.split("/v1", 1)[0]):
+            self.problems.append(f"{message.text} ({where})")
 
     def _response(self, response) -> None:
         if response.status >= 400:
