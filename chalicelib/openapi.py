@@ -45,6 +45,10 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
                    "description": "a department's own import profile", "example": "sprinklr"},
     "source_id": {**_HEX32, "example": "3c9e1a7b5d2f4e6a8b0c1d3e5f7a9b2c"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
+    # the dashboard's own files and the USWDS files it serves (chalicelib/api/dashboard.py)
+    "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "core.js"},
+    "kind": {"type": "string", "enum": ["css", "js", "fonts", "img"]},
+    "family": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "source-sans-pro"},
     "subject": {"type": "string", "pattern": "^[A-Za-z0-9._:|@+=\\-]{1,255}$",
                 "description": "the `sub` claim of the person's token", "example": "9f2c1e44-6a4b-4f6e-9a63-1d2f0c8b7e51"},
 }
@@ -53,6 +57,8 @@ _MEDIA_EXAMPLES = {
     "text/html": "<!doctype html><html lang=\"en\">...</html>",
     "text/javascript": "\"use strict\";\n(function () { /* ... */ })();",
     "image/svg+xml": "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">...</svg>",
+    "text/css": ".usa-button{font-family:Source Sans Pro Web,sans-serif}",
+    "font/woff2": "(the WOFF2 font file's bytes)",
 }
 _HEADERS = {
     "XCorrelationId": {"description": "The request's correlation id (yours when you sent a valid one): "

@@ -1,20 +1,24 @@
 """The CCXO dashboard (v2, on the U.S. Web Design System): its pages (public; the token stays in the
-browser tab and every data call carries it), their scripts and the USWDS files they use, and the
-server-drawn SVG charts. Every URL in the pages is relative, so they work under a stage prefix."""
+browser tab and every data call carries it), the sign-in's callback page (OpenID Connect, PKCE:
+static/signin.js), their scripts and the USWDS files they use, and the server-drawn SVG charts.
+Every URL in the pages is relative, so they work under a stage prefix."""
 from __future__ import annotations
 
 import json
 import os
 import re
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 
 from chalice import Blueprint, Response
+from pydantic import ConfigDict, Field
 
 from chalicelib.api.routing import ANY_ROLE, PUBLIC, Call, api_route
 from chalicelib.errors import NotFound
 from chalicelib.logic import rollup
 from chalicelib.logic.dashboard_charts import CHARTS, draw
+from chalicelib.models.common import QueryModel
 from chalicelib.models.rollup import RollupQuery
 
 bp = Blueprint(__name__)
@@ -22,7 +26,8 @@ TAG = "dashboard"
 ASSETS = Path(__file__).resolve().parent.parent / "dashboard"
 STATIC = ASSETS / "static"
 USWDS = ASSETS / "uswds"  # copied from npm @uswds/uswds by devtools/dashboard_assets.py
-# The page may run no script but its own, fetch nothing but this API, and be framed by nobody.
+# The page may run no script but its own, fetch nothing but this API (and, with sign-in configured,
+# the identity provider: _headers), and be framed by nobody.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -36,15 +41,64 @@ MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; chars
                ".svg": "image/svg+xml", ".woff2": "font/woff2"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # page -> the relative path from the page's URL back to /dashboard/ (pages are at different depths)
-PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../"}
+PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../",
+         "callback": ""}
 
 
-@lru_cache(maxsize=2)
-def _shell() -> str:
-    return (ASSETS / "index.html").read_text()
+class CallbackQuery(QueryModel):
+    """What the identity provider appends to the redirect URI (read by the page's script); other
+    parameters a provider adds are let through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str | None = Field(default=None, max_length=4096)
+    state: str | None = Field(default=None, max_length=1024)
+    error: str | None = Field(default=None, max_length=200)
+    error_description: str | None = Field(default=None, max_length=2000)
+    error_uri: str | None = Field(default=None, max_length=2000)
+    iss: str | None = Field(default=None, max_length=2000)
+    session_state: str | None = Field(default=None, max_length=2000)
 
 
-def _page_config(page: str, params: dict[str, str]) -> str:
+@lru_cache(maxsize=4)
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text()
+
+
+def _oidc_config() -> dict | None:
+    """Sign-in settings for signin.js (README, "Signing in"): the issuer and the client the
+    dashboard signs in with. Without a client id the page offers no sign-in."""
+    env = os.environ
+    client_id = env.get("CXGOV_OIDC_CLIENT_ID", "")
+    issuer = env.get("CXGOV_OIDC_ISSUER") or env.get("CXGOV_ISSUER", "")
+    if not client_id or not issuer:
+        return None
+    extra = dict(urllib.parse.parse_qsl(env.get("CXGOV_OIDC_AUTH_PARAMS", "")))
+    return {"issuer": issuer, "client_id": client_id,
+            "discovery_url": env.get("CXGOV_OIDC_DISCOVERY_URL") or None,
+            "scope": env.get("CXGOV_OIDC_SCOPE") or "openid email profile",
+            "bearer": "access_token" if env.get("CXGOV_OIDC_BEARER") == "access_token" else "id_token",
+            "logout_url": env.get("CXGOV_OIDC_LOGOUT_URL") or None, "extra_params": extra}
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urllib.parse.urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else None
+
+
+def _headers(oidc: dict | None) -> dict[str, str]:
+    """The page may fetch from this API and, to sign in, from the issuer's discovery and token
+    endpoints (their origins: the discovery URL's, and CXGOV_OIDC_ORIGINS, e.g. Cognito's domain)."""
+    if not oidc:
+        return SECURITY_HEADERS
+    origins = {_origin(oidc["discovery_url"] or oidc["issuer"])}
+    origins |= {_origin(o) for o in os.environ.get("CXGOV_OIDC_ORIGINS", "").split()}
+    extra = " ".join(sorted(o for o in origins if o))
+    csp = SECURITY_HEADERS["Content-Security-Policy"].replace("connect-src 'self'", f"connect-src 'self' {extra}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": csp}
+
+
+def _page_config(page: str, params: dict[str, str], base: str = "", oidc: dict | None = None) -> str:
     """Local runs only: `make run` writes the demo users' tokens to a file and points
     CXGOV_DEMO_USERS_FILE at it (the picker), and CXGOV_DASHBOARD_PERIOD at the demo data's period.
     In AWS neither is set: no picker, and the period defaults to the current fiscal year."""
@@ -56,48 +110,59 @@ def _page_config(page: str, params: dict[str, str]) -> str:
         except (ValueError, KeyError, TypeError):
             users = []
     config = {"demo_users": users, "default_period": os.environ.get("CXGOV_DASHBOARD_PERIOD") or None,
-              "page": page, "params": params}
+              "page": page, "params": params, "base": (base or "") + "/", "oidc": oidc}
     # Inside <script type="application/json">: escape "<" so no text can close the element.
     return json.dumps(config).replace("<", "\\u003c")
 
 
-def _page(page: str, **params: str) -> Response:
-    html = (_shell().replace("__CONFIG__", _page_config(page, params))
+def _page(call: Call, page: str, **params: str) -> Response:
+    """A page of the dashboard (index.html, or callback.html for the sign-in's redirect), with its
+    configuration, and a CSP that lets it reach the identity provider when sign-in is configured."""
+    oidc = _oidc_config()
+    html = (_asset("callback.html" if page == "callback" else "index.html")
+            .replace("__CONFIG__", _page_config(page, params, call.base_path, oidc))
             .replace("__BASE__", PAGES[page]).replace("__PAGE__", page))
     return Response(body=html, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS})
+                    headers={"Content-Type": "text/html; charset=utf-8", **_headers(oidc)})
 
 
 @api_route(bp, "/dashboard", "GET", summary="The dashboard: overview", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_page(call: Call) -> Response:
     """Totals, the departments that need attention first, recommendations, VoC, KPIs, benchmark."""
-    return _page("overview")
+    return _page(call, "overview")
 
 
 @api_route(bp, "/dashboard/trends", "GET", summary="The dashboard: trends over 24 months", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_trends(call: Call) -> Response:
-    return _page("trends")
+    return _page(call, "trends")
 
 
 @api_route(bp, "/dashboard/tracker", "GET", summary="The dashboard: the auditor's tracker", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_tracker(call: Call) -> Response:
-    return _page("tracker")
+    return _page(call, "tracker")
 
 
 @api_route(bp, "/dashboard/departments/{dept}", "GET", summary="The dashboard: one department", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_department(call: Call) -> Response:
     """The page is public; its data calls carry the token, so a dcxo sees only its own department."""
-    return _page("department", dept=call.path["dept"])
+    return _page(call, "department", dept=call.path["dept"])
 
 
 @api_route(bp, "/dashboard/recommendations/{dept}/{rec_id}", "GET", summary="The dashboard: one recommendation",
            tag=TAG, roles=PUBLIC, response_media_type="text/html")
 def dashboard_recommendation(call: Call) -> Response:
-    return _page("recommendation", dept=call.path["dept"], rec_id=call.path["rec_id"])
+    return _page(call, "recommendation", dept=call.path["dept"], rec_id=call.path["rec_id"])
+
+
+@api_route(bp, "/dashboard/callback", "GET", summary="Where the identity provider returns after sign-in",
+           tag=TAG, roles=PUBLIC, query=CallbackQuery, response_media_type="text/html")
+def dashboard_callback(call: Call) -> Response:
+    """The OIDC redirect URI: static/signin.js checks `state` and redeems `code` with its PKCE verifier."""
+    return _page(call, "callback")
 
 
 def _file(root: Path, *parts: str) -> Response:

@@ -1,9 +1,7 @@
 """Monthly series for the trends: from the aggregate items, never from the records."""
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ConfigDict, Field, model_serializer
+from pydantic import ConfigDict, Field
 
 from chalicelib.models.common import OutputModel, QueryModel, Timestamp
 from chalicelib.models.rollup import RollupVoc
@@ -23,14 +21,10 @@ class OpenedClosed(OutputModel):
 
 
 class _FromField(OutputModel):
-    """`from` is a Python keyword: the field is `from_`, written `from` in every answer."""
+    """`from` is a Python keyword: the field is `from_`, written `from` in every answer (and in the
+    answer's schema, with its example: a model_serializer would hide both from OpenAPI)."""
 
-    @model_serializer(mode="wrap")
-    def _from(self, handler: Any) -> dict[str, Any]:
-        data = handler(self)
-        if "from_" in data:
-            data = {"from": data.pop("from_"), **data}
-        return data
+    model_config = ConfigDict(serialize_by_alias=True, populate_by_name=True)
 
 
 class VocMonth(RollupVoc):
@@ -46,7 +40,7 @@ class SeriesMonth(OutputModel):
 _VOC_EXAMPLE = {"volume": 1204, "responded": 803, "actionable": 1100,
                 "first_response_hours": {"mean": 21.4}, "within_target_share": 0.31,
                 "overdue_unanswered": 297, "out_of_hours_share": 0.33, "nps": -12.5, "csat": 0.41,
-                "ces": 4.2, "a11": {"trust": 0.38}, "reclassified_not_actionable": {"count": 0, "share": 0.0},
+                "ces": 4.2, "a11": {"trust": 0.38}, "reclassified_not_actionable": {"count": 0, "share": 0.0, "changes": 0},
                 "by_channel": {}, "by_category": {"complaint": 512}}
 
 

@@ -3,6 +3,7 @@ The fixtures start both on free loopback ports and stop them afterwards."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.error
 import urllib.request
 from typing import Any, Iterator
@@ -10,6 +11,7 @@ from typing import Any, Iterator
 import pytest
 
 from devtools import issuer, localstack
+from tests.conftest import ROOT
 
 
 class Http:
@@ -83,3 +85,83 @@ def import_stack(stack, tmp_path_factory):
             finally:
                 for process in made.workers:
                     import_dispatcher.stop_worker(process)
+# --- the dashboard in Debian's Chromium (Playwright): test_dashboard_browser, test_signin_browser ---
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "section508"]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+USWDS_REQUESTED: set[str] = set()  # every USWDS file any dashboard page loaded (Page)
+
+
+class Page:
+    """A browser tab signed in as one demo user, collecting console errors and failed requests."""
+
+    def __init__(self, browser, url: str, token: str | None):
+        self.url = url
+        self.page = browser.new_page(viewport={"width": 1366, "height": 900})
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
+        self.page.on("response", self._response)
+        # axe-core from npm, served from the page's own origin so the page's CSP stays in force
+        self.page.route(f"{url}/dashboard/static/axe.min.js",
+                        lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+        if token:
+            self.page.goto(f"{url}/dashboard/static/dashboard.css")
+            self.page.evaluate("t => sessionStorage.setItem('cxgov.token', t)", token)
+
+    def _console(self, message) -> None:
+        # errors of this app's pages and files (a sign-in passes through the identity provider's pages)
+        where = (message.location or {}).get("url") or self.url
+        if message.type == "error" and where.startswith(self.url.split("/v1", 1)[0]):
+            self.problems.append(f"{message.text} ({where})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} {response.url}")
+        elif "/dashboard/uswds/" in response.url:
+            USWDS_REQUESTED.add(response.url.split("/dashboard/uswds/", 1)[1])
+
+    def open(self, path: str, expect: str = "Showing") -> "Page":
+        self.page.goto(self.url + path)
+        self.page.wait_for_selector(f"#status:has-text('{expect}')" if expect else "#status.usa-alert", timeout=60_000)
+        if expect:  # and what the page loads after its first figures (the overview's ranking)
+            self.page.wait_for_selector("body[data-loaded=all]", timeout=60_000)
+        return self
+
+    def axe(self) -> list[dict]:
+        self.page.add_script_tag(url=f"{self.url}/dashboard/static/axe.min.js")
+        return self.page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+            .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))""",
+                                  AXE_TAGS)
+
+    def charts(self) -> list[dict]:
+        return self.page.eval_on_selector_all("svg.cx-chart", """els => els.map(svg => {
+            const [t, d] = svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id));
+            const table = svg.closest('figure').querySelector('table');
+            return {id: svg.id, role: svg.getAttribute('role'), title: t && t.textContent, desc: d && d.textContent,
+                    categories: [...new Set([...svg.querySelectorAll('rect.bar')].map(b => b.dataset.category))],
+                    values: [...svg.querySelectorAll('rect.bar')].map(b => b.dataset.value),
+                    rows: table ? [...table.tBodies[0].rows].map(r => r.cells[0].textContent) : null};
+        })""")
+
+    def texts(self, selector: str) -> list[str]:
+        return self.page.eval_on_selector_all(selector, "els => els.map(e => e.textContent.trim())")
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()

@@ -7,26 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from devtools import localstack
 from devtools.seed import DEMO_PERIOD, DEMO_USERS
-from tests.conftest import ROOT
-from tests.e2e.conftest import Http
+from tests.e2e.conftest import ARTIFACTS, USWDS_REQUESTED, Http, Page
 
-ARTIFACTS = ROOT / "test-artifacts"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "section508"]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROLES = {"ccxo": "Chief CX Officer", "auditor": "OIG auditor", "dcxo": "DCXO corp-comms"}
-USWDS_REQUESTED: set[str] = set()  # every USWDS file any page of this module loaded
 STACK: dict = {}  # the demo fixture's database environment
 
 
@@ -53,14 +43,6 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def ids(demo):
     """The MS-AR-17-006 recommendations (corp-comms) and one of parks, read through the API."""
     url, tokens = demo
@@ -68,62 +50,6 @@ def ids(demo):
     pick = lambda report, number: next(r for r in items if r["report_number"] == report and r["number"] == number)  # noqa: E731
     return {"smoc-1": pick("MS-AR-17-006", 1), "smoc-2": pick("MS-AR-17-006", 2), "parks": pick("IA-2016-11", 5),
             "closure": pick("IA-2016-11", 3)}
-
-
-class Page:
-    """A browser tab signed in as one demo user, collecting console errors and failed requests."""
-
-    def __init__(self, browser, url: str, token: str | None):
-        self.url = url
-        self.page = browser.new_page(viewport={"width": 1366, "height": 900})
-        self.problems: list[str] = []
-        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("response", self._response)
-        # axe-core from npm, served from the page's own origin so the page's CSP stays in force
-        self.page.route(f"{url}/dashboard/static/axe.min.js",
-                        lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
-        if token:
-            self.page.goto(f"{url}/dashboard/static/dashboard.css")
-            self.page.evaluate("t => sessionStorage.setItem('cxgov.token', t)", token)
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"{response.status} {response.url}")
-        elif "/dashboard/uswds/" in response.url:
-            USWDS_REQUESTED.add(response.url.split("/dashboard/uswds/", 1)[1])
-
-    def open(self, path: str, expect: str = "Showing") -> "Page":
-        self.page.goto(self.url + path)
-        self.page.wait_for_selector(f"#status:has-text('{expect}')" if expect else "#status.usa-alert", timeout=60_000)
-        if expect:  # and what the page loads after its first figures (the overview's ranking)
-            self.page.wait_for_selector("body[data-loaded=all]", timeout=60_000)
-        return self
-
-    def axe(self) -> list[dict]:
-        self.page.add_script_tag(url=f"{self.url}/dashboard/static/axe.min.js")
-        return self.page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
-            .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))""",
-                                  AXE_TAGS)
-
-    def charts(self) -> list[dict]:
-        return self.page.eval_on_selector_all("svg.cx-chart", """els => els.map(svg => {
-            const [t, d] = svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id));
-            const table = svg.closest('figure').querySelector('table');
-            return {id: svg.id, role: svg.getAttribute('role'), title: t && t.textContent, desc: d && d.textContent,
-                    categories: [...new Set([...svg.querySelectorAll('rect.bar')].map(b => b.dataset.category))],
-                    values: [...svg.querySelectorAll('rect.bar')].map(b => b.dataset.value),
-                    rows: table ? [...table.tBodies[0].rows].map(r => r.cells[0].textContent) : null};
-        })""")
-
-    def texts(self, selector: str) -> list[str]:
-        return self.page.eval_on_selector_all(selector, "els => els.map(e => e.textContent.trim())")
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.page.close()
 
 
 def _pages(ids, role: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""What the dashboard page hands its sign-in script, and the one door its Content-Security-Policy
-opens for it: the issuer's discovery and token endpoints (Cognito's hosted domain too)."""
+"""What the dashboard's pages hand their sign-in script (static/signin.js, loaded before core.js),
+and the one door their Content-Security-Policy opens for it: the issuer's discovery and token
+endpoints (Cognito's hosted domain too)."""
 from __future__ import annotations
 
 import json
@@ -42,6 +43,40 @@ def test_the_callback_page_takes_what_providers_append(api, monkeypatch):
     page = api.get("/dashboard/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj&iss=https%3A%2F%2Fissuer"
                    "&session_state=abc")
     assert page.status_code == 200 and b'data-page="callback"' in page.body
-    assert b'<script src="signin.js">' in page.body
+    assert b'<script src="static/signin.js">' in page.body and b'href="uswds/css/uswds.min.css"' in page.body
+    assert _config(page.body)["page"] == "callback" and _config(page.body)["oidc"]["client_id"] == "cxgov-api"
     too_long = api.get("/dashboard/callback?code=" + "x" * 5000)
     assert too_long.status_code == 400 and too_long.json["error"]["details"][0]["field"] == "code"
+
+
+PAGES = {"/dashboard": ("overview", {}, "dashboard/"), "/dashboard/trends": ("trends", {}, ""),
+         "/dashboard/tracker": ("tracker", {}, ""), "/dashboard/departments/parks": ("department", {"dept": "parks"}, "../"),
+         "/dashboard/recommendations/parks/rec-01": ("recommendation", {"dept": "parks", "rec_id": "rec-01"}, "../../")}
+
+
+def test_every_page_loads_the_sign_in_before_core_and_opens_only_the_issuer(api, monkeypatch):
+    # Given a stage whose dashboard signs in at a provider on another origin
+    monkeypatch.setenv("CXGOV_OIDC_CLIENT_ID", "cxgov-api")
+    monkeypatch.setenv("CXGOV_OIDC_DISCOVERY_URL", "https://login.example.gov/.well-known/openid-configuration")
+    for path, (name, params, base) in PAGES.items():
+        # When any page of the dashboard is served
+        page = api.get(path)
+        html = page.body.decode()
+        # Then it carries its own page and parameters and the sign-in settings, side by side
+        config = _config(html)
+        assert (config["page"], config["params"], config["base"]) == (name, params, "/"), path
+        assert config["oidc"]["discovery_url"].startswith("https://login.example.gov/"), path
+        # And signin.js comes before core.js, from the page's relative static path
+        signin, core = html.index(f'<script src="{base}static/signin.js">'), html.index(f'<script src="{base}static/core.js">')
+        assert signin < core, path
+        # And the CSP lets it reach the provider's origin and nothing else
+        connect = re.search(r"connect-src ([^;]+);", page.headers["Content-Security-Policy"]).group(1).split()
+        assert connect == ["'self'", "https://login.example.gov"], path
+        # And the header offers Sign in (shown by the script once it knows the page is configured)
+        assert 'id="sign-in">Sign in</button>' in html and 'id="sign-out" hidden>Sign out</button>' in html, path
+
+
+def test_the_script_is_served_as_a_static_file(api):
+    script = api.get("/dashboard/static/signin.js")
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert b"window.cxgovAuth = api" in script.body

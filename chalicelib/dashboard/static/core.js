@@ -1,5 +1,5 @@
 // cxgov dashboard, shared by every page: where the API is, the caller's token, API calls, the
-// sign-in controls, formatting, and USWDS tables that sort and filter. No third-party code but USWDS.
+// sign-in controls (with signin.js), formatting, and USWDS tables that sort and filter. No third-party code but USWDS.
 "use strict";
 window.cx = (function () {
   const $ = (id) => document.getElementById(id);
@@ -13,14 +13,12 @@ window.cx = (function () {
   let config = { demo_users: [], default_period: null, page: "overview", params: {} };
   try { config = Object.assign(config, JSON.parse($("dashboard-config").textContent)); } catch (e) { /* defaults */ }
 
-  // The one place the token comes from: a sign-in module when one is loaded (window.cxgovAuth),
-  // else the demo-user picker or the pasted token, kept in this tab's sessionStorage.
+  // The one place the token comes from: the demo-user picker or the pasted token (kept in this
+  // tab's sessionStorage; pressing "Sign in" forgets it), else the sign-in's (signin.js,
+  // window.cxgovAuth: the OpenID Connect session, also in this tab's sessionStorage only).
+  const auth = window.cxgovAuth && window.cxgovAuth.configured() ? window.cxgovAuth : null;
   function token() {
-    if (window.cxgovAuth && typeof window.cxgovAuth.token === "function") {
-      const t = window.cxgovAuth.token();
-      if (t) return t;
-    }
-    return store.getItem("cxgov.token") || "";
+    return store.getItem("cxgov.token") || (auth && auth.token()) || "";
   }
 
   function setToken(value) {
@@ -219,14 +217,16 @@ window.cx = (function () {
   let me = null;
   async function load() {
     const pasted = $("token").value.trim();
-    if (pasted && !(window.cxgovAuth && window.cxgovAuth.token && window.cxgovAuth.token())) setToken(pasted);
+    if (pasted) setToken(pasted);
     const chosen = $("period").value.trim() || period();
     store.setItem("cxgov.period", chosen);
-    if (!token()) { status("Enter a token or choose a demo user.", true); return; }
+    if (!token()) { status((auth ? "Sign in, enter" : "Enter") + " a token or choose a demo user.", true); return; }
     status("Loading " + chosen + "…");
     const started = performance.now();
+    let known = false;  // a 403 before /me answers is about the caller, not about a department
     try {
       me = await api("me");
+      known = true;
       $("who").textContent = "Signed in as " + (me.name || me.subject) + " (" + me.role +
         (me.department ? ", " + me.department : ", all departments") + ")";
       delete document.body.dataset.loaded;
@@ -238,7 +238,8 @@ window.cx = (function () {
       window.cxCompleteMs = performance.now() - started;
       document.body.dataset.loaded = "all";
     } catch (e) {
-      status(e.status === 403 ? "Not in your scope: " + e.message : e.message, true);
+      if (!known) $("who").textContent = "";
+      status(e.status === 403 ? (known ? "Not in your scope: " : "No access: ") + e.message : e.message, true);
     }
   }
 
@@ -257,12 +258,28 @@ window.cx = (function () {
     $("token").value = store.getItem("cxgov.token") || "";
     $("period").value = new URLSearchParams(location.search).get("period") || period();
     $("controls").addEventListener("submit", (e) => { e.preventDefault(); load(); });
-    $("forget").addEventListener("click", () => {
-      if (window.cxgovAuth && typeof window.cxgovAuth.signOut === "function") window.cxgovAuth.signOut();
-      setToken(""); $("token").value = ""; status("Token forgotten.");
-    });
-    if (window.cxgovAuth && typeof window.cxgovAuth.onChange === "function") window.cxgovAuth.onChange(() => { if (token()) load(); });
+    $("forget").addEventListener("click", () => { setToken(""); $("token").value = ""; status("Token forgotten."); });
+    if (auth) signInControls();
     if (token()) load();
+  }
+
+  // "Sign in" / "Sign out" in the header, when the page is configured with an identity provider.
+  function signInControls() {
+    const shown = () => { const signedIn = Boolean(auth.token()); $("sign-in").hidden = signedIn; $("sign-out").hidden = !signedIn; };
+    $("oidc").hidden = false;
+    shown();
+    $("sign-in").addEventListener("click", () => {
+      setToken(""); $("token").value = "";  // the person signing in is who the page will show
+      auth.signIn(location.href).catch((e) => status(e.message, true));
+    });
+    $("sign-out").addEventListener("click", () => { auth.signOut(); });
+    auth.onChange((t, reason) => {
+      shown();
+      if (t || store.getItem("cxgov.token")) return;  // renewed, or the page runs on a pasted token
+      $("who").textContent = "";
+      if (reason === "signed-out") status("Signed out.");
+      else status("Your session has ended: sign in again.", true);
+    });
   }
 
   return { $, api, allPages, download, table, cards, crumbs, title, mount, status, esc, fmt, words, links,

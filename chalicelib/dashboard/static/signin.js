@@ -1,5 +1,6 @@
 // cxgov sign-in: the OpenID Connect authorization code flow with PKCE (RFC 7636), in the browser,
-// against the issuer the page is configured with (its discovery document). Tokens stay in this tab:
+// against the issuer the page is configured with (its discovery document). Every dashboard page
+// loads it before core.js, and so does the callback page. Tokens stay in this tab:
 // sessionStorage, never cookies or localStorage. The pages use it through window.cxgovAuth:
 //   configured()        whether the page was given an issuer and a client id
 //   signIn(returnTo)    goes to the issuer's sign-in; the callback page comes back to `returnTo`
@@ -24,7 +25,10 @@
   }
   const page = pageConfig();
   const cfg = page.oidc || null;
-  const base = typeof page.base === "string" ? page.base : "/";
+  // The API's root path as the browser sees it: this script is served at …/dashboard/static/signin.js
+  // (the page's `base`, the stage prefix the API saw, is the fallback).
+  const script = document.currentScript && document.currentScript.src;
+  const base = script ? new URL("../../", script).pathname : (typeof page.base === "string" ? page.base : "/");
   const here = (path) => window.location.origin + base + path;
 
   function b64url(bytes) {
@@ -213,9 +217,10 @@
   if (document.body && document.body.dataset.page === "callback") {
     const status = document.getElementById("status");
     api.handleCallback().then((returnTo) => { window.location.replace(returnTo); }, (error) => {
-      status.textContent = error.message;
-      status.className = "error";
+      status.className = "usa-alert usa-alert--error usa-alert--slim cx-status";
       status.setAttribute("role", "alert");
+      status.innerHTML = '<div class="usa-alert__body"><p class="usa-alert__text"></p></div>';
+      status.querySelector("p").textContent = error.message;
       document.getElementById("again").hidden = false;
     });
   }
