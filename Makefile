@@ -57,7 +57,7 @@ token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 bench: install ## print import-time ratio and DynamoDB calls per request, measured on DynamoDB Local
 	$(PY) -m devtools.bench
 
-package: $(VENV)/.installed ## build/package/sam.json + deployment.zip: chalice package merged with infra/ (offline, no AWS credentials)
+package: install ## build/package/sam.json + deployment.zip: chalice package merged with infra/ (offline, no AWS credentials)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m devtools.package
 
 lint-template: package ## validate the packaged template with cfn-lint
