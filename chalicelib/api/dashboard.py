@@ -39,6 +39,7 @@ SECURITY_HEADERS = {
 BINARY_TYPES = ("font/woff2",)
 MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                ".svg": "image/svg+xml", ".woff2": "font/woff2"}
+_ID_PATTERNS = {"dept": re.compile(r"^[a-z][a-z0-9-]{1,39}$"), "rec_id": re.compile(r"^[a-z0-9]{8,40}$")}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # page -> the relative path from the page's URL back to /dashboard/ (pages are at different depths)
 PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../",
@@ -145,17 +146,25 @@ def dashboard_tracker(call: Call) -> Response:
     return _page(call, "tracker")
 
 
+def _ids(call: Call, *names: str) -> dict[str, str]:
+    """A deep link's ids, checked as the API checks them (a malformed one is a 404, not a page)."""
+    found = {name: call.path[name] for name in names}
+    if not all(_ID_PATTERNS[name].match(value) for name, value in found.items()):
+        raise NotFound("no such page: the link's ids are malformed")
+    return found
+
+
 @api_route(bp, "/dashboard/departments/{dept}", "GET", summary="The dashboard: one department", tag=TAG,
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_department(call: Call) -> Response:
     """The page is public; its data calls carry the token, so a dcxo sees only its own department."""
-    return _page(call, "department", dept=call.path["dept"])
+    return _page(call, "department", **_ids(call, "dept"))
 
 
 @api_route(bp, "/dashboard/recommendations/{dept}/{rec_id}", "GET", summary="The dashboard: one recommendation",
            tag=TAG, roles=PUBLIC, response_media_type="text/html")
 def dashboard_recommendation(call: Call) -> Response:
-    return _page(call, "recommendation", dept=call.path["dept"], rec_id=call.path["rec_id"])
+    return _page(call, "recommendation", **_ids(call, "dept", "rec_id"))
 
 
 @api_route(bp, "/dashboard/callback", "GET", summary="Where the identity provider returns after sign-in",

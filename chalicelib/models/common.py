@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Callable, ClassVar
+from typing import Annotated, Any, Callable, ClassVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -16,9 +17,11 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # Dates people type: far-off years are typing mistakes, and would overflow date arithmetic.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
@@ -96,10 +99,39 @@ class PatchModel(InputModel):
                 if k not in self.NOT_CHANGES}
 
 
+def field_error(model: str, field: str, message: str) -> ValidationError:
+    """A validation error located at `field` (a model validator's own errors have no location)."""
+    return ValidationError.from_exception_data(
+        model, [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)])
+
+
+_DATE_TIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
+
+
+def _takes_datetime(annotation: Any) -> bool:
+    # datetime itself, pydantic's AwareDatetime and kin, inside Optional/Annotated
+    if annotation is datetime or getattr(annotation, "__name__", "").endswith(("Datetime", "DateTime")):
+        return True
+    return any(_takes_datetime(a) for a in get_args(annotation))
+
+
 class QueryModel(BaseModel):
     """Query strings are text: lax parsing turns `limit=50` into an int; unknown params are refused."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True, defer_build=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_times_are_rfc3339(cls, data: Any) -> Any:
+        # Lax parsing would read `to=157` as seconds since 1970: a date-time parameter is RFC 3339 text.
+        if isinstance(data, dict):
+            for name, info in cls.model_fields.items():
+                value = data.get(info.alias or name, data.get(name))
+                if value is not None and _takes_datetime(info.annotation) and not (
+                        isinstance(value, str) and _DATE_TIME_TEXT.match(value)):
+                    raise field_error(cls.__name__, info.alias or name,
+                                      "an RFC 3339 date-time with offset, such as 2017-03-01T00:00:00Z")
+        return data
 
 
 class OutputModel(BaseModel):

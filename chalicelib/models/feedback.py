@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator,
+from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, field_validator,
                       model_validator)
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from chalicelib import clock
 from chalicelib.models.a11 import TouchpointsAnswers
 from chalicelib.models.common import (EARLIEST, LATEST, InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp,
-                                     captured_example)
+                                     captured_example, field_error)
 
 Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
                   "in_person", "mail", "app_311", "other"]
@@ -24,12 +23,6 @@ SourceId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 JourneyId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")]
 Comment = Annotated[str, StringConstraints(max_length=10_000)]
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def field_error(model: str, field: str, message: str) -> ValidationError:
-    """A validation error located at `field` (a model validator's own errors have no location)."""
-    return ValidationError.from_exception_data(
-        model, [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)])
 
 
 def _not_future(value: datetime) -> datetime:
