@@ -51,7 +51,7 @@ def test_the_callback_page_takes_what_providers_append(api, monkeypatch):
 
 PAGES = {"/dashboard": ("overview", {}, "dashboard/"), "/dashboard/trends": ("trends", {}, ""),
          "/dashboard/tracker": ("tracker", {}, ""), "/dashboard/departments/parks": ("department", {"dept": "parks"}, "../"),
-         "/dashboard/recommendations/parks/rec-01": ("recommendation", {"dept": "parks", "rec_id": "rec-01"}, "../../")}
+         "/dashboard/recommendations/parks/1a230ef83e4fa52ac8627": ("recommendation", {"dept": "parks", "rec_id": "1a230ef83e4fa52ac8627"}, "../../")}
 
 
 def test_every_page_loads_the_sign_in_before_core_and_opens_only_the_issuer(api, monkeypatch):
