@@ -2,6 +2,7 @@
 The fixtures start both on free loopback ports and stop them afterwards."""
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import urllib.error
@@ -36,9 +37,9 @@ class Http:
         return status, hdrs, json.loads(raw) if raw else None
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[Http]:
-    logs = tmp_path_factory.mktemp("logs")
+@contextlib.contextmanager
+def new_stack(logs) -> Iterator[Http]:
+    """A fresh DynamoDB Local with the tables, moto's KMS with the ledger's key, and chalice local."""
     with localstack.database(localstack.free_port(), log=logs / "dynamodb.log") as endpoint:
         env = localstack.endpoint_env(endpoint)
         localstack.create_tables_in_subprocess(env)
@@ -55,6 +56,12 @@ def stack(tmp_path_factory) -> Iterator[Http]:
                 localstack.stage_variable("CXGOV_LEDGER_KEY_ID"))
             with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
                 yield Http(url, env)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Http]:
+    with new_stack(tmp_path_factory.mktemp("logs")) as made:
+        yield made
 
 
 @pytest.fixture(scope="session")

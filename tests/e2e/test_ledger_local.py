@@ -11,8 +11,18 @@ import textwrap
 from collections import Counter
 
 import boto3
+import pytest
 
 from devtools import localstack
+from tests.e2e.conftest import new_stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """Its own database: the stream then holds only this module's writes, whatever ran before
+    (the 200,000-row import job writes to the session's)."""
+    with new_stack(tmp_path_factory.mktemp("ledger-logs")) as made:
+        yield made
 
 # A consumer that dies (like a Lambda timing out or its host failing) right after the first chunk
 # of a batch committed and before the batch's position is checkpointed; one batch takes all the
