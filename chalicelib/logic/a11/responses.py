@@ -63,11 +63,7 @@ def department_csv(dept: str, label: str, journey_id: str | None) -> str:
 
 
 def organisation_csv(label: str) -> str:
-    out, start = _Out(), None
-    while True:
-        departments, start = departments_dal.list_all(200, start)
-        for department in departments:
-            _write(out, department.id, label, None)
-        if not start:
-            break
+    out = _Out()
+    for dept in departments_dal.all_names():
+        _write(out, dept, label, None)
     return out.buffer.getvalue()
