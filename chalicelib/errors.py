@@ -1,9 +1,10 @@
 """The API's errors and their one mapping to HTTP: `{"error": {"code", "message", "details"}}`."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ApiError(Exception):

@@ -145,7 +145,8 @@ def _success(spec: Any, refs: dict[tuple[type, str], dict]) -> dict[str, Any]:
         example = _example_of(spec.response, "serialization")
     else:
         media = {"schema": {"type": "string"} if spec.response_media_type != "application/json" else {"type": "object"}}
-        example = spec.response_example if spec.response_example is not None else _MEDIA_EXAMPLES.get(spec.response_media_type)
+        example = spec.response_example() if callable(spec.response_example) else spec.response_example
+        example = example if example is not None else _MEDIA_EXAMPLES.get(spec.response_media_type)
     if example is not None:
         media["example"] = example
     return {"description": "Success", "headers": headers, "content": {spec.response_media_type: media}}

@@ -1,41 +1,18 @@
 """`make bench`: figures that survive a noisy machine, all from one run.
 
-1. `import app` against a bare `import chalice, boto3, pynamodb`, interleaved, as a ratio of medians.
+1. Cold start (devtools/bench_cold.py): `import app` against a bare `import chalice, boto3, pynamodb`
+   as whole processes, in the dev environment and from the packaged zip, and each kind's first
+   request against a warm one.
 2. DynamoDB calls per request type on DynamoDB Local, counted at botocore's `_make_api_call`."""
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 
 from devtools import callcount, localstack
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
-BARE = "import chalice, boto3, pynamodb"
-APP = "import app"
-
-
-def _import_seconds(statement: str) -> float:
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=localstack.ROOT, capture_output=True,
-                         text=True, check=True, env={**os.environ, "CXGOV_TRACING": "false"})
-    return float(out.stdout.strip().splitlines()[-1])
-
-
-def import_ratio() -> None:
-    bare, full = [], []
-    for _ in range(ROUNDS):  # interleaved so drift hits both sides alike
-        bare.append(_import_seconds(BARE))
-        full.append(_import_seconds(APP))
-    b, f = statistics.median(bare), statistics.median(full)
-    print(f"import time, median of {ROUNDS} interleaved runs:")
-    print(f"  {BARE:<36} {b * 1000:7.1f} ms")
-    print(f"  {APP:<36} {f * 1000:7.1f} ms")
-    print(f"  ratio                                {f / b:7.2f}x   (goal <= 1.3x)")
-
 
 def call_counts() -> None:
     callcount.install()
@@ -83,7 +60,7 @@ def main() -> None:
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    import_ratio()
+    subprocess.run([sys.executable, "-m", "devtools.bench_cold"], cwd=localstack.ROOT, check=True)
     print()
     call_counts()
     print()

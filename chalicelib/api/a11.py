@@ -7,19 +7,29 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
 from chalicelib.errors import BadRequest
-from chalicelib.logic.a11 import collection, responses, touchpoints
-from chalicelib.models.a11 import QuarterQuery
+from chalicelib.lazy import lazy
+
+collection = lazy("chalicelib.logic.a11.collection")
+responses = lazy("chalicelib.logic.a11.responses")
+touchpoints = lazy("chalicelib.logic.a11.touchpoints")
+QuarterQuery = lazy("chalicelib.models.a11", "QuarterQuery")
 
 bp = Blueprint(__name__)
 TAG = "a11"
-COLLECTION_EXAMPLE = (",".join(collection.COLUMNS) + "\r\n"
-                      "corp-comms/5b0e8c1f9a7d4e2b8c6a1f3e0d9b7a45/FY2017-Q2,usps,USPS,United States Postal Service,"
-                      "usps-customer-care-FY2017-Q2,2017,2,USPS Customer Care FY2017-Q2,usps-customer-care,"
-                      "USPS Customer Care,usps-customer-care,5b0e8c1f9a7d4e2b8c6a1f3e0d9b7a45,"
-                      "Social media customer service,post_interaction,social_media,,,,,1843,412,398,3206-0001,"
-                      "thumbs_up_down,How did we do?,,2016-10-03T14:00:00+00:00,2017-01-09T10:12:00+00:00\r\n")
-RESPONSES_EXAMPLE = (",".join(touchpoints.COLUMNS) + "\r\n"
-                     "tp-1,1,1,1,0,null,1,1,0,null,null,null,null,null,null,null,Quick and kind\r\n")
+
+
+def collection_example() -> str:  # a function: the column list lives with the logic, loaded on demand
+    return (",".join(collection.COLUMNS) + "\r\n"
+            "corp-comms/5b0e8c1f9a7d4e2b8c6a1f3e0d9b7a45/FY2017-Q2,usps,USPS,United States Postal Service,"
+            "usps-customer-care-FY2017-Q2,2017,2,USPS Customer Care FY2017-Q2,usps-customer-care,"
+            "USPS Customer Care,usps-customer-care,5b0e8c1f9a7d4e2b8c6a1f3e0d9b7a45,"
+            "Social media customer service,post_interaction,social_media,,,,,1843,412,398,3206-0001,"
+            "thumbs_up_down,How did we do?,,2016-10-03T14:00:00+00:00,2017-01-09T10:12:00+00:00\r\n")
+
+
+def responses_example() -> str:
+    return (",".join(touchpoints.COLUMNS) + "\r\n"
+            "tp-1,1,1,1,0,null,1,1,0,null,null,null,null,null,null,null,Quick and kind\r\n")
 
 
 def _csv(body: str, name: str) -> Response:
@@ -30,7 +40,7 @@ def _csv(body: str, name: str) -> Response:
 
 @api_route(bp, "/departments/{dept}/exports/a11-cx-collection.csv", "GET",
            summary="The department's A-11 CX collection for a fiscal quarter", tag=TAG, roles=ANY_ROLE,
-           query=QuarterQuery, response_media_type="text/csv", response_example=COLLECTION_EXAMPLE)
+           query=QuarterQuery, response_media_type="text/csv", response_example=collection_example)
 def department_collection(call: Call) -> Response:
     """One row per journey with an `a11_service`, in the column layout of Touchpoints' CX
     collection detail export; volumes come from the month aggregates of the quarter."""
@@ -42,7 +52,7 @@ def department_collection(call: Call) -> Response:
 @api_route(bp, "/exports/a11-cx-collection.csv", "GET",
            summary="The organisation's A-11 CX collection for a fiscal quarter", tag=TAG,
            roles=("ccxo", "auditor"), query=QuarterQuery, response_media_type="text/csv",
-           response_example=COLLECTION_EXAMPLE)
+           response_example=collection_example)
 def organisation_collection(call: Call) -> Response:
     """Every department's journeys with an `a11_service`, as the department export."""
     if call.query.journey_id is not None:
@@ -52,7 +62,7 @@ def organisation_collection(call: Call) -> Response:
 
 @api_route(bp, "/departments/{dept}/exports/a11-cx-responses.csv", "GET",
            summary="The department's A-11 survey responses of a fiscal quarter", tag=TAG, roles=ANY_ROLE,
-           query=QuarterQuery, response_media_type="text/csv", response_example=RESPONSES_EXAMPLE)
+           query=QuarterQuery, response_media_type="text/csv", response_example=responses_example)
 def department_responses(call: Call) -> Response:
     """Every survey respondent on a journey with an `a11_service`, received in the quarter, in the
     column layout of Touchpoints' response upload (`external_id, question_1, positive_..., negative_...,
@@ -65,7 +75,7 @@ def department_responses(call: Call) -> Response:
 @api_route(bp, "/exports/a11-cx-responses.csv", "GET",
            summary="The organisation's A-11 survey responses of a fiscal quarter", tag=TAG,
            roles=("ccxo", "auditor"), query=QuarterQuery, response_media_type="text/csv",
-           response_example=RESPONSES_EXAMPLE)
+           response_example=responses_example)
 def organisation_responses(call: Call) -> Response:
     """Every department's, as the department export."""
     if call.query.journey_id is not None:

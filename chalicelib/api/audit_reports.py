@@ -6,15 +6,13 @@ from chalice import Blueprint
 
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic import audits as logic
-from chalicelib.models.audits import (
-    AuditReport,
-    AuditReportCreate,
-    AuditReportPage,
-    Recommendation,
-    RecommendationCreate,
-)
-from chalicelib.models.common import PageQuery
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.audits")
+(AuditReport, AuditReportCreate, AuditReportPage, Recommendation, RecommendationCreate) = lazy(
+    "chalicelib.models.audits", "AuditReport", "AuditReportCreate", "AuditReportPage", "Recommendation",
+    "RecommendationCreate")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
 
 bp = Blueprint(__name__)
 TAG = "audit-reports"

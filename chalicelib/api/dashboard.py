@@ -12,14 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalice import Blueprint, Response
-from pydantic import ConfigDict, Field
 
 from chalicelib.api.routing import ANY_ROLE, PUBLIC, Call, api_route
 from chalicelib.errors import NotFound
-from chalicelib.logic import rollup
-from chalicelib.logic.dashboard_charts import CHARTS, draw
-from chalicelib.models.common import QueryModel
-from chalicelib.models.rollup import RollupQuery
+from chalicelib.lazy import lazy
+
+rollup = lazy("chalicelib.logic.rollup")
+charts = lazy("chalicelib.logic.dashboard_charts")
+CallbackQuery = lazy("chalicelib.models.dashboard", "CallbackQuery")
+RollupQuery = lazy("chalicelib.models.rollup", "RollupQuery")
 
 bp = Blueprint(__name__)
 TAG = "dashboard"
@@ -44,21 +45,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # page -> the relative path from the page's URL back to /dashboard/ (pages are at different depths)
 PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../",
          "callback": ""}
-
-
-class CallbackQuery(QueryModel):
-    """What the identity provider appends to the redirect URI (read by the page's script); other
-    parameters a provider adds are let through."""
-
-    model_config = ConfigDict(extra="allow")
-
-    code: str | None = Field(default=None, max_length=4096)
-    state: str | None = Field(default=None, max_length=1024)
-    error: str | None = Field(default=None, max_length=200)
-    error_description: str | None = Field(default=None, max_length=2000)
-    error_uri: str | None = Field(default=None, max_length=2000)
-    iss: str | None = Field(default=None, max_length=2000)
-    session_state: str | None = Field(default=None, max_length=2000)
 
 
 @lru_cache(maxsize=4)
@@ -210,8 +196,8 @@ def dashboard_chart(call: Call) -> Response:
     """`recommendations`, `voc`, `channels` or `kpis`, drawn from the caller's rollup (its first
     page of departments): every department for the ccxo and auditors, its own for a dcxo."""
     chart = call.path["chart"]
-    if chart not in CHARTS:
-        raise NotFound(f"no chart named {chart!r}; charts: {', '.join(CHARTS)}")
-    svg = draw(chart, rollup.build(call.principal, call.query.period))
+    if chart not in charts.CHARTS:
+        raise NotFound(f"no chart named {chart!r}; charts: {', '.join(charts.CHARTS)}")
+    svg = charts.draw(chart, rollup.build(call.principal, call.query.period))
     return Response(body=svg, status_code=200,
                     headers={"Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "no-store"})

@@ -5,9 +5,13 @@ from chalice import Blueprint
 
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic import departments as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.departments import Department, DepartmentCreate, DepartmentPage, DepartmentPatch
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.departments")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(Department, DepartmentCreate, DepartmentPage, DepartmentPatch) = lazy(
+    "chalicelib.models.departments", "Department", "DepartmentCreate", "DepartmentPage",
+    "DepartmentPatch")
 
 bp = Blueprint(__name__)
 TAG = "departments"

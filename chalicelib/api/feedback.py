@@ -4,21 +4,15 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import Call, api_route
-from chalicelib.logic import feedback as logic
-from chalicelib.logic import voc_summary
-from chalicelib.models.feedback import (
-    ClassificationCreate,
-    Feedback,
-    FeedbackCreate,
-    FeedbackImportDoc,
-    FeedbackPage,
-    FeedbackQuery,
-    ImportQuery,
-    ImportResult,
-    ResponseCreate,
-    SummaryQuery,
-    VocSummary,
-)
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.feedback")
+voc_summary = lazy("chalicelib.logic.voc_summary")
+(ClassificationCreate, Feedback, FeedbackCreate, FeedbackImportDoc, FeedbackPage, FeedbackQuery,
+ ImportQuery, ImportResult, ResponseCreate, SummaryQuery, VocSummary) = lazy(
+    "chalicelib.models.feedback", "ClassificationCreate", "Feedback", "FeedbackCreate",
+    "FeedbackImportDoc", "FeedbackPage", "FeedbackQuery", "ImportQuery", "ImportResult",
+    "ResponseCreate", "SummaryQuery", "VocSummary")
 
 bp = Blueprint(__name__)
 TAG = "feedback"

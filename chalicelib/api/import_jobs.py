@@ -4,8 +4,12 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import Call, api_route
-from chalicelib.logic.imports import jobs as logic
-from chalicelib.models.import_jobs import ImportJob, ImportJobCreate, ImportJobPage, ImportJobQuery, ImportJobUpload
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.imports.jobs")
+(ImportJob, ImportJobCreate, ImportJobPage, ImportJobQuery, ImportJobUpload) = lazy(
+    "chalicelib.models.import_jobs", "ImportJob", "ImportJobCreate", "ImportJobPage", "ImportJobQuery",
+    "ImportJobUpload")
 
 bp = Blueprint(__name__)
 TAG = "feedback"

@@ -5,10 +5,14 @@ from chalice import Blueprint
 
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic.voc import profile_store as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.profiles import (DepartmentImportProfile, DepartmentImportProfilePage, ImportProfileCreate,
-                                        ImportProfilePage, ImportProfilePatch)
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.voc.profile_store")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(DepartmentImportProfile, DepartmentImportProfilePage, ImportProfileCreate, ImportProfilePage,
+ ImportProfilePatch) = lazy(
+    "chalicelib.models.profiles", "DepartmentImportProfile", "DepartmentImportProfilePage",
+    "ImportProfileCreate", "ImportProfilePage", "ImportProfilePatch")
 
 bp = Blueprint(__name__)
 TAG = "import profiles"

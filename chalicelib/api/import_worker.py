@@ -3,12 +3,13 @@ worker's own follow-ups), one per invocation. Locally devtools/import_dispatcher
 same handler with the messages it receives from moto's SQS."""
 from __future__ import annotations
 
+from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Blueprint
 
-from aws_lambda_powertools.metrics import MetricUnit
-
-from chalicelib.logic.imports import worker
+from chalicelib.lazy import lazy
 from chalicelib.observability import metrics
+
+worker = lazy("chalicelib.logic.imports.worker")
 
 bp = Blueprint(__name__)
 QUEUE = "cxgov-imports"  # the template points the event source at its ImportQueue instead

@@ -5,9 +5,12 @@ from chalice import Blueprint
 
 from chalicelib import cursors
 from chalicelib.api.routing import Call, api_route
-from chalicelib.logic import journeys as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.journeys import Journey, JourneyCreate, JourneyPage, JourneyPatch
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.journeys")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(Journey, JourneyCreate, JourneyPage, JourneyPatch) = lazy(
+    "chalicelib.models.journeys", "Journey", "JourneyCreate", "JourneyPage", "JourneyPatch")
 
 bp = Blueprint(__name__)
 TAG = "journeys"

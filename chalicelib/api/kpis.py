@@ -6,19 +6,14 @@ from chalice import Blueprint
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
 from chalicelib.errors import BadRequest
-from chalicelib.logic import kpis as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.kpis import (
-    CataloguePage,
-    Kpi,
-    KpiCreate,
-    KpiPage,
-    KpiPatch,
-    KpiQuery,
-    Measurement,
-    MeasurementPage,
-    MeasurementPut,
-)
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.kpis")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(CataloguePage, Kpi, KpiCreate, KpiPage, KpiPatch, KpiQuery, Measurement, MeasurementPage,
+ MeasurementPut) = lazy(
+    "chalicelib.models.kpis", "CataloguePage", "Kpi", "KpiCreate", "KpiPage", "KpiPatch", "KpiQuery",
+    "Measurement", "MeasurementPage", "MeasurementPut")
 
 bp = Blueprint(__name__)
 TAG = "kpis"

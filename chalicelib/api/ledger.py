@@ -9,19 +9,16 @@ from chalice import Blueprint, Rate
 
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic.ledger import log, service, signing
-from chalicelib.models.ledger import (
-    BundleQuery,
-    ConsistencyProof,
-    ConsistencyQuery,
-    HistoryBundle,
-    PublicKey,
-    PublicKeyQuery,
-    TreeHead,
-    TreeHeadPage,
-    TreeHeadQuery,
-)
+from chalicelib.lazy import lazy
 from chalicelib.observability import logger
+
+log = lazy("chalicelib.logic.ledger.log")
+service = lazy("chalicelib.logic.ledger.service")
+signing = lazy("chalicelib.logic.ledger.signing")
+(BundleQuery, ConsistencyProof, ConsistencyQuery, HistoryBundle, PublicKey, PublicKeyQuery, TreeHead,
+ TreeHeadPage, TreeHeadQuery) = lazy(
+    "chalicelib.models.ledger", "BundleQuery", "ConsistencyProof", "ConsistencyQuery", "HistoryBundle",
+    "PublicKey", "PublicKeyQuery", "TreeHead", "TreeHeadPage", "TreeHeadQuery")
 
 bp = Blueprint(__name__)
 TAG = "ledger"

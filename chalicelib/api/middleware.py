@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, ConvertToMiddleware, Response
 
 from chalicelib.api.routing import correlation_id, error_response, to_api_error
+from chalicelib.config import get_settings
 from chalicelib.errors import ApiError, BadRequest, UnsupportedMediaType
 from chalicelib.observability import get_tracer, logger, metrics
 
@@ -53,10 +54,14 @@ def _http(app: Chalice, event: Any, get_response: Callable[[Any], Response]) -> 
     return response
 
 
+def _traced(handler: Callable[..., Any]) -> Callable[..., Any]:
+    # The Tracer (the X-Ray SDK, ~260 ms) is built by the first invocation, not by `import app`.
+    return get_tracer().capture_lambda_handler(handler)
+
+
 def register_middleware(app: Chalice) -> None:
     app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
     app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
-    tracer = get_tracer()
-    if tracer is not None:
-        app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
+    if get_settings().tracing_enabled:
+        app.register_middleware(ConvertToMiddleware(_traced))
     app.register_middleware(functools.partial(_http, app), "http")

@@ -7,31 +7,20 @@ from chalice import Blueprint, Response
 
 from chalicelib import cursors
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic import audits as logic
-from chalicelib.logic.audit import followup
-from chalicelib.models.audits import (
-    ActionCreate,
-    ActionQuery,
-    CorrectiveActionPage,
-    EvidencePage,
-    ActionPatch,
-    CorrectiveAction,
-    Evidence,
-    EvidenceCreate,
-    EvidenceCreated,
-    ExportQuery,
-    HistoryPage,
-    HistoryVerification,
-    ManagementDecisionPut,
-    Recommendation,
-    RecommendationPage,
-    RecommendationQuery,
-    ResolutionCreate,
-    TransitionCreate,
-    UnimplementedQuery,
-    UnimplementedReport,
-)
-from chalicelib.models.common import PageQuery
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.audits")
+followup = lazy("chalicelib.logic.audit.followup")
+(ActionCreate, ActionQuery, CorrectiveActionPage, EvidencePage, ActionPatch, CorrectiveAction,
+ Evidence, EvidenceCreate, EvidenceCreated, ExportQuery, HistoryPage, HistoryVerification,
+ ManagementDecisionPut, Recommendation, RecommendationPage, RecommendationQuery, ResolutionCreate,
+ TransitionCreate, UnimplementedQuery, UnimplementedReport) = lazy(
+    "chalicelib.models.audits", "ActionCreate", "ActionQuery", "CorrectiveActionPage", "EvidencePage",
+    "ActionPatch", "CorrectiveAction", "Evidence", "EvidenceCreate", "EvidenceCreated", "ExportQuery",
+    "HistoryPage", "HistoryVerification", "ManagementDecisionPut", "Recommendation",
+    "RecommendationPage", "RecommendationQuery", "ResolutionCreate", "TransitionCreate",
+    "UnimplementedQuery", "UnimplementedReport")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
 
 bp = Blueprint(__name__)
 TAG = "recommendations"
@@ -160,10 +149,11 @@ def verify_history(call: Call) -> HistoryVerification:
 
 @api_route(bp, "/exports/recommendations.csv", "GET", summary="Export recommendations as CSV",
            tag=TAG, roles=ANY_ROLE, query=ExportQuery, response_media_type="text/csv",
-           response_example=(",".join(logic.CSV_COLUMNS) + "\r\n1a230ef83e4fa52ac8627,1a230ef83d8ec0d7136d2,"
-                             "MS-AR-17-006,corp-comms,1,open,oig,operations_management,2017-05-08,3494,false,"
-                             "true,true,partially_agree,true,2017-09-30,2017-09-30,true,high,true,0.00,0.00,"
-                             "0.00,,Develop strategies to address resources and staffing shortfalls\r\n"))
+           response_example=lambda: (",".join(logic.CSV_COLUMNS) + "\r\n1a230ef83e4fa52ac8627,1a230ef83d8ec0d7136d2,"
+                                     "MS-AR-17-006,corp-comms,1,open,oig,operations_management,2017-05-08,3494,"
+                                     "false,true,true,partially_agree,true,2017-09-30,2017-09-30,true,high,true,"
+                                     "0.00,0.00,0.00,,Develop strategies to address resources and staffing "
+                                     "shortfalls\r\n"))
 def export_recommendations(call: Call) -> Response:
     """The list's filters; a dcxo exports its own department. Cells that a spreadsheet would run
     as a formula are prefixed with a quote."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint, Cron
 
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic.reminders import contacts, digest
-from chalicelib.models.reminders import Contacts, ContactsPut, Digest
+from chalicelib.lazy import lazy
+
+contacts = lazy("chalicelib.logic.reminders.contacts")
+digest = lazy("chalicelib.logic.reminders.digest")
+Contacts, ContactsPut, Digest = lazy("chalicelib.models.reminders", "Contacts", "ContactsPut", "Digest")
 
 bp = Blueprint(__name__)
 TAG = "reminders"

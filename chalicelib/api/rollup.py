@@ -4,8 +4,12 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic import rollup as logic
-from chalicelib.models.rollup import Benchmark, BenchmarkQuery, Rollup, RollupPageQuery, RollupQuery
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.rollup")
+(Benchmark, BenchmarkQuery, Rollup, RollupPageQuery, RollupQuery) = lazy(
+    "chalicelib.models.rollup", "Benchmark", "BenchmarkQuery", "Rollup", "RollupPageQuery",
+    "RollupQuery")
 
 bp = Blueprint(__name__)
 TAG = "rollup"

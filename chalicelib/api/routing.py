@@ -9,15 +9,13 @@ import functools
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib import idempotency
-from chalicelib.auth import ROLES, Principal, authenticate
+from chalicelib.claims import ROLES
 from chalicelib.config import get_settings
-from chalicelib.dal import credentials
 from chalicelib.errors import (
     ApiError,
     BadRequest,
@@ -29,8 +27,19 @@ from chalicelib.errors import (
     envelope,
     from_validation_error,
 )
-from chalicelib.models.common import dump
+from chalicelib.lazy import lazy, resolved
 from chalicelib.observability import logger
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from chalicelib.auth import Principal
+
+# Loaded by the first request that needs them, not by `import app` (see chalicelib/lazy.py): token
+# verification (PyJWT, cryptography), the data layer's signing hooks (botocore's handlers), pydantic.
+auth = lazy("chalicelib.auth")
+credentials = lazy("chalicelib.dal.credentials")
+models = lazy("chalicelib.models.common")
 
 PUBLIC: tuple[str, ...] = ()
 ANY_ROLE: tuple[str, ...] = ROLES
@@ -47,9 +56,10 @@ class RouteSpec:
     tag: str
     roles: tuple[str, ...]
     status: int = 200
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    # The pydantic models, as classes or `lazy(...)` names: resolved on first use (see `body`).
+    body_ref: Any = None
+    query_ref: Any = None
+    response_ref: Any = None
     response_media_type: str = "application/json"
     content_types: tuple[str, ...] = ("application/json",)
     idempotent: bool = False
@@ -67,6 +77,19 @@ class RouteSpec:
     @property
     def public(self) -> bool:
         return not self.roles
+
+    # The models are imported when a request or /openapi.json first needs them, not at cold start.
+    @property
+    def body(self) -> type[BaseModel] | None:
+        return resolved(self.body_ref)
+
+    @property
+    def query(self) -> type[BaseModel] | None:
+        return resolved(self.query_ref)
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        return resolved(self.response_ref)
 
 
 ROUTES: list[RouteSpec] = []
@@ -159,6 +182,8 @@ def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
         return exc
+    from chalicelib.dal import credentials  # noqa: F811 - the real module: its errors for isinstance
+
     wrapped = next((e for e in _causes(exc) if isinstance(e, credentials.SIGNING_ERRORS)), None)
     if wrapped is not None:  # raised while botocore signed, maybe under Powertools' own error
         return wrapped
@@ -190,6 +215,8 @@ def _parse_body(spec: RouteSpec, request: Any) -> tuple[Any, bytes]:
         raise BadRequest.for_field("body", "a JSON body is required")
     if spec.body_parser is not None:
         return spec.body_parser(raw, (request.headers or {}).get("content-type")), raw
+    from pydantic import ValidationError
+
     try:
         return spec.body.model_validate_json(raw), raw
     except ValidationError as exc:
@@ -206,6 +233,8 @@ def _parse_query(spec: RouteSpec, request: Any) -> Any:
         if params:
             raise BadRequest.for_field(sorted(params)[0], "this route takes no query parameters")
         return None
+    from pydantic import ValidationError
+
     try:
         return spec.query.model_validate(params)
     except ValidationError as exc:
@@ -215,7 +244,7 @@ def _parse_query(spec: RouteSpec, request: Any) -> Any:
 def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal | None:
     if spec.public:
         return None
-    principal = authenticate(request.headers or {})
+    principal = auth.authenticate(request.headers or {})
     if principal.role not in spec.roles:
         raise Forbidden(f"the {principal.role} role may not call {spec.method} {spec.path}")
     dept = path.get("dept")
@@ -231,12 +260,16 @@ def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal
 def _shape(spec: RouteSpec, result: Any) -> dict[str, Any]:
     if isinstance(result, Response):
         return {"status": result.status_code, "body": result.body, "headers": result.headers}
-    return {"status": spec.status, "body": dump(result), "headers": {}}
+    return {"status": spec.status, "body": models.dump(result), "headers": {}}
 
 
 def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
               roles: tuple[str, ...], **options: Any) -> Callable:
     """Registers `handler(call) -> model | dict | Response` on `bp` with every convention applied."""
+
+    for name in ("body", "query", "response"):
+        if name in options:
+            options[f"{name}_ref"] = options.pop(name)
 
     def decorator(handler: Callable[[Call], Any]) -> Callable:
         spec = RouteSpec(path=path, method=method, view_name=handler.__name__, summary=summary,
@@ -262,9 +295,9 @@ def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                         scope = principal.scope_key if principal else "-"
                         route = f"{method} {path_template_filled(spec.path, path)}"
                         call.request_key = idempotency.request_key(scope, route, idempotency.validate_key(key))
-                        payload = dump(body) if body is not None else None
+                        payload = models.dump(body) if body is not None else None
                         if query is not None:  # `?profile=` changes what an import does
-                            payload = {"body": payload, "query": dump(query)}
+                            payload = {"body": payload, "query": models.dump(query)}
                         shaped = idempotency.run_once(
                             key, scope, route, payload, bp.lambda_context,
                             lambda: _shape(spec, handler(call)), department=department)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import ANY_ROLE, Call, api_route
-from chalicelib.logic import series as logic
-from chalicelib.models.series import RollupSeries, SeriesQuery, VocSeries
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.series")
+(RollupSeries, SeriesQuery, VocSeries) = lazy(
+    "chalicelib.models.series", "RollupSeries", "SeriesQuery", "VocSeries")
 
 bp = Blueprint(__name__)
 TAG = "rollup"

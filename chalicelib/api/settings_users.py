@@ -6,16 +6,14 @@ from chalice import Blueprint, Response
 
 from chalicelib import cursors
 from chalicelib.api.routing import Call, api_route
-from chalicelib.dal import directory as dal
-from chalicelib.logic import directory as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.directory import (
-    DirectoryChangePage,
-    DirectoryEntry,
-    DirectoryEntryPage,
-    GrantPut,
-    RevokeQuery,
-)
+from chalicelib.lazy import lazy
+
+dal = lazy("chalicelib.dal.directory")
+logic = lazy("chalicelib.logic.directory")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(DirectoryChangePage, DirectoryEntry, DirectoryEntryPage, GrantPut, RevokeQuery) = lazy(
+    "chalicelib.models.directory", "DirectoryChangePage", "DirectoryEntry", "DirectoryEntryPage",
+    "GrantPut", "RevokeQuery")
 
 bp = Blueprint(__name__)
 TAG = "settings"

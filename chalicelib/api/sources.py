@@ -4,9 +4,12 @@ from __future__ import annotations
 from chalice import Blueprint, Rate
 
 from chalicelib.api.routing import Call, api_route
-from chalicelib.logic.voc import sources as logic
-from chalicelib.models.common import PageQuery
-from chalicelib.models.sources import Source, SourceCreate, SourcePage, SourcePatch, SyncResult
+from chalicelib.lazy import lazy
+
+logic = lazy("chalicelib.logic.voc.sources")
+PageQuery = lazy("chalicelib.models.common", "PageQuery")
+(Source, SourceCreate, SourcePage, SourcePatch, SyncResult) = lazy(
+    "chalicelib.models.sources", "Source", "SourceCreate", "SourcePage", "SourcePatch", "SyncResult")
 
 bp = Blueprint(__name__)
 TAG = "sources"

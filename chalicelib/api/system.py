@@ -4,7 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import ANY_ROLE, PUBLIC, Call, api_route
-from chalicelib.models.system import Health, Me
+from chalicelib.lazy import lazy
+
+Health, Me = lazy("chalicelib.models.system", "Health", "Me")
 
 bp = Blueprint(__name__)
 TAG = "system"

@@ -4,23 +4,8 @@ build its Tracer and answer a request - a dependency kept only in the dev lock w
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
 
-import boto3
-import botocore
-import dateutil
-import jmespath
-import s3transfer
-import six
-import urllib3
-
-# What AWS's python3.11 runtime brings: boto3 and everything it needs.
-RUNTIME = [Path(m.__file__).parent for m in (boto3, botocore, s3transfer, jmespath, dateutil, urllib3)]
-RUNTIME_FILES = [Path(six.__file__)]
+from devtools import lambda_sandbox
 
 HANDLER = """
 import json, sys
@@ -51,23 +36,8 @@ print("ANSWER " + json.dumps({"status": answer["statusCode"], "body": json.loads
 
 
 def test_the_package_imports_and_answers_with_only_the_runtime_beside_it(packaged, tmp_path):
-    task = tmp_path / "task"
-    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
-        archive.extractall(task)
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    for source in RUNTIME:
-        (runtime / source.name).symlink_to(source)
-    for source in RUNTIME_FILES:
-        (runtime / source.name).symlink_to(source)
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{task}:{runtime}",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-           "AWS_LAMBDA_FUNCTION_NAME": "cxgov", "CXGOV_TRACING": "true",
-           "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here; the Tracer is still built
-           "POWERTOOLS_SERVICE_NAME": "cxgov"}
-    # -I: isolated (no user site, no cwd); -S: not even the interpreter's site-packages.
-    run = subprocess.run([sys.executable, "-I", "-S", "-c", f"import sys; sys.path[:0] = {[str(task), str(runtime)]!r}\n{HANDLER}"],
-                         cwd=task, env=env, capture_output=True, text=True, timeout=120)
+    task, runtime = lambda_sandbox.prepare(packaged / "deployment.zip", tmp_path)
+    run = lambda_sandbox.run(task, runtime, HANDLER, tracing=True)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     answer = json.loads(next(l for l in run.stdout.splitlines() if l.startswith("ANSWER "))[7:])
     assert answer["status"] == 200 and answer["body"] == {"status": "ok", "service": "cxgov"}

@@ -1,0 +1,43 @@
+"""`import app` is every Lambda's cold start: it must register the routes without loading what
+they need (issue 18). Their models, rules, data layer and the heavy libraries behind them load
+with the first request that needs them."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "botocore.handlers",
+         "aws_xray_sdk", "chalicelib.logic", "chalicelib.models", "chalicelib.dal", "chalicelib.auth")
+
+
+def _loaded_after(code: str, tracing: bool = False) -> set[str]:
+    env = {**os.environ, "CXGOV_TRACING": "true" if tracing else "false", "POWERTOOLS_TRACE_DISABLED": "true"}
+    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules for h in HEAVY if m == h or m.startswith(h + ".")}
+
+
+def test_import_app_registers_every_route_but_loads_none_of_their_parts():
+    # Given the app imported in a fresh interpreter, with the prod stage's tracing on
+    loaded = _loaded_after("import app\nfrom chalicelib.api.routing import ROUTES\nassert len(ROUTES) > 80",
+                           tracing=True)
+    # Then no heavy library and no model, rule or data module is loaded yet
+    assert _heavy(loaded) == set(), sorted(_heavy(loaded))
+
+
+def test_a_route_loads_its_parts_on_first_use():
+    # Given the app imported, When a route's body model is asked for (as validation or /openapi.json do)
+    loaded = _loaded_after("import app\nfrom chalicelib.api.routing import ROUTES\n"
+                           "spec = next(s for s in ROUTES if s.path == '/departments/{dept}/feedback' and s.method == 'POST')\n"
+                           "assert spec.body.__name__ == 'FeedbackCreate' and spec.response.__name__ == 'Feedback'")
+    # Then its models (and pydantic) are loaded, and the parts of unrelated routes still are not
+    assert {"pydantic", "chalicelib.models.feedback"} <= loaded
+    assert not {m for m in loaded if m.startswith(("chalicelib.models.audits", "chalicelib.logic.ledger"))}
