@@ -260,7 +260,8 @@ def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal
 def _shape(spec: RouteSpec, result: Any) -> dict[str, Any]:
     if isinstance(result, Response):
         return {"status": result.status_code, "body": result.body, "headers": result.headers}
-    return {"status": spec.status, "body": models.dump(result), "headers": {}}
+    body = result if isinstance(result, dict) else models.dump(result)  # a dict needs no pydantic
+    return {"status": spec.status, "body": body, "headers": {}}
 
 
 def api_route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,

@@ -41,3 +41,20 @@ def test_a_route_loads_its_parts_on_first_use():
     # Then its models (and pydantic) are loaded, and the parts of unrelated routes still are not
     assert {"pydantic", "chalicelib.models.feedback"} <= loaded
     assert not {m for m in loaded if m.startswith(("chalicelib.models.audits", "chalicelib.logic.ledger"))}
+
+
+def test_the_liveness_probe_and_a_token_check_load_no_pydantic():
+    from devtools import issuer
+
+    # Given a fresh interpreter that imports the app, When it answers /health and a dcxo's /me
+    token = issuer.mint("dcxo", "parks")
+    loaded = _loaded_after(
+        "import json\nfrom chalice.test import Client\nimport app\n"
+        "with Client(app.app, stage_name='local', project_dir='.') as client:\n"
+        "    assert client.http.get('/health').status_code == 200\n"
+        f"    me = client.http.get('/me', headers={{'Authorization': 'Bearer {token}'}})\n"
+        "    assert me.status_code == 200 and json.loads(me.body)['department'] == 'parks', me.body\n"
+    )
+    # Then the token was verified (PyJWT, cryptography) but no model nor pydantic was loaded for it
+    assert {"jwt", "cryptography"} <= {m.split(".")[0] for m in loaded}
+    assert not {m for m in loaded if m == "pydantic" or m.startswith(("pydantic.", "chalicelib.models"))}
