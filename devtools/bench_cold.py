@@ -120,7 +120,8 @@ def _first(env: dict[str, str], requests: list) -> list[dict[str, float]]:
 def _row(label: str, figures: dict[str, float], with_import: bool) -> None:
     first, warm = figures["first"], figures["warm"]
     imported = f"{figures['import'] * 1000:6.0f} ms" if with_import else " " * 9
-    print(f"    {label:<28} {imported} {first * 1000:7.1f} ms {warm * 1000:6.1f} ms {first / warm:8.1f}x")
+    total = f"{(figures['import'] + first) * 1000:7.0f} ms" if with_import else ""
+    print(f"    {label:<28} {imported} {first * 1000:7.1f} ms {warm * 1000:6.1f} ms {first / warm:8.1f}x {total}")
 
 
 def first_requests() -> None:
@@ -132,7 +133,7 @@ def first_requests() -> None:
         localstack.create_tables_in_subprocess(env, seed=True)
         tokens = {"dcxo": issuer.mint("dcxo", "parks"), "ccxo": issuer.mint("ccxo")}
         requests = [[method, path, tokens.get(role), body] for _, method, path, role, body in KINDS]
-        header = f"    {'request':<28} {'import':>9} {'first':>10} {'warm':>9} {'first/warm':>9}"
+        header = f"    {'request':<28} {'import':>9} {'first':>10} {'warm':>9} {'first/warm':>9} {'import+first':>12}"
         print("  (a) each kind the first request of a fresh process (a cold Lambda):")
         print(header)
         for (label, *_), request in zip(KINDS, requests):
