@@ -63,12 +63,12 @@ def _import(dept: str, rows: list, principal) -> tuple[float, int]:
 
 
 def _raw_batch_write(dept: str, rows: list) -> tuple[float, float]:
-    """The same record items (built by the same code), written with plain BatchWriteItem: no
-    guards, no counters, no conditions."""
+    """The same record items (built by the same code: `record_put`, what the import's transaction
+    puts), written with plain BatchWriteItem: no guards, no counters, no conditions."""
     import boto3
 
     from chalicelib import clock
-    from chalicelib.dal.feedback import _new_items
+    from chalicelib.dal.feedback import record_put
     from chalicelib.dal.models import CxgovItem
     from chalicelib.logic import feedback
     from chalicelib.models.feedback import FeedbackCreate
@@ -79,9 +79,7 @@ def _raw_batch_write(dept: str, rows: list) -> tuple[float, float]:
     items = []
     for _, row in rows:
         record = feedback.build_record(department, FeedbackCreate.model_validate_json(json.dumps(row)), now)
-        item, _ = _new_items(record, "bench")
-        item.version = 1
-        items.append({"PutRequest": {"Item": item.serialize()}})
+        items.append({"PutRequest": {"Item": record_put(record, "bench")["Item"]}})
     client = boto3.client("dynamodb")
     table = CxgovItem.Meta.table_name
     started = time.perf_counter()

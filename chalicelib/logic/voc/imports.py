@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from chalicelib import clock
 from chalicelib.auth import Principal
 from chalicelib.dal import feedback as dal
-from chalicelib.dal import feedback_updates
+from chalicelib.dal import feedback_batch, feedback_updates
 from chalicelib.errors import BadRequest, from_validation_error
 from chalicelib.logic import voc_counters
 from chalicelib.logic.voc import updates
@@ -28,7 +28,7 @@ from chalicelib.logic.voc_counters import A11_DRIVERS
 from chalicelib.models.feedback import FeedbackCreate, ImportResult, ImportRow
 
 MAX_IMPORT_ROWS = 10_000
-FINGERPRINT = "fingerprint"  # dedup key of imported rows that name no source
+FINGERPRINT = dal.FINGERPRINT  # dedup key of imported rows that name no source
 MAX_ROUNDS = 8  # a row repeated in one file, or a record changed meanwhile, is tried in a later round
 NATIVE_COLUMNS = frozenset(set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS})
 
@@ -206,8 +206,10 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
         if journey_id and body.journey_id is None:
             body = body.model_copy(update={"journey_id": journey_id})
         record = build_record(department_model, body, now)
-        if record["dedup"] is None:
+        if record["dedup"] is None:  # known by its content: the content gives its id (dal/feedback.py)
             record["dedup"] = (FINGERPRINT, fingerprint(record))
+            record["id"] = dal.content_id(record["month"], record["received_at"], dept, record["dedup"][1])
+            record["keyed_by_content"] = True
         queue.append(Candidate(number, record, set(body.model_fields_set)))
     received_name = mapper.column("received_at") if mapper else "received_at"
     rounds = 0
@@ -240,23 +242,23 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
     candidates to try again (a race lost to another writer)."""
     from chalicelib.logic.feedback import facts
 
-    existing = dal.existing_sources(dept, [c.record["dedup"] for c in candidates])
+    existing = feedback_batch.existing_sources(dept, [c.record for c in candidates])
     fresh, known = [], []
     for candidate in candidates:
         owner = existing.get(candidate.record["dedup"])
         if owner is None:
             fresh.append(candidate)
-        elif candidate.record["dedup"][0] == FINGERPRINT:
+        elif candidate.record.get("keyed_by_content"):
             answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
         else:
             known.append((candidate, owner))
     retry: list[Candidate] = []
     by_row = {c.row: c for c in fresh}
-    pending = [dal.Pending(c.row, c.record, voc_counters.contributions(facts(c.record)),
+    pending = [feedback_batch.Pending(c.row, c.record, voc_counters.contributions(facts(c.record)),
                            len(json.dumps(c.record, default=str))) for c in fresh]
-    for number, (status, feedback_id) in dal.create_many(dept, pending, principal.subject).items():
+    for number, (status, feedback_id) in feedback_batch.create_many(dept, pending, principal.subject).items():
         candidate = by_row[number]
-        if status == "duplicate" and candidate.record["dedup"][0] != FINGERPRINT:
+        if status == "duplicate" and not candidate.record.get("keyed_by_content"):
             retry.append(candidate)  # another writer created it first: next round compares with it
         else:
             answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
