@@ -19,7 +19,7 @@ never sees digits an earlier one already took):
 8. `tracking`, by context: 12-22 digits introduced by a tracking word (tracking, package, fedex,
    ups, usps, ...) - after phones, so "call USPS on +44 20 7946 0958" stays a phone number.
 
-Every kind but `email` holds digits (phonenumbers' candidates too: its pattern needs a `\d`), and
+Every kind but `email` holds digits (phonenumbers' candidates too: its pattern needs a digit), and
 `email` an `@`: text with neither is returned as it is without running a pattern, text without
 digits runs only the e-mail pattern (most comments name no number; the phone matcher is the cost).
 
