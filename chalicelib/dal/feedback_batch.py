@@ -34,13 +34,14 @@ class Pending:
     size: int
 
 
-def _months(record: Mapping[str, Any]) -> list[str]:
-    """The months a record of this receipt time can be stored under, its own first."""
+def _other_months(record: Mapping[str, Any]) -> list[str]:
+    """The months other than its own a record of this receipt time may be stored under, had the
+    department another time zone when it was stored (only near a month's end: rarely any)."""
     received = record["received_at"].astimezone(timezone.utc)
-    found = [record["month"]]
+    found = []
     for moment in (received - ZONE_REACH, received + ZONE_REACH):
         month = moment.strftime("%Y-%m")
-        if month not in found:
+        if month != record["month"] and month not in found:
             found.append(month)
     return found
 
@@ -50,9 +51,10 @@ def existing_sources(dept: str, records: list[Mapping[str, Any]]) -> dict[tuple[
     BatchGetItem (100 keys a call; eventually consistent: a copy it misses fails its write's
     condition instead) of
     - the source guard of each record that names its source;
-    - for each record known by its content: its own key (under each month its receipt time can
-      fall in, should the department's zone have changed), and the fingerprint guard item such
-      records had before their key was their guard."""
+    - for each record known by its content, what its put's condition cannot see: the fingerprint
+      guard item such records had before their key was their guard, and its key under another
+      month, should the department's zone have changed. (A copy under its own key fails the put's
+      condition: answered as a duplicate by `create_many`, no read needed.)"""
     wanted: dict[tuple[str, str], tuple[str, str]] = {}
     for record in records:
         dedup = record["dedup"]
@@ -60,7 +62,7 @@ def existing_sources(dept: str, records: list[Mapping[str, Any]]) -> dict[tuple[
         wanted[(keys.feedback_source_pk(dept, system, source_id), keys.FEEDBACK_SOURCE_SK)] = dedup
         if record.get("keyed_by_content"):
             _, ulid = parse_id(record["id"])
-            for month in _months(record):
+            for month in _other_months(record):
                 wanted[(keys.feedback_pk(dept, month), keys.feedback_sk(ulid))] = dedup
     if not wanted:
         return {}

@@ -22,7 +22,7 @@ from chalicelib.logic.voc import updates
 from chalicelib.models.feedback import ImportRow
 
 MAX_ROUNDS = 8  # a row repeated in one chunk, or a record changed meanwhile, is tried in a later round
-CHUNK_ROWS = 400  # rows built while the chunk before them is written
+CHUNK_ROWS = 250  # rows built while the chunk before them is written
 
 
 @dataclass
