@@ -4,10 +4,10 @@ infra/template.yaml. Used by test_department_credentials.py."""
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import fnmatch
 import json
 import re
+import threading
 from urllib.parse import unquote, urlparse
 
 from tests.conftest import ROOT
@@ -104,29 +104,12 @@ def object_key(url: str) -> str:
     return path.split("/", 1)[1] if "/" in path else ""
 
 
-class _RequestLocal:
-    """Like threading.local, but also seen by threads that run in a copy of the request's context
-    (the import's writer thread, logic/voc/import_writer.py), as the credentials' contextvar is."""
-
-    def __init__(self):
-        object.__setattr__(self, "_var", contextvars.ContextVar("test_request", default={}))
-
-    def __getattr__(self, name):
-        try:
-            return self._var.get()[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name, value):
-        self._var.set({**self._var.get(), name: value})
-
-
 class Recorder:
     """Which department's request is running (set by the test around each HTTP call), what STS
     issued per department, and every signature botocore computed."""
 
     def __init__(self):
-        self.local = _RequestLocal()
+        self.local = threading.local()
         self.issued: dict[str, list[str]] = {}  # department tag -> access keys STS returned
         self.signed: list[dict] = []
 

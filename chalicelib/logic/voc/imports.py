@@ -206,12 +206,13 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
     _header_check(mapper, typed)
     answers: dict[int, ImportRow] = {}
     received_name = mapper.column("received_at") if mapper else "received_at"
-    with import_writer.Writer(dept, principal, now, answers, received_name) as writer:
-        for number, (kind, row) in enumerate(typed, start=1):
-            candidate = _candidate(number, kind, row, mapper, department_model, now, answers,
-                                   source_system=source_system, journey_id=journey_id)
-            if candidate is not None:
-                writer.add(candidate)
+    queue = []
+    for number, (kind, row) in enumerate(typed, start=1):
+        candidate = _candidate(number, kind, row, mapper, department_model, now, answers,
+                               source_system=source_system, journey_id=journey_id)
+        if candidate is not None:
+            queue.append(candidate)
+    import_writer.write_rows(queue, dept, principal, now, answers, received_name)
     ordered = [answers[n] for n in sorted(answers)]
     return ImportResult(
         created=sum(r.status == "created" for r in ordered),
