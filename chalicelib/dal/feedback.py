@@ -1,17 +1,27 @@
 """Feedback items, their source guards and the VoC aggregate items.
 
 Records travel as plain dicts (`record`) between this module and the logic; every write takes the
-counters to add (`scope -> {name: n}`) and applies them in the same TransactWriteItems."""
+counters to add (`scope -> {name: n}`) and applies them in the same TransactWriteItems.
+
+What keeps a source record from being stored twice (docs/data-model.md):
+- a record that names its source (`record["dedup"]` = source system, source id) has a guard item,
+  `FeedbackSourceItem`, written with it on the condition that it does not exist;
+- a record known by its content (an imported row that names no source: `record["keyed_by_content"]`,
+  `record["dedup"]` = (FINGERPRINT, its fingerprint)) has an id derived from that content
+  (`content_id`), so its own key is the guard: the put of a new item (`version` must not exist)
+  fails on a copy. Records of that kind stored before had a random id and a fingerprint guard
+  item; the import's pre-check (feedback_batch.existing_sources) still reads those guards."""
 from __future__ import annotations
 
+import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.dal import aggregates, keys
+from chalicelib.dal.item_codec import Codec
 from chalicelib.dal.models import AggregateItem, FeedbackItem, FeedbackSourceItem
 from chalicelib.dal.transactions import cancellation_codes, transaction
 from chalicelib.errors import Conflict
@@ -20,6 +30,7 @@ Counters = Mapping[str, Mapping[str, int]]
 MAX_TRANSACTION_ITEMS = 100
 MAX_TRANSACTION_BYTES = 3_500_000  # DynamoDB allows 4 MB; keep a margin for attribute overhead
 _B32 = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: sorts like the numbers
+FINGERPRINT = "fingerprint"  # the `dedup` system of records known by their content (and of their old guards)
 
 
 class DuplicateSource(Exception):
@@ -45,6 +56,14 @@ def _time_part(moment: datetime) -> str:
 def new_id(month: str, received_at: datetime) -> str:
     """Opaque to clients: the partition month, then a ULID of the receipt time (time-ordered)."""
     return f"{month.replace('-', '')}{_time_part(received_at)}{_b32(secrets.randbits(80), 16)}"
+
+
+def content_id(month: str, received_at: datetime, dept: str, fingerprint: str) -> str:
+    """The id of a record known by its content: like `new_id`, with the last 80 bits taken from
+    the department and the content's fingerprint instead of chance, so the same row always maps to
+    the same key (the fingerprint includes the receipt time)."""
+    digest = int.from_bytes(hashlib.sha256(f"{dept}\x00{fingerprint}".encode()).digest()[:10], "big")
+    return f"{month.replace('-', '')}{_time_part(received_at)}{_b32(digest, 16)}"
 
 
 def parse_id(feedback_id: str) -> tuple[str, str] | None:
@@ -101,26 +120,47 @@ def _open_keys(record: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _new_items(record: Mapping[str, Any], actor: str) -> tuple[FeedbackItem, FeedbackSourceItem | None]:
+_RECORDS = Codec(FeedbackItem)
+_GUARDS = Codec(FeedbackSourceItem)
+_GUARD_IS_NEW = FeedbackSourceItem.pk.does_not_exist()
+
+
+def guard_of(record: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (source system, source id) of the guard item a new record is written with, if any."""
+    if record.get("keyed_by_content"):
+        return None
+    return record.get("dedup") or None
+
+
+def _record_values(record: Mapping[str, Any], actor: str) -> dict[str, Any]:
     dept, month = record["department"], record["month"]
     _, ulid = parse_id(record["id"])
     org_pk, org_sk = _open_keys(record)
-    item = FeedbackItem(
-        keys.feedback_pk(dept, month), keys.feedback_sk(ulid), org_pk=org_pk, org_sk=org_sk,
+    values = {name: record[name] for name in _FIELDS}
+    values.update(
+        pk=keys.feedback_pk(dept, month), sk=keys.feedback_sk(ulid), org_pk=org_pk, org_sk=org_sk,
         feedback_id=record["id"], department=dept,
-        **{name: record[name] for name in _FIELDS},
         redactions=record["redactions"] or None, a11=record["a11"] or None,
         survey=record.get("survey") or None, responses=record["responses"], classifications=record["classifications"],
-        created_at=record["created_at"], created_by=actor, updated_at=record["created_at"], updated_by=actor,
-    )
-    source = None
-    if record.get("dedup"):
-        system, source_id = record["dedup"]
-        source = FeedbackSourceItem(
-            keys.feedback_source_pk(dept, system, source_id), keys.FEEDBACK_SOURCE_SK,
-            feedback_id=record["id"], source_system=system, source_id=source_id,
-            created_at=record["created_at"])
-    return item, source
+        created_at=record["created_at"], created_by=actor, updated_at=record["created_at"], updated_by=actor)
+    return values
+
+
+def record_put(record: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    """The Put of a new record: exactly what `save()` of a FeedbackItem sends, conditioned on the
+    version not existing (so it never overwrites, and a record keyed by content fails on a copy)."""
+    return _RECORDS.put(_record_values(record, actor))
+
+
+def guard_put(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The Put of the record's source guard (None: it has none), conditioned on it not existing."""
+    source = guard_of(record)
+    if source is None:
+        return None
+    system, source_id = source
+    return _GUARDS.put({"pk": keys.feedback_source_pk(record["department"], system, source_id),
+                        "sk": keys.FEEDBACK_SOURCE_SK, "feedback_id": record["id"], "source_system": system,
+                        "source_id": source_id, "created_at": record["created_at"]}, _GUARD_IS_NEW)
 
 
 def _add_all(tx, dept: str, counters: Counters) -> None:
@@ -141,107 +181,23 @@ def source_owner(dept: str, source_system: str, source_id: str) -> str | None:
 
 def create(record: Mapping[str, Any], counters: Counters, actor: str) -> dict[str, Any]:
     """One transaction: the record, its source guard (`record["dedup"]`: source system and id, if
-    any) and its counters. A source already
-    imported raises DuplicateSource with the id it was imported as; nothing is written then."""
-    item, source = _new_items(record, actor)
+    any) and its counters. A source already imported raises DuplicateSource with the id it was
+    imported as (for a record keyed by content: its own id); nothing is written then."""
+    put, guard = record_put(record, actor), guard_put(record)
     try:
         with transaction() as tx:
-            tx.save(item)  # conditioned on a new version: never overwrites
-            if source is not None:
-                tx.save(source, condition=FeedbackSourceItem.pk.does_not_exist())
+            tx.put_serialized(put)
+            if guard is not None:
+                tx.put_serialized(guard)
             _add_all(tx, record["department"], counters)
     except TransactWriteError as exc:
         codes = cancellation_codes(exc)
-        if source is not None and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
-            raise DuplicateSource(source_owner(record["department"], *record["dedup"]) or "")
+        if guard is not None and codes[1:2] == ["ConditionalCheckFailed"]:
+            raise DuplicateSource(source_owner(record["department"], *guard_of(record)) or "")
+        if record.get("keyed_by_content") and codes[:1] == ["ConditionalCheckFailed"]:
+            raise DuplicateSource(record["id"])
         raise
-    return _to_record(item)
-
-
-@dataclass
-class Pending:
-    """One row of an import on its way to the table."""
-
-    row: int
-    record: dict[str, Any]
-    counters: Counters
-    size: int
-
-
-def existing_sources(dept: str, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Which of these sources were already imported, and as which id: BatchGetItem, 100 keys a call."""
-    if not pairs:
-        return {}
-    by_pk = {keys.feedback_source_pk(dept, s, i): (s, i) for s, i in pairs}
-    found = FeedbackSourceItem.batch_get([(pk, keys.FEEDBACK_SOURCE_SK) for pk in by_pk])
-    return {by_pk[item.pk]: item.feedback_id for item in found if item.pk in by_pk}
-
-
-def _packs(pending: list[Pending]) -> Iterator[list[Pending]]:
-    """Greedy: as many rows per transaction as fit in 100 items (record + guard per row, one update
-    per distinct aggregate item) and the size limit."""
-    pack: list[Pending] = []
-    scopes: set[str] = set()
-    items = size = 0
-    for entry in pending:
-        own = 1 + bool(entry.record.get("dedup"))
-        more = set(entry.counters) - scopes
-        if pack and (items + own + len(scopes) + len(more) > MAX_TRANSACTION_ITEMS
-                     or size + entry.size > MAX_TRANSACTION_BYTES):
-            yield pack
-            pack, scopes, items, size = [], set(), 0, 0
-            more = set(entry.counters)
-        pack.append(entry)
-        scopes |= more
-        items += own
-        size += entry.size
-    if pack:
-        yield pack
-
-
-def _merge(pack: list[Pending]) -> dict[str, dict[str, int]]:
-    total: dict[str, dict[str, int]] = {}
-    for entry in pack:
-        for scope, bag in entry.counters.items():
-            target = total.setdefault(scope, {})
-            for name, value in bag.items():
-                target[name] = target.get(name, 0) + value
-    return total
-
-
-def create_many(dept: str, pending: list[Pending], actor: str) -> dict[int, tuple[str, str]]:
-    """Writes the rows in transactions of up to 100 items. Answers row -> (status, id) with status
-    `created` or `duplicate` (a source another transaction took first)."""
-    results: dict[int, tuple[str, str]] = {}
-    for pack in _packs(pending):
-        while pack:
-            built = [(entry, *_new_items(entry.record, actor)) for entry in pack]
-            try:
-                with transaction() as tx:
-                    puts: list[tuple[Pending, bool]] = []
-                    for entry, item, source in built:
-                        tx.save(item)
-                        puts.append((entry, False))
-                        if source is not None:
-                            tx.save(source, condition=FeedbackSourceItem.pk.does_not_exist())
-                            puts.append((entry, True))
-                    _add_all(tx, dept, _merge(pack))
-            except TransactWriteError as exc:
-                codes = cancellation_codes(exc)
-                lost = {id(entry) for (entry, is_guard), code in zip(puts, codes)
-                        if is_guard and code == "ConditionalCheckFailed"}
-                if not lost:
-                    raise
-                for entry in pack:
-                    if id(entry) in lost:
-                        owner = source_owner(dept, *entry.record["dedup"])
-                        results[entry.row] = ("duplicate", owner or "")
-                pack = [entry for entry in pack if id(entry) not in lost]
-                continue
-            for entry in pack:
-                results[entry.row] = ("created", entry.record["id"])
-            break
-    return results
+    return _to_record(FeedbackItem.from_raw_data(put["Item"]))
 
 
 # --- read -----------------------------------------------------------------------------------------

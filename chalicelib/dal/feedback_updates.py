@@ -10,8 +10,8 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.dal import keys
-from chalicelib.dal.feedback import (Counters, _add_all, _item_for_update, _merge, _open_keys, _packs, _to_record,
-                                     parse_id)
+from chalicelib.dal.feedback import Counters, _add_all, _item_for_update, _open_keys, _to_record, parse_id
+from chalicelib.dal.feedback_batch import _merge, _packs
 from chalicelib.dal.models import FeedbackItem
 from chalicelib.dal.transactions import cancellation_codes, transaction
 

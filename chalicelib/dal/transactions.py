@@ -13,6 +13,12 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.dal.models import CxgovItem
 
 
+class Transaction(TransactWrite):
+    def put_serialized(self, put: dict) -> None:
+        """A Put already serialized (dal/item_codec.py: no model instance), sent with the others."""
+        self._put_items.append(put)
+
+
 def cancellation_codes(error: TransactWriteError) -> list[str | None]:
     """The per-item reasons DynamoDB gave. PynamoDB sends items grouped by type, so the order is:
     condition checks, deletes, puts, updates (each group in the order added)."""
@@ -31,7 +37,7 @@ def _connection(region: str, host: str | None, endpoint: str | None) -> Connecti
 
 
 @contextlib.contextmanager
-def transaction(token: str | None = None) -> Iterator[TransactWrite]:
+def transaction(token: str | None = None) -> Iterator[Transaction]:
     """Commits on leaving the block; a failed condition raises TransactWriteError, whose
     `cancellation_codes` tell which item's condition failed.
 
@@ -43,5 +49,5 @@ def transaction(token: str | None = None) -> Iterator[TransactWrite]:
     (a list append, a counter) go through a transaction, not a bare UpdateItem."""
     connection = _connection(CxgovItem.Meta.region, getattr(CxgovItem.Meta, "host", None),
                              os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
-    with TransactWrite(connection=connection, client_request_token=token) as tx:
+    with Transaction(connection=connection, client_request_token=token) as tx:
         yield tx

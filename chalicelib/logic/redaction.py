@@ -19,6 +19,10 @@ never sees digits an earlier one already took):
 8. `tracking`, by context: 12-22 digits introduced by a tracking word (tracking, package, fedex,
    ups, usps, ...) - after phones, so "call USPS on +44 20 7946 0958" stays a phone number.
 
+Every kind but `email` holds digits (phonenumbers' candidates too: its pattern needs a digit), and
+`email` an `@`: text with neither is returned as it is without running a pattern, text without
+digits runs only the e-mail pattern (most comments name no number; the phone matcher is the cost).
+
 The original text is never returned or kept; only the redacted text and the count per kind."""
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 KINDS = ("email", "card", "tracking", "ssn", "account", "phone")
 
+_ANY_DIGIT = re.compile(r"\d")  # Unicode digits, as `\d` in every pattern below and in phonenumbers'
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 # 13-19 digits, optionally grouped by single spaces or dashes, not glued to other digits.
@@ -111,7 +116,10 @@ def _phones(text: str, counts: dict[str, int]) -> str:
 def redact(text: str) -> Redacted:
     """The text with every piece of personal data replaced by `[kind]`, and the count per kind."""
     counts: dict[str, int] = {}
-    text = _sub(_EMAIL, "email", text, counts)
+    if "@" in text:
+        text = _sub(_EMAIL, "email", text, counts)
+    if not _ANY_DIGIT.search(text):
+        return Redacted(text, counts)
     text = _sub(_UPS, "tracking", text, counts)
     text = _sub(_S10, "tracking", text, counts)
     text = _sub(_CARD, "card", text, counts, accept=lambda m: _is_card(m.group(0)))

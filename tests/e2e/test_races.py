@@ -117,3 +117,26 @@ def test_racing_transitions_one_winner_and_a_valid_chain(stack, e2e_tokens):
     assert verified == {"valid": True, "entries": 3, "first_broken": None}
     drift = _reconcile(stack, dept)
     assert drift["drift"] == {} and drift["records"]["recommendations"] == 1
+
+
+def test_racing_imports_of_the_same_rows_create_each_record_once(stack, e2e_tokens):
+    # Given 60 rows, half naming their source, half known only by their content (issue 18: one
+    # item per row, the record's own key its guard)
+    dept, dcxo = _department(stack, e2e_tokens)
+    rows = [{"channel": "email", "received_at": f"2017-03-{1 + n % 28:02d}T{n % 24:02d}:15:00+00:00",
+             "comment": f"parcel {n} late", "nps": n % 11,
+             **({"source_system": "race", "source_id": f"r-{n}"} if n % 2 else {})} for n in range(60)]
+    url = f"/departments/{dept}/feedback/imports"
+    # When several clients import them at the same moment
+    results = _race([(lambda: stack.request("POST", url, token=dcxo, body=rows)) for _ in range(CLIENTS)])
+    # Then each row was created by exactly one import, and every other import answered it as a
+    # duplicate of that same id
+    assert all(status == 200 for status, _, _ in results), results
+    answers = [body["rows"] for _, _, body in results]
+    for n in range(60):
+        statuses = sorted(answer[n]["status"] for answer in answers)
+        assert statuses == ["created"] + ["duplicate"] * (CLIENTS - 1), (n, statuses)
+        assert len({answer[n]["id"] for answer in answers}) == 1, n
+    # And the records and counters hold 60 records, with no drift
+    report = _reconcile(stack, dept)
+    assert report["drift"] == {} and report["records"]["feedback"] == 60

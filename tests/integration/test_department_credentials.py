@@ -125,6 +125,24 @@ def test_a_dcxos_evidence_upload_url_and_check_are_signed_with_its_department(se
     check(recorder)
 
 
+def test_a_dcxos_import_pre_checks_and_writes_are_signed_with_its_department(seeded, api, tokens, recorder):
+    # Given rows with source ids and rows without (content-keyed records, issue 18)
+    api.tokens = tokens
+    traced(api, recorder)
+    rows = [{"channel": "twitter", "received_at": f"2017-03-0{n + 1}T12:00:00Z", "comment": f"post {n}",
+             **({"source_system": "sprout", "source_id": f"p-{n}"} if n % 2 else {})} for n in range(5)]
+    # When the dcxo imports them
+    response = api.post("/departments/parks/feedback/imports", token=tokens["dcxo-parks"], body=rows)
+    assert response.status_code == 200 and response.json["created"] == 5, response.body
+    # Then the pre-checks and the transactions were signed with the department's session, the
+    # policy admits each of them, and no call went out with the function role instead
+    writes = [e for e in recorder.signed if e["service"] == "dynamodb"
+              and e["operation"] in ("BatchGetItem", "TransactWriteItems")]
+    assert {e["operation"] for e in writes} == {"BatchGetItem", "TransactWriteItems"}
+    assert all(e["dept"] == "parks" and e["key"] in recorder.issued["parks"] for e in writes), writes
+    check(recorder)
+
+
 def test_org_wide_roles_sign_with_the_function_role_and_make_no_sts_call(seeded, api, tokens, recorder):
     api.tokens = tokens
     traced(api, recorder)

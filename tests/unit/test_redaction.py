@@ -52,3 +52,28 @@ def test_luhn():
 def test_redaction_never_fails_and_never_grows_the_counts_on_a_second_pass(text):
     once = redact(text)
     assert redact(once.text).counts == {}
+
+
+def _no_matcher(*args, **kwargs):
+    raise AssertionError("the phone matcher ran on text without a digit")
+
+
+@pytest.mark.parametrize("post, text, counts", [
+    ("nobody answers the phone at the post office, again", "nobody answers the phone at the post office, again", {}),
+    ("@USPS lost my parcel, write to jane.doe@example.org", "@USPS lost my parcel, write to [email]", {"email": 1}),
+])
+def test_text_without_digits_skips_every_pattern_but_the_e_mail_one(monkeypatch, post, text, counts):
+    # Given a comment with no digit (most are), when it is redacted, then the phone matcher (the
+    # costly one) never runs, and what the text holds of personal data is still found
+    monkeypatch.setattr("chalicelib.logic.redaction.PhoneNumberMatcher", _no_matcher)
+    result = redact(post)
+    assert (result.text, result.counts) == (text, counts)
+
+
+@pytest.mark.parametrize("post, text", [
+    ("call me on \uff12\uff10\uff12-\uff15\uff15\uff15-\uff10\uff11\uff17\uff13 please", "call me on [phone] please"),
+    ("my number \u0662\u0660\u0662\u0665\u0665\u0665\u0660\u0661\u0667\u0663", "my number [phone]"),
+])
+def test_digits_of_other_scripts_still_count_as_digits(post, text):
+    # Given a phone number written in full-width or Arabic-Indic digits, then it is redacted all the same
+    assert redact(post).text == text and redact(post).counts == {"phone": 1}

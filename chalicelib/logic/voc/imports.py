@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,17 +18,14 @@ from pydantic import ValidationError
 from chalicelib import clock
 from chalicelib.auth import Principal
 from chalicelib.dal import feedback as dal
-from chalicelib.dal import feedback_updates
 from chalicelib.errors import BadRequest, from_validation_error
-from chalicelib.logic import voc_counters
-from chalicelib.logic.voc import updates
+from chalicelib.logic.voc import import_writer
 from chalicelib.logic.voc.profiles import Mapper, resolve
 from chalicelib.logic.voc_counters import A11_DRIVERS
 from chalicelib.models.feedback import FeedbackCreate, ImportResult, ImportRow
 
 MAX_IMPORT_ROWS = 10_000
-FINGERPRINT = "fingerprint"  # dedup key of imported rows that name no source
-MAX_ROUNDS = 8  # a row repeated in one file, or a record changed meanwhile, is tried in a later round
+FINGERPRINT = dal.FINGERPRINT  # dedup key of imported rows that name no source
 NATIVE_COLUMNS = frozenset(set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS})
 
 
@@ -137,14 +133,6 @@ def _header_check(mapper: Mapper | None, rows: list[tuple[str, Any]]) -> None:
         raise BadRequest(f"the CSV header lacks columns profile {mapper.profile.id} reads", missing)
 
 
-@dataclass
-class Candidate:
-    row: int
-    record: dict[str, Any]
-    given: set[str]
-    tries: int = 0
-
-
 def _mapper(dept: str, chosen: Any, zone: str, journey_id: str | None, received_at: datetime | None):
     """The row mapper of a profile; the `touchpoints` one reads the journey's A-11 service."""
     if chosen.id == "touchpoints":
@@ -173,6 +161,33 @@ def _mapper(dept: str, chosen: Any, zone: str, journey_id: str | None, received_
     return None if chosen.native else Mapper(chosen, zone)
 
 
+def _candidate(number: int, kind: str, row: Any, mapper: Mapper | None, department_model, now: datetime,
+               answers: dict[int, ImportRow], *, source_system: str | None,
+               journey_id: str | None) -> import_writer.Candidate | None:
+    """The row as a record on its way to the table, or None when it is rejected (answered here)."""
+    from chalicelib.logic.feedback import build_record, fingerprint
+
+    try:
+        body = _native(kind, row) if mapper is None else _profiled(mapper, kind, row)
+    except ValidationError as exc:
+        answers[number] = ImportRow(row=number, status="rejected", id=None, errors=from_validation_error(exc).details)
+        return None
+    except (BadRequest, Rejected) as exc:
+        answers[number] = ImportRow(row=number, status="rejected", id=None, errors=exc.details)
+        return None
+    if source_system:
+        body = body.model_copy(update={"source_system": source_system})
+    if journey_id and body.journey_id is None:
+        body = body.model_copy(update={"journey_id": journey_id})
+    record = build_record(department_model, body, now)
+    if record["dedup"] is None:  # known by its content: the content gives its id (dal/feedback.py)
+        record["dedup"] = (FINGERPRINT, fingerprint(record))
+        record["id"] = dal.content_id(record["month"], record["received_at"], department_model.id,
+                                      record["dedup"][1])
+        record["keyed_by_content"] = True
+    return import_writer.Candidate(number, record, set(body.model_fields_set))
+
+
 def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile: str | None = None,
                     source_format: Literal["csv", "json"] | None = None,
                     source_system: str | None = None, journey_id: str | None = None,
@@ -181,7 +196,7 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
     and follows sources: never creates a source record twice, updates it when a row brings what it
     lacks. `source_system` (the pulled sources') overrides the profile's. `journey_id` ties rows
     that name none to that journey; `received_at` dates Touchpoints rows without `created_at`."""
-    from chalicelib.logic.feedback import build_record, department, fingerprint
+    from chalicelib.logic.feedback import department
 
     now = clock.now()
     department_model = department(dept)
@@ -190,41 +205,14 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
     typed = [_kind(row, source_format) for row in rows]
     _header_check(mapper, typed)
     answers: dict[int, ImportRow] = {}
-    queue: list[Candidate] = []
-    for number, (kind, row) in enumerate(typed, start=1):
-        try:
-            body = _native(kind, row) if mapper is None else _profiled(mapper, kind, row)
-        except ValidationError as exc:
-            answers[number] = ImportRow(row=number, status="rejected", id=None,
-                                        errors=from_validation_error(exc).details)
-            continue
-        except (BadRequest, Rejected) as exc:
-            answers[number] = ImportRow(row=number, status="rejected", id=None, errors=exc.details)
-            continue
-        if source_system:
-            body = body.model_copy(update={"source_system": source_system})
-        if journey_id and body.journey_id is None:
-            body = body.model_copy(update={"journey_id": journey_id})
-        record = build_record(department_model, body, now)
-        if record["dedup"] is None:
-            record["dedup"] = (FINGERPRINT, fingerprint(record))
-        queue.append(Candidate(number, record, set(body.model_fields_set)))
     received_name = mapper.column("received_at") if mapper else "received_at"
-    rounds = 0
-    while queue:
-        rounds += 1
-        this_round, later, seen = [], [], set()
-        for candidate in queue:
-            key = candidate.record["dedup"]
-            (later if key in seen else this_round).append(candidate)
-            seen.add(key)
-        retry = _write_round(dept, this_round, principal, now, answers, received_name)
-        queue = later + retry
-        if rounds >= MAX_ROUNDS:
-            for candidate in queue:
-                answers[candidate.row] = ImportRow(row=candidate.row, status="rejected", id=None, errors=[
-                    {"field": "source_id", "message": "the record kept changing during the import; import again"}])
-            break
+    queue = []
+    for number, (kind, row) in enumerate(typed, start=1):
+        candidate = _candidate(number, kind, row, mapper, department_model, now, answers,
+                               source_system=source_system, journey_id=journey_id)
+        if candidate is not None:
+            queue.append(candidate)
+    import_writer.write_rows(queue, dept, principal, now, answers, received_name)
     ordered = [answers[n] for n in sorted(answers)]
     return ImportResult(
         created=sum(r.status == "created" for r in ordered),
@@ -232,61 +220,3 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
         duplicates=sum(r.status == "duplicate" for r in ordered),
         rejected=sum(r.status == "rejected" for r in ordered),
         rows=ordered)
-
-
-def _write_round(dept: str, candidates: list[Candidate], principal: Principal, now, answers: dict[int, ImportRow],
-                 received_name: str) -> list[Candidate]:
-    """Creates the new sources and updates the stored ones (each key once in a round); answers the
-    candidates to try again (a race lost to another writer)."""
-    from chalicelib.logic.feedback import facts
-
-    existing = dal.existing_sources(dept, [c.record["dedup"] for c in candidates])
-    fresh, known = [], []
-    for candidate in candidates:
-        owner = existing.get(candidate.record["dedup"])
-        if owner is None:
-            fresh.append(candidate)
-        elif candidate.record["dedup"][0] == FINGERPRINT:
-            answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
-        else:
-            known.append((candidate, owner))
-    retry: list[Candidate] = []
-    by_row = {c.row: c for c in fresh}
-    pending = [dal.Pending(c.row, c.record, voc_counters.contributions(facts(c.record)),
-                           len(json.dumps(c.record, default=str))) for c in fresh]
-    for number, (status, feedback_id) in dal.create_many(dept, pending, principal.subject).items():
-        candidate = by_row[number]
-        if status == "duplicate" and candidate.record["dedup"][0] != FINGERPRINT:
-            retry.append(candidate)  # another writer created it first: next round compares with it
-        else:
-            answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
-    stored = feedback_updates.get_many(dept, [owner for _, owner in known]) if known else {}
-    changes: list[feedback_updates.PendingUpdate] = []
-    by_update: dict[int, Candidate] = {}
-    for candidate, owner in known:
-        record = stored.get(owner)
-        if record is None:
-            answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
-            continue
-        try:
-            new, changed = updates.merge(record, candidate.record, candidate.given)
-        except updates.ReceivedAtMoved as exc:
-            answers[candidate.row] = ImportRow(row=candidate.row, status="rejected", id=owner,
-                                               errors=[{"field": received_name, "message": str(exc)}])
-            continue
-        if not changed:
-            answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
-            continue
-        counters = voc_counters.delta(facts(record), facts(new))
-        changes.append(feedback_updates.PendingUpdate(candidate.row, record, new, counters,
-                                         len(json.dumps(new, default=str)), changed))
-        by_update[candidate.row] = candidate
-    ids = {c.row: c.record["id"] for c in changes}
-    for number, status in feedback_updates.update_many(dept, changes, principal.subject, now).items():
-        if status == "lost":
-            candidate = by_update[number]
-            candidate.tries += 1
-            retry.append(candidate)
-        else:
-            answers[number] = ImportRow(row=number, status="updated", id=ids[number], errors=[])
-    return retry
