@@ -182,8 +182,6 @@ def to_api_error(exc: Exception) -> ApiError:
     """The one place an exception becomes an HTTP status."""
     if isinstance(exc, ApiError):
         return exc
-    from chalicelib.dal import credentials  # noqa: F811 - the real module: its errors for isinstance
-
     wrapped = next((e for e in _causes(exc) if isinstance(e, credentials.SIGNING_ERRORS)), None)
     if wrapped is not None:  # raised while botocore signed, maybe under Powertools' own error
         return wrapped
