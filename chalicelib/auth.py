@@ -8,12 +8,11 @@ from typing import Callable, Literal, Mapping
 
 import jwt
 
-from chalicelib.claims import ClaimRules, rules_from_env
+from chalicelib.claims import ROLES, ClaimRules, rules_from_env
 from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, ServiceUnavailable, Unauthenticated
 
-Role = Literal["dcxo", "ccxo", "auditor"]
-ROLES: tuple[Role, ...] = ("dcxo", "ccxo", "auditor")
+Role = Literal["dcxo", "ccxo", "auditor"]  # the values of claims.ROLES
 ALGORITHM = "RS256"  # pinned: `none`, HS256 and friends are refused before any key is used
 
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools.bench_cold import heavy_modules
+
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "botocore.handlers",
-         "aws_xray_sdk", "chalicelib.logic", "chalicelib.models", "chalicelib.dal", "chalicelib.auth")
 
 
 def _loaded_after(code: str, tracing: bool = False) -> set[str]:
@@ -21,16 +21,12 @@ def _loaded_after(code: str, tracing: bool = False) -> set[str]:
     return set(json.loads(out.splitlines()[-1]))
 
 
-def _heavy(modules: set[str]) -> set[str]:
-    return {m for m in modules for h in HEAVY if m == h or m.startswith(h + ".")}
-
-
 def test_import_app_registers_every_route_but_loads_none_of_their_parts():
     # Given the app imported in a fresh interpreter, with the prod stage's tracing on
     loaded = _loaded_after("import app\nfrom chalicelib.api.routing import ROUTES\nassert len(ROUTES) > 80",
                            tracing=True)
     # Then no heavy library and no model, rule or data module is loaded yet
-    assert _heavy(loaded) == set(), sorted(_heavy(loaded))
+    assert heavy_modules(loaded) == set(), sorted(heavy_modules(loaded))
 
 
 def test_a_route_loads_its_parts_on_first_use():
