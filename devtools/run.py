@@ -20,6 +20,14 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C does
 
 
+def _enter(stack: contextlib.ExitStack, what: str, context):
+    """Enters `context` on `stack` and, when the stack unwinds, says that `what` is stopping: a
+    Ctrl-C takes a few seconds, and a step that hangs is then named in the output."""
+    value = stack.enter_context(context)
+    stack.callback(say, f"Stopping {what}...")
+    return value
+
+
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
@@ -33,13 +41,13 @@ def main() -> int:
     data_dir = Path(os.environ.get("CXGOV_LOCAL_DATA", localstack.LOCAL / "ddb"))
     issuer.ensure_keys()
     with contextlib.ExitStack() as stack:
-        endpoint = stack.enter_context(localstack.database(
+        endpoint = _enter(stack, "the database", localstack.database(
             ddb_port, db_path=data_dir, log=localstack.LOCAL / "dynamodb-local.log",
             say=say))
         env = localstack.use_endpoint(endpoint)
         say(f"Database: {endpoint} (data kept under {data_dir})")
         # Evidence files: S3 from moto in server mode (in memory: files do not survive a restart).
-        s3 = stack.enter_context(localstack.moto_server(s3_port))
+        s3 = _enter(stack, "moto (S3, SQS, STS, KMS, SES)", localstack.moto_server(s3_port))
         env["AWS_ENDPOINT_URL_S3"] = s3
         env["AWS_ENDPOINT_URL_STS"] = s3  # the same moto server: a dcxo's role sessions (issue 16)
         bucket = localstack.stage_variable("CXGOV_EVIDENCE_BUCKET")
@@ -50,7 +58,7 @@ def main() -> int:
         env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s3  # Open311 sources' API keys (issue 12)
         # Import jobs (issue 14): bucket, queue and DLQ on the same moto server; one worker process.
         env.update(import_dispatcher.resources(s3))
-        stack.enter_context(import_dispatcher.dispatcher(env, log=localstack.LOCAL / "import-worker.log"))
+        _enter(stack, "the import worker", import_dispatcher.dispatcher(env, log=localstack.LOCAL / "import-worker.log"))
         say(f"Import jobs: bucket {import_dispatcher.BUCKET}, queue {import_dispatcher.QUEUE}, one worker "
             "(log: .local/import-worker.log)")
         from chalicelib.dal.models import create_tables
@@ -60,7 +68,7 @@ def main() -> int:
         # The ledger (issue 15): signing key in moto's KMS, the stream consumer, daily tree heads.
         from devtools import ledger_stream
 
-        stack.enter_context(ledger_stream.local_ledger(s3, env, localstack.LOCAL / "ledger-stream.json", say=say))
+        _enter(stack, "the ledger consumer", ledger_stream.local_ledger(s3, env, localstack.LOCAL / "ledger-stream.json", say=say))
         created = seed()
         say(f"Demo organisation: {len(created)} record(s) created (departments, KPIs, audits); "
             "what was already there is kept.")
@@ -96,7 +104,7 @@ def main() -> int:
         if localstack.port_in_use(oidc_port):
             say(f"Port {oidc_port} on 127.0.0.1 is taken: free it or choose another with OIDC_PORT=...")
             return 1
-        discovery = stack.enter_context(local_provider(
+        discovery = _enter(stack, "the OIDC provider", local_provider(
             oidc_port, [f"{base}/dashboard/callback"], [f"{base}/dashboard"],
             log=localstack.LOCAL / "oidc-provider.log"))
         env.update({"CXGOV_OIDC_CLIENT_ID": CLIENT_ID, "CXGOV_OIDC_DISCOVERY_URL": discovery,
@@ -110,8 +118,8 @@ def main() -> int:
         say("Ctrl-C stops the API and the database.")
         from devtools import source_scheduler
 
-        stack.enter_context(source_scheduler.pull_loop(env, say=say))  # Open311 sources (issue 12)
-        _, api = stack.enter_context(localstack.chalice_local(port, env, inherit_output=True))
+        _enter(stack, "the source pulls", source_scheduler.pull_loop(env, say=say))  # Open311 sources (issue 12)
+        _, api = _enter(stack, "the API", localstack.chalice_local(port, env, inherit_output=True))
         with contextlib.suppress(KeyboardInterrupt):
             api.wait()
     say("Stopped.")

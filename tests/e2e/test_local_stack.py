@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -65,7 +66,7 @@ def test_pages_follow_cursors_and_cover_everything_once(stack, e2e_tokens):
 
 
 def test_bad_token_and_bad_json_over_http(stack, e2e_tokens):
-    status, headers, body = stack.request("GET", "/me", token="not.a.token")
+    status, _, body = stack.request("GET", "/me", token="not.a.token")
     assert status == 401 and body["error"]["code"] == "unauthenticated"
     status, _, body = stack.request("GET", "/me", token=e2e_tokens["dcxo-parks"],
                                     headers={"X-Correlation-Id": "trace-me-123"})
@@ -98,16 +99,20 @@ def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
     env = {**os.environ, "PORT": str(port), "DDB_PORT": str(ddb_port), "S3_PORT": str(s3_port),
            "CXGOV_LOCAL_DATA": str(tmp_path / "ddb")}
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    # A new session, so a hung stop can be killed with everything it started; the output is read
+    # to the end on a thread (an unread pipe would block the server once it fills).
     process = subprocess.Popen([sys.executable, "-m", "devtools.run"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = []
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            output.append(line)
-            if "Serving on" in line or process.poll() is not None:
+        while time.monotonic() < deadline and process.poll() is None:
+            if any("Serving on" in line for line in list(output)):
                 break
+            time.sleep(0.2)
         text = "".join(output)
         assert "Serving on" in text, text
         assert "Chief CX Officer" in text and "DCXO parks" in text
@@ -123,7 +128,15 @@ def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
         _import_job(http, s3_port)
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            pytest.fail("make run did not stop within 120 s of Ctrl-C; its last output:\n"
+                        + "".join(output[-40:]))
+    reader.join(timeout=10)
+    assert "Stopped." in "".join(output)
     # Ctrl-C stopped the API and the database it started.
     assert not localstack.port_in_use(port)
     assert not localstack.port_in_use(ddb_port)
