@@ -24,6 +24,7 @@ from pynamodb.models import Model
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
 from chalicelib.dal import credentials
+from chalicelib.dal.connection import SharedConnection
 
 
 def _region() -> str:
@@ -42,7 +43,7 @@ class ByOrgIndex(GlobalSecondaryIndex):
     org_sk = UnicodeAttribute(range_key=True)
 
 
-class CxgovItem(Model):
+class CxgovItem(SharedConnection, Model):
     """Every item of the `cxgov` table; `kind` says which subclass it is."""
 
     class Meta:
@@ -117,7 +118,7 @@ class DepartmentItem(VersionedItem, discriminator="department"):
     active = BooleanAttribute()
 
 
-class IdempotencyRecord(Model):
+class IdempotencyRecord(SharedConnection, Model):
     """Table of Powertools' idempotency layer (which reads and writes it itself). The model exists so
     that the table is created from code and compared with infra/ like every other table."""
 
@@ -125,6 +126,9 @@ class IdempotencyRecord(Model):
         table_name = os.environ.get("CXGOV_IDEMPOTENCY_TABLE", "cxgov-idempotency")
         region = _region()
         billing_mode = PAY_PER_REQUEST_BILLING_MODE
+        connect_timeout_seconds = CxgovItem.Meta.connect_timeout_seconds  # the same shared connection
+        read_timeout_seconds = CxgovItem.Meta.read_timeout_seconds
+        max_retry_attempts = CxgovItem.Meta.max_retry_attempts
 
     id = UnicodeAttribute(hash_key=True)
     expiration = TTLAttribute(null=True)
@@ -379,7 +383,7 @@ class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
 CxgovItem.Meta.stream_view_type = "NEW_AND_OLD_IMAGES"
 
 
-class LedgerItem(Model):
+class LedgerItem(SharedConnection, Model):
     """Table `cxgov-ledger`, written only by the stream consumer (tree) and the tree-head signer.
     Its own table, so the log's writes never re-enter the main table's stream, and so IAM can give
     the consumer this table and nothing else to write."""
