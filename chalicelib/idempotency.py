@@ -49,7 +49,10 @@ def _runner() -> tuple[Callable[..., dict[str, Any]], Any]:
             return f"{data['partition']}#{hashed}" if hashed else hashed
 
     settings = get_settings()
-    persistence = DepartmentFirstKeys(table_name=settings.idempotency_table_name)
+    from chalicelib.dal.connection import boto3_session
+
+    persistence = DepartmentFirstKeys(table_name=settings.idempotency_table_name,
+                                      boto3_session=boto3_session())  # the process's session: no second model load
     config = IdempotencyConfig(
         event_key_jmespath="[scope, route, key]",
         payload_validation_jmespath="body",

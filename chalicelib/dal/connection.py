@@ -1,24 +1,65 @@
-"""One PynamoDB `Connection`, so one botocore DynamoDB client, for every model and transaction of
-the process.
+"""One botocore session for the process, and one PynamoDB `Connection` (so one DynamoDB client)
+for every model and transaction.
 
-PynamoDB gives each model class its own connection, and each builds its own botocore session and
-client on its first call (loading the DynamoDB service model: ~55 ms each). cxgov has a model per
-item kind, so a warm Lambda paid that again on the first request touching each kind."""
+A botocore session loads the endpoint rules and each service's model once, so a client in a new
+session costs ~100 ms and another in the same session ~8 ms. PynamoDB gives each model class its
+own connection, each with its own session and client, and the STS client had its own session too:
+a cold Lambda paid that once per model kind and again for STS. boto3's default session (every
+`boto3.client(...)` of the data layer: S3, SQS, KMS, SES, Secrets Manager, Powertools' DynamoDB
+client) is made on this same botocore session."""
 from __future__ import annotations
 
 import contextlib
 import functools
 import os
+import threading
 from typing import Any
 
+from botocore.session import Session
 from pynamodb.connection import Connection, TableConnection
+
+_session_guard = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _sessions() -> tuple[Any, Session]:
+    import boto3
+    from botocore.session import get_session
+
+    from chalicelib.dal import credentials
+
+    credentials.install()  # its signing handlers must be in the session before it makes a client
+    core = get_session()
+    # One boto3 session around it: each boto3.Session registers its handlers on the botocore
+    # session it wraps, and a second wrapper would register them twice.
+    wrapper = boto3.Session(botocore_session=core)
+    boto3.DEFAULT_SESSION = wrapper
+    return wrapper, core
+
+
+def botocore_session() -> Session:
+    """The process's botocore session."""
+    with _session_guard:  # botocore sessions are not safe to create or set up from two threads at once
+        return _sessions()[1]
+
+
+def boto3_session() -> Any:
+    """The boto3 session around it (boto3's default session from the first call on)."""
+    with _session_guard:
+        return _sessions()[0]
+
+
+class _SharedSessionConnection(Connection):
+    @property
+    def session(self) -> Session:  # PynamoDB would make a new session per connection and thread
+        return botocore_session()
 
 
 @functools.lru_cache(maxsize=8)
 def _connection(region: str, host: str | None, endpoint: str | None, connect_timeout: float | None,
                 read_timeout: float | None, max_retry_attempts: int | None) -> Connection:
     # `endpoint` (AWS_ENDPOINT_URL_DYNAMODB) is part of the key because the client reads it when built.
-    return Connection(region=region, host=host, connect_timeout_seconds=connect_timeout,
+    return _SharedSessionConnection(region=region, host=host, connect_timeout_seconds=connect_timeout,
                       read_timeout_seconds=read_timeout, max_retry_attempts=max_retry_attempts)
 
 

@@ -159,11 +159,12 @@ def _region() -> str:
 
 
 def _sts_client():
-    import boto3
     from botocore.config import Config
 
     # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
-    return boto3.session.Session().client("sts", region_name=_region(), config=Config(
+    from chalicelib.dal.connection import boto3_session
+
+    return boto3_session().client("sts", region_name=_region(), config=Config(
         connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}))
 
 

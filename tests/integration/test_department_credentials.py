@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 import botocore.auth
 import pytest
 import requests
-from botocore import handlers
 
 from tests.integration import test_tenant_isolation as matrix
 from tests.integration.audit_helpers import drive, make_action, make_rec, rec_url, s3, transition
@@ -20,14 +19,17 @@ from tests.integration.signing import BUCKET, Recorder, check, object_key, trace
 
 @pytest.fixture()
 def recorder(monkeypatch):
-    from chalicelib.dal import credentials
+    from chalicelib.dal import connection, credentials
 
     rec = Recorder()
-    # A fresh provider whose STS client is made now, with the recording hooks registered.
+    # A fresh provider whose STS client is made now, from the process's botocore session with the
+    # recording hooks registered.
     monkeypatch.setattr(credentials, "_provider", None)
-    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", [
-        *handlers.BUILTIN_HANDLERS, ("before-parameter-build.sts.AssumeRole", rec.remember_tags),
-        ("after-call.sts.AssumeRole", rec.remember_issued)])
+    session = connection.botocore_session()
+    hooks = [("before-parameter-build.sts.AssumeRole", rec.remember_tags),
+             ("after-call.sts.AssumeRole", rec.remember_issued)]
+    for event, handler in hooks:
+        session.register(event, handler)
     original = botocore.auth.SigV4Auth.add_auth
 
     def add_auth(signer, request):
@@ -35,7 +37,9 @@ def recorder(monkeypatch):
         return original(signer, request)
 
     monkeypatch.setattr(botocore.auth.SigV4Auth, "add_auth", add_auth)
-    return rec
+    yield rec
+    for event, handler in hooks:
+        session.unregister(event, handler)
 
 
 def own_ids(api, tokens) -> dict[str, str]:
