@@ -49,10 +49,10 @@ def _runner() -> tuple[Callable[..., dict[str, Any]], Any]:
             return f"{data['partition']}#{hashed}" if hashed else hashed
 
     settings = get_settings()
-    from chalicelib.dal.connection import boto3_session
+    from chalicelib.dal import connection
 
-    persistence = DepartmentFirstKeys(table_name=settings.idempotency_table_name,
-                                      boto3_session=boto3_session())  # the process's session: no second model load
+    persistence = DepartmentFirstKeys(table_name=settings.idempotency_table_name,  # the process's session
+                                      boto3_client=connection.client("dynamodb"))
     config = IdempotencyConfig(
         event_key_jmespath="[scope, route, key]",
         payload_validation_jmespath="body",

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.session import Session
 from pynamodb.connection import Connection, TableConnection
 
-_session_guard = threading.Lock()
+_guard = threading.RLock()  # botocore: a session must not set up or make clients from two threads at once
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,20 +39,25 @@ def _sessions() -> tuple[Any, Session]:
 
 def botocore_session() -> Session:
     """The process's botocore session."""
-    with _session_guard:  # botocore sessions are not safe to create or set up from two threads at once
+    with _guard:
         return _sessions()[1]
 
 
-def boto3_session() -> Any:
-    """The boto3 session around it (boto3's default session from the first call on)."""
-    with _session_guard:
-        return _sessions()[0]
+def client(service: str, **options: Any) -> Any:
+    """A boto3 client made by the process's session (`options` as for `boto3.client`)."""
+    with _guard:
+        return _sessions()[0].client(service, **options)
 
 
 class _SharedSessionConnection(Connection):
     @property
     def session(self) -> Session:  # PynamoDB would make a new session per connection and thread
         return botocore_session()
+
+    @property
+    def client(self) -> Any:  # made (or remade) under the same lock as every other client
+        with _guard:
+            return super().client
 
 
 @functools.lru_cache(maxsize=8)

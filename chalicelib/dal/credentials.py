@@ -162,9 +162,9 @@ def _sts_client():
     from botocore.config import Config
 
     # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
-    from chalicelib.dal.connection import boto3_session
+    from chalicelib.dal import connection
 
-    return boto3_session().client("sts", region_name=_region(), config=Config(
+    return connection.client("sts", region_name=_region(), config=Config(
         connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}))
 
 

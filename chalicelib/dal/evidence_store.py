@@ -22,11 +22,12 @@ def _bucket() -> str:
 
 
 def _client():
-    import boto3
     from botocore.config import Config
 
+    from chalicelib.dal import connection
+
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return boto3.client("s3", region_name=region, config=Config(
+    return connection.client("s3", region_name=region, config=Config(
         signature_version="s3v4", request_checksum_calculation="when_required",
         response_checksum_validation="when_required"))
 

@@ -32,14 +32,15 @@ def queue_url() -> str:
 
 def client(service: str, dept: str | None = None):
     """The S3 or SQS client for a call on `dept`'s objects (None: the function's own role)."""
-    import boto3
     from botocore.config import Config
+
+    from chalicelib.dal import connection
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     config = Config(signature_version="s3v4", request_checksum_calculation="when_required",
                     response_checksum_validation="when_required",
                     connect_timeout=5, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"})
-    return boto3.client(service, region_name=region, config=config)
+    return connection.client(service, region_name=region, config=config)
 
 
 def presign_upload(dept: str, object_key: str, content_type: str) -> tuple[str, dict[str, str]]:

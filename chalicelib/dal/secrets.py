@@ -14,11 +14,12 @@ def name_for(dept: str, source_id: str) -> str:
 
 
 def _client():
-    import boto3
     from botocore.config import Config
 
+    from chalicelib.dal import connection
+
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return boto3.client("secretsmanager", region_name=region,
+    return connection.client("secretsmanager", region_name=region,
                         config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 3}))
 
 

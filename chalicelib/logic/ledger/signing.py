@@ -37,10 +37,11 @@ def log_id() -> str:
 
 @functools.lru_cache(maxsize=4)
 def _kms(endpoint: str | None, region: str | None):
-    import boto3
     from botocore.config import Config
 
-    return boto3.client("kms", endpoint_url=endpoint, region_name=region,
+    from chalicelib.dal import connection
+
+    return connection.client("kms", endpoint_url=endpoint, region_name=region,
                         config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3}))
 
 
