@@ -1,12 +1,11 @@
-"""One botocore session for the process, and one PynamoDB `Connection` (so one DynamoDB client)
-for every model and transaction.
+"""One botocore session for the process, one PynamoDB `Connection` (so one DynamoDB client) for
+every model and transaction, and `client()` for every other AWS client.
 
 A botocore session loads the endpoint rules and each service's model once, so a client in a new
 session costs ~100 ms and another in the same session ~8 ms. PynamoDB gives each model class its
-own connection, each with its own session and client, and the STS client had its own session too:
-a cold Lambda paid that once per model kind and again for STS. boto3's default session (every
-`boto3.client(...)` of the data layer: S3, SQS, KMS, SES, Secrets Manager, Powertools' DynamoDB
-client) is made on this same botocore session."""
+own connection, each with its own session and client, and the STS and idempotency clients had
+their own sessions too: a cold Lambda paid that once per model kind and again for each of them.
+The session is also boto3's default, for whatever calls `boto3.client(...)` directly."""
 from __future__ import annotations
 
 import contextlib
@@ -65,7 +64,7 @@ def _connection(region: str, host: str | None, endpoint: str | None, connect_tim
                 read_timeout: float | None, max_retry_attempts: int | None) -> Connection:
     # `endpoint` (AWS_ENDPOINT_URL_DYNAMODB) is part of the key because the client reads it when built.
     return _SharedSessionConnection(region=region, host=host, connect_timeout_seconds=connect_timeout,
-                      read_timeout_seconds=read_timeout, max_retry_attempts=max_retry_attempts)
+                                    read_timeout_seconds=read_timeout, max_retry_attempts=max_retry_attempts)
 
 
 def for_meta(meta: Any) -> Connection:
