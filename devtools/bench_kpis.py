@@ -9,6 +9,11 @@ import time
 from devtools import callcount, localstack
 
 
+def _month_after(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
 def run() -> None:
     callcount.install()
     with localstack.in_process_api(seed=True) as client:
@@ -25,25 +30,31 @@ def run() -> None:
                 elapsed = (time.perf_counter() - started) * 1000
             return response.status_code, json.loads(response.body), {"calls": calls, "ms": elapsed}
 
-        _, listed, _ = call("GET", "/departments/corp-comms/kpis")
+        status, listed, _ = call("GET", "/departments/corp-comms/kpis")
+        assert status == 200, (status, listed)
         kpi = next(k for k in listed["items"] if k["name"] == "Social media first response within 6 hours")
         base = f"/departments/corp-comms/kpis/{kpi['id']}"
+        # Periods relative to what the demo has measured: a new latest period, an older one, and a
+        # target change from after the latest (one from a measured period is refused, as it should be).
+        latest = kpi["latest"]["period"]
+        new, later = _month_after(latest), _month_after(_month_after(latest))
+        older = f"{int(latest[:4]) - 1}{latest[4:]}"
         cases = [
-            ("PUT measurement, new latest period", "PUT", f"{base}/measurements/2016-10",
+            ("PUT measurement, new latest period", "PUT", f"{base}/measurements/{new}",
              {"numerator": 470, "denominator": 1000}),
-            ("  same PUT again (retry)", "PUT", f"{base}/measurements/2016-10",
+            ("  same PUT again (retry)", "PUT", f"{base}/measurements/{new}",
              {"numerator": 470, "denominator": 1000}),
-            ("  correction of the latest period", "PUT", f"{base}/measurements/2016-10",
+            ("  correction of the latest period", "PUT", f"{base}/measurements/{new}",
              {"numerator": 480, "denominator": 1000}),
-            ("  correction of an older period", "PUT", f"{base}/measurements/2015-12",
+            ("  correction of an older period", "PUT", f"{base}/measurements/{older}",
              {"numerator": 320, "denominator": 1000}),
             ("GET measurements (page of 50)", "GET", f"{base}/measurements", None),
             ("GET measurements (page of 5)", "GET", f"{base}/measurements?limit=5", None),
-            ("GET one measurement", "GET", f"{base}/measurements/2016-10", None),
+            ("GET one measurement", "GET", f"{base}/measurements/{new}", None),
             ("POST KPI", "POST", "/departments/corp-comms/kpis",
              {"journey_id": kpi["journey_id"], "name": "Bench CSAT", "catalogue_code": "csat",
               "target": 80, "frequency": "quarterly"}),
-            ("PATCH KPI target", "PATCH", base, {"target": 85, "effective_from": "2016-11"}),
+            ("PATCH KPI target", "PATCH", base, {"target": 85, "effective_from": later}),
             ("GET KPI", "GET", base, None),
         ]
         print("DynamoDB calls per KPI request (DynamoDB Local, counted at botocore's _make_api_call):")
