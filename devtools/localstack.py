@@ -168,23 +168,30 @@ def use_endpoint(endpoint: str) -> dict[str, str]:
 def in_process_api(seed: bool = False) -> Iterator[Any]:
     """For benchmarks that count calls in this process: a fresh in-memory DynamoDB Local with the
     tables (and, with `seed`, the demo organisation), this process pointed at it, and
-    `chalice.test.Client` on the app (stage `local`)."""
-    with database(free_port()) as endpoint, sts_endpoint() as sts:
-        use_endpoint(endpoint)
-        os.environ.update(sts)
-        os.environ["CXGOV_TRACING"] = "false"
-        from chalice.test import Client
+    `chalice.test.Client` on the app (stage `local`). The environment is restored on exit: a
+    process started afterwards (the next `make bench` stage) must not inherit endpoints of servers
+    this block has stopped."""
+    saved = dict(os.environ)
+    try:
+        with database(free_port()) as endpoint, sts_endpoint() as sts:
+            use_endpoint(endpoint)
+            os.environ.update(sts)
+            os.environ["CXGOV_TRACING"] = "false"
+            from chalice.test import Client
 
-        from app import app
-        from chalicelib.dal.models import create_tables
+            from app import app
+            from chalicelib.dal.models import create_tables
 
-        create_tables()
-        if seed:
-            from devtools.seed import seed as seed_demo
+            create_tables()
+            if seed:
+                from devtools.seed import seed as seed_demo
 
-            seed_demo()
-        with Client(app, stage_name="local", project_dir=str(ROOT)) as client:
-            yield client
+                seed_demo()
+            with Client(app, stage_name="local", project_dir=str(ROOT)) as client:
+                yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def create_tables_in_subprocess(env: dict[str, str], seed: bool = False) -> None:
