@@ -161,9 +161,9 @@ def _region() -> str:
 def _sts_client():
     from botocore.config import Config
 
-    # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
     from chalicelib.dal import connection
 
+    # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
     return connection.client("sts", region_name=_region(), config=Config(
         connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}))
 

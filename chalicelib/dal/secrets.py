@@ -20,7 +20,7 @@ def _client():
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     return connection.client("secretsmanager", region_name=region,
-                        config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 3}))
+                             config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 3}))
 
 
 def put(name: str, value: str) -> None:

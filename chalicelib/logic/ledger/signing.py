@@ -42,7 +42,7 @@ def _kms(endpoint: str | None, region: str | None):
     from chalicelib.dal import connection
 
     return connection.client("kms", endpoint_url=endpoint, region_name=region,
-                        config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3}))
+                             config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3}))
 
 
 def kms():
