@@ -36,6 +36,11 @@ def _sessions() -> tuple[Any, Session]:
     return wrapper, core
 
 
+def region() -> str:
+    """The function's region (Lambda sets AWS_REGION; locally AWS_DEFAULT_REGION or us-east-1)."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
 def botocore_session() -> Session:
     """The process's botocore session."""
     with _guard:
@@ -43,7 +48,9 @@ def botocore_session() -> Session:
 
 
 def client(service: str, **options: Any) -> Any:
-    """A boto3 client made by the process's session (`options` as for `boto3.client`)."""
+    """A boto3 client made by the process's session (`options` as for `boto3.client`; the region
+    defaults to `region()`)."""
+    options.setdefault("region_name", region())
     with _guard:
         return _sessions()[0].client(service, **options)
 

@@ -154,17 +154,13 @@ class DepartmentCredentials:
         return credentials, issued["Expiration"].timestamp()
 
 
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
 def _sts_client():
     from botocore.config import Config
 
     from chalicelib.dal import connection
 
     # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
-    return connection.client("sts", region_name=_region(), config=Config(
+    return connection.client("sts", config=Config(
         connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}))
 
 

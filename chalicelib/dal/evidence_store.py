@@ -26,8 +26,7 @@ def _client():
 
     from chalicelib.dal import connection
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return connection.client("s3", region_name=region, config=Config(
+    return connection.client("s3", config=Config(
         signature_version="s3v4", request_checksum_calculation="when_required",
         response_checksum_validation="when_required"))
 

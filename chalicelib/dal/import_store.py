@@ -36,11 +36,10 @@ def client(service: str, dept: str | None = None):
 
     from chalicelib.dal import connection
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     config = Config(signature_version="s3v4", request_checksum_calculation="when_required",
                     response_checksum_validation="when_required",
                     connect_timeout=5, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"})
-    return connection.client(service, region_name=region, config=config)
+    return connection.client(service, config=config)
 
 
 def presign_upload(dept: str, object_key: str, content_type: str) -> tuple[str, dict[str, str]]:

@@ -25,10 +25,7 @@ from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
 from chalicelib.dal import credentials
 from chalicelib.dal.connection import SharedConnection
-
-
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+from chalicelib.dal.connection import region as _region
 
 
 class ByOrgIndex(GlobalSecondaryIndex):

@@ -18,8 +18,7 @@ def _client():
 
     from chalicelib.dal import connection
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return connection.client("secretsmanager", region_name=region,
+    return connection.client("secretsmanager",
                              config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 3}))
 
 

@@ -57,9 +57,8 @@ def _ses():
 
     from chalicelib.dal import connection
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     # Our loop is the only retry, so attempts are counted and reported exactly.
-    return connection.client("sesv2", region_name=region, config=Config(
+    return connection.client("sesv2", config=Config(
         retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=15))
 
 
