@@ -18,11 +18,11 @@ def grant(subject: str, role: str, department: str | None, label: str | None, re
     import boto3
     from pydantic import ValidationError
 
-    from chalicelib import clock
-    from chalicelib.dal import departments
-    from chalicelib.dal import directory
-    from chalicelib.logic.directory import checked_subject
-    from chalicelib.models.directory import GrantPut
+    from chalicelib.core import clock
+    from chalicelib.org import departments_store as departments
+    from chalicelib.org import directory_store as directory
+    from chalicelib.org.directory import checked_subject
+    from chalicelib.org.directory_schemas import GrantPut
 
     try:
         body = GrantPut(role=role, department=department, label=label, reason=reason)

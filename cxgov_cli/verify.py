@@ -43,7 +43,7 @@ class Failed(Exception):
         self.check = check
 
 
-# --- RFC 8785 canonical JSON (the same rules as chalicelib/logic/ledger/jcs.py) ---
+# --- RFC 8785 canonical JSON (the same rules as chalicelib/core/jcs.py) ---
 _SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -30,7 +30,7 @@ BARE = "import chalice, boto3, pynamodb"
 APP = "import app"
 # What `import app` must not load (tests/unit/test_cold_import.py checks it): they load with their routes.
 HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "botocore.handlers",
-         "aws_xray_sdk", "chalicelib.logic", "chalicelib.models", "chalicelib.dal", "chalicelib.auth")
+         "aws_xray_sdk", "chalicelib.logic", "chalicelib.models", "chalicelib.db", "chalicelib.core.auth")
 
 
 def _inside(module: str, package: str) -> bool:

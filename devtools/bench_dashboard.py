@@ -38,12 +38,14 @@ def dept_id(n: int) -> str:
 
 def populate(count: int) -> None:
     """Creates the organisation through the domain functions (the API's own write paths)."""
-    from chalicelib.auth import Principal
-    from chalicelib.dal.models import create_tables
-    from chalicelib.errors import Conflict
-    from chalicelib.logic import audits, departments, feedback
-    from chalicelib.models.audits import AuditReportCreate, RecommendationCreate
-    from chalicelib.models.departments import DepartmentCreate
+    from chalicelib.core.auth import Principal
+    from chalicelib.db.items import create_tables
+    from chalicelib.core.errors import Conflict
+    from chalicelib.audits import service as audits
+    from chalicelib.org import departments
+    from chalicelib.voc import feedback
+    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
+    from chalicelib.org.departments_schemas import DepartmentCreate
 
     create_tables()
     ccxo = Principal(subject="bench", role="ccxo", department=None)

@@ -30,17 +30,19 @@ class _StubSes:
 
 
 def _populate(first: int, last: int, now: datetime) -> None:
-    from chalicelib import clock
-    from chalicelib.auth import Principal
-    from chalicelib.logic import audits, departments, feedback
-    from chalicelib.models.audits import (
+    from chalicelib.core import clock
+    from chalicelib.core.auth import Principal
+    from chalicelib.audits import service as audits
+    from chalicelib.org import departments
+    from chalicelib.voc import feedback
+    from chalicelib.audits.schemas import (
         ActionCreate,
         AuditReportCreate,
         ManagementDecisionPut,
         RecommendationCreate,
         TransitionCreate,
     )
-    from chalicelib.models.departments import DepartmentCreate
+    from chalicelib.org.departments_schemas import DepartmentCreate
 
     ccxo = Principal(subject="bench", role="ccxo", department=None)
     auditor = Principal(subject="bench", role="auditor", department=None)
@@ -91,7 +93,7 @@ def _populate(first: int, last: int, now: datetime) -> None:
 
 
 def _measure(now: datetime, stub: _StubSes) -> tuple[dict, int, int, float]:
-    from chalicelib.logic.reminders import job
+    from chalicelib.reminders import job
 
     before = stub.sent
     with callcount.counting() as calls:
@@ -107,9 +109,9 @@ def run() -> None:
                        "CXGOV_ORG_TIME_ZONE": "America/New_York", "CXGOV_DASHBOARD_BASE_URL": "https://cx.example.gov"})
     callcount.install()
     with localstack.in_process_api():
-        from chalicelib.auth import Principal
-        from chalicelib.logic.reminders import contacts, job
-        from chalicelib.models.reminders import ContactsPut
+        from chalicelib.core.auth import Principal
+        from chalicelib.reminders import contacts, job
+        from chalicelib.reminders.schemas import ContactsPut
 
         stub = _StubSes()
         job._ses = lambda: stub

@@ -15,7 +15,7 @@ ENTRA = {"CXGOV_ROLE_CLAIM": "", "CXGOV_GROUP_CLAIMS": "roles,groups",
 
 
 def _mapping_microseconds(claims: dict, rounds: int = 20000) -> float:
-    from chalicelib.auth import principal_from_claims
+    from chalicelib.core.auth import principal_from_claims
 
     started = time.perf_counter()
     for _ in range(rounds):

@@ -21,8 +21,8 @@ SIZES = (1_000, 100_000)
 
 
 def _bulk_nodes(client, table: str, start: int, frontier: list[bytes], count: int):
-    from chalicelib.dal import keys
-    from chalicelib.logic.ledger import log, merkle
+    from chalicelib.db import keys
+    from chalicelib.ledger import log, merkle
 
     leaves = [log.leaf_data("bench-bulk", f"bulk{i:08d}", 1, hashlib.sha256(str(i).encode()).hexdigest())
               for i in range(start, start + count)]
@@ -49,8 +49,8 @@ def _grow_to(size: int) -> int:
     """Extends the ledger to `size` leaves in bulk; answers the items written."""
     import boto3
 
-    from chalicelib.dal import ledger
-    from chalicelib.dal.models import LedgerItem
+    from chalicelib.ledger import store as ledger
+    from chalicelib.db.items import LedgerItem
 
     current, frontier = ledger.read_state()
     client = boto3.client("dynamodb", region_name=LedgerItem.Meta.region)
@@ -77,7 +77,7 @@ def run() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request lines
     callcount.install()
-    from chalicelib.dal.models import CxgovItem
+    from chalicelib.db.items import CxgovItem
 
     stream_view = CxgovItem.Meta.stream_view_type
     del CxgovItem.Meta.stream_view_type  # the "before": the main table as v1 created it, no stream
@@ -87,7 +87,7 @@ def run() -> None:
 
         import boto3
 
-        from chalicelib.logic.ledger import log
+        from chalicelib.ledger import log
         from devtools import ledger_stream
 
         CxgovItem.Meta.stream_view_type = stream_view

@@ -76,7 +76,7 @@ def _department(dept: str) -> None:
 
 
 def _import(dept: str, body: bytes, profile: str | None, principal) -> tuple[float, object]:
-    from chalicelib.logic import feedback
+    from chalicelib.voc import feedback
 
     started = time.perf_counter()
     result = feedback.import_feedback(dept, feedback.parse_import(body, "text/csv"), principal, profile=profile)
@@ -86,7 +86,7 @@ def _import(dept: str, body: bytes, profile: str | None, principal) -> tuple[flo
 def run() -> None:
     callcount.install()
     with localstack.in_process_api():
-        from chalicelib.auth import Principal
+        from chalicelib.core.auth import Principal
 
         principal = Principal(subject="bench", role="dcxo", department=None, name="bench")
         print(f"Import profiles, {ROWS} MyLA311 rows (DynamoDB Local, same run):")
@@ -122,7 +122,7 @@ def run() -> None:
               f"({sum(calls.values()) / ROWS:.3f} a row: " + ", ".join(f"{op} {c}" for op, c in sorted(calls.items())) + ")")
         seconds, result = _import(dept, la311_csv(ROWS, "u", "closed"), "la311", principal)
         print(f"  the same again (nothing new): {result.duplicates} duplicates, {ROWS / seconds:.0f} rows/s")
-        from chalicelib.logic import voc_reconcile
+        from chalicelib.voc import reconcile as voc_reconcile
 
         print(f"  reconcile after the three imports of that department: drift {voc_reconcile.reconcile(dept)['drift'] or 'none'}")
 

@@ -37,9 +37,9 @@ def _feedback(dept: str, first: int, count: int) -> list[dict]:
 
 
 def _add_recommendations(count: int, start: int) -> None:
-    from chalicelib.auth import Principal
-    from chalicelib.logic import audits
-    from chalicelib.models.audits import AuditReportCreate, RecommendationCreate
+    from chalicelib.core.auth import Principal
+    from chalicelib.audits import service as audits
+    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
 
     auditor = Principal(subject="bench", role="auditor", department=None)
     finding = {"criteria": "c", "condition": "c", "cause": "c", "effect": "e"}
@@ -68,9 +68,9 @@ def _measure(client, token: str) -> tuple[int, int, float]:
 
 def run() -> None:
     with localstack.in_process_api() as client:
-        from chalicelib.auth import Principal
-        from chalicelib.logic import departments
-        from chalicelib.models.departments import DepartmentCreate
+        from chalicelib.core.auth import Principal
+        from chalicelib.org import departments
+        from chalicelib.org.departments_schemas import DepartmentCreate
         from devtools import issuer
 
         ccxo = Principal(subject="bench", role="ccxo", department=None)

@@ -1,4 +1,4 @@
-"""Department credentials (chalicelib/dal/credentials.py) on DynamoDB Local and moto's STS, one run:
+"""Department credentials (chalicelib/db/credentials.py) on DynamoDB Local and moto's STS, one run:
 
 1. STS calls per 1,000 dcxo requests spread over 10 departments, after one warm-up request each
    (counted at botocore's `_make_api_call`: independent of speed; goal <= 10);

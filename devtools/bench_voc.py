@@ -43,8 +43,8 @@ def _rows(count: int, tag: str, sourced: bool = True) -> list[tuple[str, dict]]:
 
 
 def _department(dept: str) -> None:
-    from chalicelib.logic import departments
-    from chalicelib.models.departments import DepartmentCreate
+    from chalicelib.org import departments
+    from chalicelib.org.departments_schemas import DepartmentCreate
     from devtools.seed import SEEDER
 
     departments.create_department(DepartmentCreate.model_validate({
@@ -54,7 +54,7 @@ def _department(dept: str) -> None:
 
 
 def _import(dept: str, rows: list, principal) -> tuple[float, int]:
-    from chalicelib.logic import feedback
+    from chalicelib.voc import feedback
 
     started, created = time.perf_counter(), 0
     for start in range(0, len(rows), feedback.MAX_IMPORT_ROWS):
@@ -70,11 +70,11 @@ def _raw_batch_write(dept: str, rows: list, transact: bool = False) -> tuple[flo
     counters or the pre-check: the floor the import's own writes stand on."""
     import boto3
 
-    from chalicelib import clock
-    from chalicelib.dal.feedback import guard_put, record_put
-    from chalicelib.dal.models import CxgovItem
-    from chalicelib.logic import feedback
-    from chalicelib.models.feedback import FeedbackCreate
+    from chalicelib.core import clock
+    from chalicelib.voc.store import guard_put, record_put
+    from chalicelib.db.items import CxgovItem
+    from chalicelib.voc import feedback
+    from chalicelib.voc.schemas import FeedbackCreate
 
     built = time.perf_counter()
     department = feedback.department(dept)
@@ -148,8 +148,8 @@ def _throughput(principal, sourced: bool) -> None:
 def run() -> None:
     callcount.install()
     with localstack.in_process_api() as client:
-        from chalicelib.auth import Principal
-        from chalicelib.logic import voc_summary
+        from chalicelib.core.auth import Principal
+        from chalicelib.voc import summary as voc_summary
         from devtools import issuer
 
         principal = Principal(subject="bench", role="dcxo", department=None, name="bench")
@@ -184,7 +184,7 @@ def run() -> None:
                       f"calls {seen['GetItem'] + seen['Query']} (GetItem {seen['GetItem']}, Query {seen['Query']})")
             print(f"          ({created} records written through the batch path in {seconds:.1f} s, "
                   f"{created / seconds:.0f} rows/s)")
-        from chalicelib import clock
+        from chalicelib.core import clock
 
         figures = voc_summary.summary("bench-large", "2017-03", now=clock.now())
         print(f"  summary of the large department: within target {figures.within_target_share}, "

@@ -1,4 +1,4 @@
-"""Regenerates chalicelib/models/examples.json: the OpenAPI examples of the larger response models,
+"""Regenerates chalicelib/core/examples.json: the OpenAPI examples of the larger response models,
 taken from real answers of the API on the seeded demo organisation (moto, in process), lists cut to
 one or two items. The OpenAPI test checks every example against its model, so a stale file fails.
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "chalicelib" / "models" / "examples.json"
+OUT = ROOT / "chalicelib" / "core" / "examples.json"
 CURSOR = "eyJwayI6IkRFUEFSVE1FTlQifQ.mX0Jb7bq3y1dJk5Q2t8wQm0mXqkQeJ3r9ZfV0bXQ1Yw"
 
 
@@ -39,7 +39,7 @@ def main() -> None:
 
     with mock_aws():
         from app import app
-        from chalicelib.dal.models import create_tables
+        from chalicelib.db.items import create_tables
         from devtools.seed import seed
 
         create_tables()

@@ -1,5 +1,5 @@
 """Copies the parts of USWDS (npm `@uswds/uswds`, pinned in package.json) that the dashboard uses
-from node_modules into chalicelib/dashboard/uswds/, where the app serves them and `make package`
+from node_modules into chalicelib/reporting/dashboard/uswds/, where the app serves them and `make package`
 ships them. Only these files: the compiled CSS and JS, the fonts and icons the pages load (the
 browser test fails on any request that 404s, so a missing one shows).
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "node_modules" / "@uswds" / "uswds" / "dist"
-TARGET = ROOT / "chalicelib" / "dashboard" / "uswds"
+TARGET = ROOT / "chalicelib" / "reporting" / "dashboard" / "uswds"
 # Paths under dist/, kept under the same relative paths so the CSS's url(../fonts/...) resolve.
 FILES = (
     "css/uswds.min.css",

@@ -44,10 +44,11 @@ def ses_identity(moto_endpoint: str) -> None:
 
 def prepare(moto_endpoint: str) -> list[str]:
     """Run by `make run` after the seed, with this process pointed at the local database."""
-    from chalicelib.auth import Principal
-    from chalicelib.dal import departments
-    from chalicelib.logic.reminders import contacts, index
-    from chalicelib.models.reminders import ContactsPut
+    from chalicelib.core.auth import Principal
+    from chalicelib.org import departments_store as departments
+    from chalicelib.reminders import contacts
+    from chalicelib.audits import due_index as index
+    from chalicelib.reminders.schemas import ContactsPut
 
     done = []
     ses_identity(moto_endpoint)
@@ -84,7 +85,7 @@ def main() -> int:
     os.environ.update(env)
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "cxgov")
     ses_identity(env["AWS_ENDPOINT_URL_SESV2"])
-    from chalicelib.logic.reminders import job
+    from chalicelib.reminders import job
 
     result = job.run()
     print(f"Digests for {result.day} (sender {env['CXGOV_DIGEST_SENDER']}):")

@@ -1,5 +1,5 @@
 """Local stand-in for Lambda's SQS event source: polls the import queue on moto's SQS and calls the
-worker's Lambda handler (`chalicelib.api.import_worker.import_worker`) with the same event and a
+worker's Lambda handler (`chalicelib.imports.worker_handler.import_worker`) with the same event and a
 context whose remaining time counts down from CXGOV_IMPORT_RUN_SECONDS, deleting each message the
 handler returns from (a raised error leaves it for the visibility timeout, like Lambda).
 
@@ -80,7 +80,7 @@ def serve() -> None:
     """Polls until SIGTERM; one message per handler call (the function's batch size)."""
     import boto3
 
-    from chalicelib.api.import_worker import import_worker
+    from chalicelib.imports.worker_handler import import_worker
 
     stopping = []
     for stop in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C in `make run` reaches the workers too

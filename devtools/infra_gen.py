@@ -1,6 +1,6 @@
 """CloudFormation generated from the code, so the deployed tables and the API's authorizer follow it.
 
-- one `AWS::DynamoDB::Table` per model in `chalicelib.dal.models.ALL_TABLES`: keys, attribute types,
+- one `AWS::DynamoDB::Table` per model in `chalicelib.db.items.ALL_TABLES`: keys, attribute types,
   global and local secondary indexes and TTL straight from PynamoDB's own schema (the one
   `create_table` sends to DynamoDB Local), plus point-in-time recovery, KMS encryption with the
   stack's key, deletion protection and on-demand billing;

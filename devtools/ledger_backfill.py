@@ -13,9 +13,10 @@ import json
 
 
 def missing_entries() -> list:
-    from chalicelib.dal import audits, departments
-    from chalicelib.dal import ledger as dal
-    from chalicelib.logic.ledger import log
+    from chalicelib.audits import store as audits
+    from chalicelib.org import departments_store as departments
+    from chalicelib.ledger import store as dal
+    from chalicelib.ledger import log
 
     depts, start = [], None
     while True:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="count what is missing, append nothing")
     args = parser.parse_args(argv)
-    from chalicelib.dal import ledger as dal
+    from chalicelib.ledger import store as dal
 
     leaves = missing_entries()
     appended = 0 if args.dry_run else dal.append(leaves)

@@ -1,6 +1,6 @@
 """The ledger's stream consumer, locally: polls the main table's DynamoDB stream (DynamoDB Local,
 or moto in tests) and hands each batch of records to the same function `@app.on_dynamodb_record`
-runs in AWS (chalicelib.logic.ledger.log.append_records).
+runs in AWS (chalicelib.ledger.log.append_records).
 
 Like Lambda's event source mapping, it moves its position in a shard only after the handler has
 returned for a batch (kept in a checkpoint file when given), so a consumer killed mid-batch gets
@@ -27,7 +27,7 @@ def stream_arn(table: str, dynamodb: Any) -> str:
     description = dynamodb.describe_table(TableName=table)["Table"]
     if description.get("StreamSpecification", {}).get("StreamEnabled") and description.get("LatestStreamArn"):
         return description["LatestStreamArn"]
-    from chalicelib.dal.models import CxgovItem
+    from chalicelib.db.items import CxgovItem
 
     answer = dynamodb.update_table(TableName=table, StreamSpecification={
         "StreamEnabled": True, "StreamViewType": CxgovItem.Meta.stream_view_type})
@@ -103,8 +103,8 @@ def consumer(checkpoint: Path | None = None, handler: Callable | None = None) ->
     """A consumer of the configured main table's stream, on whatever endpoint boto3 is given."""
     import boto3
 
-    from chalicelib.dal.models import CxgovItem
-    from chalicelib.logic.ledger import log
+    from chalicelib.db.items import CxgovItem
+    from chalicelib.ledger import log
 
     region = CxgovItem.Meta.region
     arn = stream_arn(CxgovItem.Meta.table_name, boto3.client("dynamodb", region_name=region))
@@ -160,7 +160,7 @@ def local_ledger(kms_endpoint: str, env: dict[str, str], checkpoint: Path | None
     `@app.schedule` does in AWS)."""
     import boto3
 
-    from chalicelib.logic.ledger import signing
+    from chalicelib.ledger import signing
     from devtools import localstack
 
     kms = boto3.client("kms", endpoint_url=kms_endpoint, region_name=env.get("AWS_DEFAULT_REGION", "us-east-1"))

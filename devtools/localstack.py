@@ -129,7 +129,7 @@ def database(port: int, db_path: Path | None = None, log: Path | None = None,
 @contextlib.contextmanager
 def sts_endpoint(env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     """moto's STS (server mode) for the department role sessions of dcxo requests
-    (chalicelib/dal/credentials.py), unless `env` or this process already names an STS endpoint;
+    (chalicelib/db/credentials.py), unless `env` or this process already names an STS endpoint;
     yields the variables to add."""
     if (env or {}).get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL_STS"):
         yield {}
@@ -180,7 +180,7 @@ def in_process_api(seed: bool = False) -> Iterator[Any]:
             from chalice.test import Client
 
             from app import app
-            from chalicelib.dal.models import create_tables
+            from chalicelib.db.items import create_tables
 
             create_tables()
             if seed:
@@ -197,7 +197,7 @@ def in_process_api(seed: bool = False) -> Iterator[Any]:
 def create_tables_in_subprocess(env: dict[str, str], seed: bool = False) -> None:
     """Creates the tables (and, with `seed`, the demo organisation) in another process, so the
     caller's own clients never point at the local endpoint."""
-    code = "from chalicelib.dal.models import create_tables; create_tables()"
+    code = "from chalicelib.db.items import create_tables; create_tables()"
     if seed:
         code += "; from devtools.seed import seed; seed()"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, check=True,

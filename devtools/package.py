@@ -43,7 +43,7 @@ LAMBDA_PLATFORM = ("manylinux2014_x86_64", "3.11")
 # Parts of the vendored packages that cxgov never loads (tests/infra/test_lambda_runtime.py imports
 # the package with only the runtime beside it): phonenumbers' geocoding data, C sources, and
 # Powertools' event handler and utilities other than idempotency - Chalice routes the requests, and
-# chalicelib/idempotency.py hands Powertools plain dicts (its pydantic path imports event_handler).
+# chalicelib/http/idempotency.py hands Powertools plain dicts (its pydantic path imports event_handler).
 POWERTOOLS_UNUSED = ("data_classes", "parser", "auth_alpha", "parameters", "circuit_breaker",
                      "feature_flags", "kafka", "batch", "data_masking", "streaming", "validation")
 TRIMMED_DIRS = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "bin",
@@ -131,8 +131,8 @@ def load_code():
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "cxgov")
     sys.path.insert(0, str(ROOT))
     import app as app_module  # registers every route and imports every model
-    from chalicelib.api.routing import ROUTES
-    from chalicelib.dal.models import ALL_TABLES
+    from chalicelib.http.routing import ROUTES
+    from chalicelib.db.items import ALL_TABLES
     public = {(spec.path, spec.method.upper()) for spec in ROUTES if spec.public}
     return app_module.app, ALL_TABLES, public
 
@@ -158,7 +158,7 @@ def package(out: Path) -> Path:
     from devtools import dashboard_assets
 
     BUILD.mkdir(exist_ok=True)
-    dashboard_assets.sync()  # the USWDS files under chalicelib/dashboard/uswds ship with the code
+    dashboard_assets.sync()  # the USWDS files under chalicelib/reporting/dashboard/uswds ship with the code
     stage_sources()
     vendor_dependencies()
     MERGE_TEMPLATE.write_text(json.dumps(merge_template(), indent=2) + "\n")

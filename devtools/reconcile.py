@@ -16,8 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dept", action="append", help="department id (default: every department)")
     parser.add_argument("--repair", action="store_true", help="correct the counters that drifted")
     args = parser.parse_args(argv)
-    from chalicelib.dal import departments
-    from chalicelib.logic.reconcile import reconcile
+    from chalicelib.org import departments_store as departments
+    from chalicelib.reporting.reconcile import reconcile
 
     depts = args.dept
     if not depts:

@@ -61,7 +61,7 @@ def main() -> int:
         _enter(stack, "the import worker", import_dispatcher.dispatcher(env, log=localstack.LOCAL / "import-worker.log"))
         say(f"Import jobs: bucket {import_dispatcher.BUCKET}, queue {import_dispatcher.QUEUE}, one worker "
             "(log: .local/import-worker.log)")
-        from chalicelib.dal.models import create_tables
+        from chalicelib.db.items import create_tables
         from devtools.seed import DEMO_PERIOD, DEMO_USERS, seed
 
         create_tables()

@@ -7,12 +7,13 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from chalicelib.auth import Principal
-from chalicelib.errors import Conflict
-from chalicelib.logic import departments, journeys, kpis
-from chalicelib.models.departments import DepartmentCreate
-from chalicelib.models.journeys import JourneyCreate
-from chalicelib.models.kpis import KpiCreate, MeasurementPut
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import Conflict
+from chalicelib.org import departments, journeys
+from chalicelib.kpis import service as kpis
+from chalicelib.org.departments_schemas import DepartmentCreate
+from chalicelib.org.journeys_schemas import JourneyCreate
+from chalicelib.kpis.schemas import KpiCreate, MeasurementPut
 
 # The fiscal year the demo's feedback and MS-AR-17-006 fall in: the dashboard opens on it locally.
 DEMO_PERIOD = "FY2017"
@@ -295,8 +296,8 @@ DEMO_AUDITS = [
 def seed_audits() -> list[str]:
     """Creates the demo audit reports that are missing, with their recommendations taken to their
     documented state. Answers the report numbers it created."""
-    from chalicelib.logic import audits
-    from chalicelib.models.audits import (
+    from chalicelib.audits import service as audits
+    from chalicelib.audits.schemas import (
         AuditReportCreate,
         ManagementDecisionPut,
         RecommendationCreate,
@@ -388,7 +389,7 @@ def seed_feedback() -> dict[str, int]:
     """Demo feedback: the SMOC's posts around the 23 December 2016 peak and March 2017 (some answered
     late, some out of hours, Instagram never answered), and a little for the other departments.
     Repeatable: every row names its source, so a second seed creates nothing."""
-    from chalicelib.logic import feedback
+    from chalicelib.voc import feedback
 
     created = {}
     for dept, posts in [("corp-comms", _POSTS), *_OTHER.items()]:

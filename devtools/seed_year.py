@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from chalicelib.auth import Principal
+from chalicelib.core.auth import Principal
 
 FY_START, FY_END = date(2016, 10, 1), date(2017, 10, 1)
 SOURCE_SYSTEM = "demo-fy2017"
@@ -185,8 +185,8 @@ def monthly_response_figures(rows: list[dict], zone: str) -> dict[str, tuple[int
 def seed_feedback(seeder: Principal) -> dict[str, int]:
     """Imports every department's year in chunks through the batch import path; answers the
     records created per department (0 on a second run)."""
-    from chalicelib.dal import feedback as feedback_dal
-    from chalicelib.logic import feedback
+    from chalicelib.voc import store as feedback_dal
+    from chalicelib.voc import feedback
 
     created = {}
     for dept in PROFILES:
@@ -257,8 +257,9 @@ def _measurements(rng: random.Random) -> dict[tuple[str, str], dict[str, dict]]:
 def seed_kpis() -> list[str]:
     """The year's KPIs (created when missing, matched by name) and FY2017 measurements of every
     typed KPI. Answers the KPIs it created."""
-    from chalicelib.logic import journeys, kpis
-    from chalicelib.models.kpis import KpiCreate, MeasurementPut
+    from chalicelib.org import journeys
+    from chalicelib.kpis import service as kpis
+    from chalicelib.kpis.schemas import KpiCreate, MeasurementPut
 
     created = []
     rng = random.Random("cxgov-fy2017-kpis")

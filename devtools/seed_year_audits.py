@@ -11,9 +11,9 @@ import contextlib
 from datetime import datetime, timezone
 from typing import Iterator
 
-from chalicelib import clock
-from chalicelib.auth import Principal
-from chalicelib.errors import Conflict
+from chalicelib.core import clock
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import Conflict
 
 AUDITOR = Principal(subject="seed-internal-audit", role="auditor", department=None, name="Internal audit (demo seed)")
 
@@ -156,8 +156,8 @@ REPORTS = [
 
 
 def _apply(rec, step: str, args: dict, state: dict) -> None:
-    from chalicelib.logic import audits
-    from chalicelib.models.audits import (
+    from chalicelib.audits import service as audits
+    from chalicelib.audits.schemas import (
         ActionCreate,
         ActionPatch,
         EvidenceCreate,
@@ -199,8 +199,8 @@ def _apply(rec, step: str, args: dict, state: dict) -> None:
 def seed() -> list[str]:
     """Creates the reports that are missing, each recommendation taken through its steps on their
     days. Answers the report numbers it created."""
-    from chalicelib.logic import audits
-    from chalicelib.models.audits import AuditReportCreate, RecommendationCreate
+    from chalicelib.audits import service as audits
+    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
 
     created = []
     for report_body, recommendations in REPORTS:

@@ -1,5 +1,5 @@
 """`make run`'s stand-in for the 15-minute schedule AWS runs (`pull_sources` in
-chalicelib/api/sources.py): a background thread calling the same `sync_all`, with the local
+chalicelib/voc/sources_routes.py): a background thread calling the same `sync_all`, with the local
 stage's settings (loopback sources allowed) and Secrets Manager on the local moto server."""
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def pull_loop(env: dict[str, str], say: Callable[[str], None] = print,
     stop = threading.Event()
 
     def loop() -> None:
-        from chalicelib.logic.voc.sources import sync_all
+        from chalicelib.voc.sources import sync_all
 
         wait = FIRST_PULL_AFTER_SECONDS
         while not stop.wait(wait):

@@ -27,8 +27,8 @@ def test_make_digests_sends_once_per_recipient_and_day(tmp_path):
         localstack.create_tables_in_subprocess(env, seed=True)
         ddb_port, moto_port = endpoint.rsplit(":", 1)[1], moto.rsplit(":", 1)[1]
         # Beside the demo organisation, a department with nothing due at all
-        quiet = ("from chalicelib.logic.departments import create_department; "
-                 "from chalicelib.models.departments import DepartmentCreate; from devtools.seed import SEEDER; "
+        quiet = ("from chalicelib.org.departments import create_department; "
+                 "from chalicelib.org.departments_schemas import DepartmentCreate; from devtools.seed import SEEDER; "
                  "create_department(DepartmentCreate.model_validate({'id': 'quiet', 'name': 'Quiet', "
                  "'time_zone': 'UTC', 'dcxo_contact': {'name': 'Q', 'email': 'q@quiet.example.gov'}}, "
                  "strict=False), SEEDER, request_key='quiet'); ")

@@ -9,7 +9,7 @@ from tests.infra.test_iam import _as_list, policies_of, referenced_resources
 
 def test_the_job_runs_hourly_from_the_schedule_only_with_a_sender(template, resources):
     function = resources["SendDigests"]["Properties"]
-    assert function["Handler"] == "chalicelib.api.reminders.send_digests"
+    assert function["Handler"] == "chalicelib.reminders.routes.send_digests"
     [event] = function["Events"].values()
     assert event["Type"] == "Schedule" and event["Properties"]["Schedule"] == "cron(0 * * * ? *)"
     assert event["Properties"]["State"] == {"Fn::If": ["SendsDigests", "ENABLED", "DISABLED"]}

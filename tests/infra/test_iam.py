@@ -95,7 +95,7 @@ def test_department_role_is_confined_by_leading_keys(resources):
         cond = st["Condition"]
         assert cond["Null"] == {"dynamodb:LeadingKeys": "false"}
         if referenced_resources(st) == {"CxgovIdempotencyTable"}:
-            # Powertools' records of a dcxo's requests: ids `{dept}#...` (chalicelib/idempotency.py)
+            # Powertools' records of a dcxo's requests: ids `{dept}#...` (chalicelib/http/idempotency.py)
             assert actions <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                "dynamodb:DeleteItem"}
             assert cond["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [f"{TAG}#*"]
@@ -156,7 +156,7 @@ def test_leading_keys_evaluation(resources, department, keys, allowed):
 
 
 def test_department_partition_keys_start_with_the_department():
-    from chalicelib.dal import keys
+    from chalicelib.db import keys
 
     assert keys.department_pk("parks") == "parks"
 
@@ -208,7 +208,7 @@ def test_source_api_keys_are_reachable_only_under_their_prefix(resources):
 
 def test_the_scheduled_pull_runs_every_15_minutes_with_least_privilege(resources):
     function = resources["PullSources"]["Properties"]
-    assert function["Handler"] == "chalicelib.api.sources.pull_sources"
+    assert function["Handler"] == "chalicelib.voc.sources_routes.pull_sources"
     assert [e["Properties"]["Schedule"] for e in function["Events"].values()] == ["rate(15 minutes)"]
     assert function["Environment"]["Variables"]["CXGOV_TABLE"] == {"Ref": "CxgovTable"}
     tables = {k for k, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"}

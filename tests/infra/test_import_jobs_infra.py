@@ -7,7 +7,7 @@ import json
 
 from tests.infra.test_iam import _as_list, policies_of, referenced_resources
 
-WORKER_HANDLER = "chalicelib.api.import_worker.import_worker"
+WORKER_HANDLER = "chalicelib.imports.worker_handler.import_worker"
 
 
 def _prefix_arns(statement: dict) -> set[str]:
@@ -15,7 +15,7 @@ def _prefix_arns(statement: dict) -> set[str]:
 
 
 def test_the_worker_reads_the_template_queue_which_has_a_dead_letter_queue(resources):
-    from chalicelib.logic.imports import worker
+    from chalicelib.imports import worker
 
     (name,) = [k for k, r in resources.items() if r["Type"] == "AWS::Serverless::Function"
                and r["Properties"]["Handler"] == WORKER_HANDLER]
@@ -41,7 +41,7 @@ def test_the_worker_reads_the_template_queue_which_has_a_dead_letter_queue(resou
 
 
 def test_uploads_notify_the_queue_and_only_s3_of_this_account_may_send(resources):
-    from chalicelib.dal import keys
+    from chalicelib.db import keys
 
     bucket = resources["ImportsBucket"]
     (notification,) = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
@@ -60,7 +60,7 @@ def test_uploads_notify_the_queue_and_only_s3_of_this_account_may_send(resources
 
 
 def test_object_keys_of_a_department_sit_under_its_prefixes():
-    from chalicelib.dal import keys
+    from chalicelib.db import keys
 
     assert keys.import_object_key("parks", "j1") == "imports/parks/j1"
     assert keys.parse_import_object_key("imports/parks/j1") == ("parks", "j1")

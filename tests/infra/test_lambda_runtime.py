@@ -17,7 +17,7 @@ class Context:
     aws_request_id = "req-1"; log_group_name = "/aws/lambda/cxgov"; log_stream_name = "s"
     def get_remaining_time_in_millis(self): return 29000
 
-from chalicelib.observability import get_tracer
+from chalicelib.core.observability import get_tracer
 assert get_tracer() is not None, "the prod stage traces"
 event = {"resource": "/health", "path": "/health", "httpMethod": "GET", "headers": {},
          "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
@@ -27,7 +27,7 @@ event = {"resource": "/health", "path": "/health", "httpMethod": "GET", "headers
 answer = app(event, Context())
 openapi = app({**event, "resource": "/openapi.json", "path": "/openapi.json",
                "requestContext": {**event["requestContext"], "resourcePath": "/openapi.json"}}, Context())
-from chalicelib.idempotency import _runner
+from chalicelib.http.idempotency import _runner
 _runner()  # Powertools' idempotency layer and its DynamoDB persistence load from the package
 print("ANSWER " + json.dumps({"status": answer["statusCode"], "body": json.loads(answer["body"]),
                              "openapi": openapi["statusCode"],

@@ -3,7 +3,7 @@ consumer wired to it with a role that can only read the stream and append to the
 signing key (asymmetric, P-256) and who may sign with it."""
 from __future__ import annotations
 
-from chalicelib.dal.models import CxgovItem
+from chalicelib.db.items import CxgovItem
 from tests.infra.test_iam import _as_list, policies_of, referenced_resources
 
 
@@ -15,7 +15,7 @@ def test_the_main_table_streams_what_the_consumer_reads(resources):
 
 def test_the_consumer_reads_the_main_tables_stream_in_order_and_retries(resources):
     fn = resources["LedgerAppend"]["Properties"]
-    assert fn["Handler"] == "chalicelib.api.ledger.append_to_ledger"
+    assert fn["Handler"] == "chalicelib.ledger.routes.append_to_ledger"
     (source,) = fn["Events"].values()
     assert source["Type"] == "DynamoDB"
     props = source["Properties"]

@@ -9,7 +9,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from chalicelib.dal.models import ALL_TABLES, CxgovItem
+from chalicelib.db.items import ALL_TABLES, CxgovItem
 
 
 def _subclasses(cls: type) -> list[type]:

@@ -64,7 +64,7 @@ def test_lambda_requirements_drop_what_only_botocore_needs():
 def test_function_environment_covers_every_setting(resources):
     fn = resources["APIHandler"]["Properties"]
     env = fn["Environment"]["Variables"]
-    read = set(re.findall(r"env\.get\(\"(CXGOV_[A-Z_]+)\"", (ROOT / "chalicelib/config.py").read_text()))
+    read = set(re.findall(r"env\.get\(\"(CXGOV_[A-Z_]+)\"", (ROOT / "chalicelib/core/config.py").read_text()))
     defaulted = {"CXGOV_IDEMPOTENCY_TTL_SECONDS"}  # 24 h default is the intended production value
     assert read - defaulted <= set(env), read - defaulted - set(env)
     assert env["CXGOV_TABLE"] == {"Ref": "CxgovTable"}
@@ -99,7 +99,7 @@ def test_every_non_public_route_has_the_cognito_authorizer(template, resources):
                 assert operation["security"] == {"Fn::If": [
                     "UseCognito", [{"CognitoUserPool": []}], {"Ref": "AWS::NoValue"}]}
     import app  # noqa: F401 - registering the blueprints fills ROUTES
-    from chalicelib.api.routing import ROUTES
+    from chalicelib.http.routing import ROUTES
 
     # Public is exactly what the code declares public (liveness, the API document, the dashboard
     # page and its script - the page's data calls carry the token).

@@ -20,7 +20,7 @@ DEPARTMENTS = {
 @pytest.fixture()
 def aws() -> Iterator[None]:
     with mock_aws():
-        from chalicelib.dal.models import create_tables
+        from chalicelib.db.items import create_tables
 
         create_tables()
         from tests.integration.ledger_helpers import create_local_signing_key

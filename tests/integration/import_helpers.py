@@ -32,7 +32,7 @@ def drain(run_seconds: float = 120, limit: int = 100) -> int:
     """Delivers every queued message to the handler; answers how many it handled."""
     import boto3
 
-    from chalicelib.api.import_worker import import_worker
+    from chalicelib.imports.worker_handler import import_worker
 
     sqs = boto3.client("sqs", region_name="us-east-1")
     queue = import_dispatcher.os.environ["CXGOV_IMPORT_QUEUE_URL"]

@@ -36,7 +36,7 @@ def history_records() -> list[dict]:
 def drain(aws):
     """drain() hands every history entry written so far to the ledger's consumer (the handler
     Lambda runs); entries already in the log are not appended again."""
-    from chalicelib.logic.ledger import log
+    from chalicelib.ledger import log
 
     return lambda: log.append_records(history_records())
 

@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 
 import boto3
 
-from chalicelib import clock
+from chalicelib.core import clock
 from tests.integration.audit_helpers import decide, link_evidence, make_rec, make_report, rec_url, transition
 
 SENDER = "cxgov digests <digests@cxgov.example.gov>"

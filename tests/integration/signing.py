@@ -42,7 +42,7 @@ def department_policy() -> dict[str, list[tuple[set[str], list[str]]]]:
 
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """Every table of the code: name -> template logical id, name -> hash key attribute."""
-    from chalicelib.dal.models import ALL_TABLES
+    from chalicelib.db.items import ALL_TABLES
     from devtools.infra_gen import logical_id
 
     ids = {m.Meta.table_name: logical_id(m.Meta.table_name) for m in ALL_TABLES}
@@ -160,7 +160,7 @@ def org_exception(entry: dict) -> bool:
     """The documented calls of a dcxo's request that keep the function (org) role: queries of the
     `by_org` index, reads of org-level records (`ORG#...`) the code already scoped, and the ledger
     table (org-wide by design: one log of every department's history)."""
-    from chalicelib.dal.models import LedgerItem
+    from chalicelib.db.items import LedgerItem
 
     keys = entry.get("keys", [])
     if entry["service"] == "dynamodb" and keys and all(key[0] == LedgerItem.Meta.table_name for key in keys):

@@ -4,9 +4,9 @@ from __future__ import annotations
 from pynamodb.exceptions import TransactWriteError
 import pytest
 
-from chalicelib.dal import aggregates
-from chalicelib.dal.models import DepartmentItem
-from chalicelib.dal.transactions import cancellation_codes, transaction
+from chalicelib.db import aggregates
+from chalicelib.db.items import DepartmentItem
+from chalicelib.db.transactions import cancellation_codes, transaction
 from devtools import callcount
 
 

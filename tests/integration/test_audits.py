@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from chalicelib import clock
-from chalicelib.dal import aggregates
-from chalicelib.dal.models import CxgovItem, HistoryItem, RecommendationItem
+from chalicelib.core import clock
+from chalicelib.db import aggregates
+from chalicelib.db.items import CxgovItem, HistoryItem, RecommendationItem
 from devtools import callcount
 from tests.integration.audit_helpers import (
     BUCKET,
@@ -334,7 +334,7 @@ def test_a_lost_race_is_a_409_and_the_chain_stays_intact(seeded, api, tokens, mo
     # Given two requests that both read the recommendation at version 2
     rec = make_rec(api, tokens)
     decide(api, tokens, rec)
-    from chalicelib.dal import audits as dal
+    from chalicelib.audits import store as dal
 
     stale = dal.get_recommendation("parks", rec["id"])
     first = transition(api, tokens["dcxo-parks"], rec, "in_progress")
@@ -376,7 +376,7 @@ def test_editing_a_stored_history_entry_is_named_by_verify(seeded, api, tokens, 
 
 
 def test_an_edit_that_also_rewrites_the_hash_is_still_named(seeded, api, tokens):
-    from chalicelib.logic import hashchain
+    from chalicelib.core import hashchain
 
     rec = drive(api, tokens, make_rec(api, tokens), "in_progress")
     entries = api.get(rec_url(rec) + "/history", token=tokens["auditor"]).json["items"]

@@ -19,7 +19,7 @@ from tests.integration.signing import BUCKET, Recorder, check, object_key, trace
 
 @pytest.fixture()
 def recorder(monkeypatch):
-    from chalicelib.dal import connection, credentials
+    from chalicelib.db import connection, credentials
 
     rec = Recorder()
     # A fresh provider whose STS client is made now, from the process's botocore session with the
@@ -44,7 +44,7 @@ def recorder(monkeypatch):
 
 def own_ids(api, tokens) -> dict[str, str]:
     """The matrix's resources in the dcxo's own department, made by the dcxo where its role may."""
-    from chalicelib import clock
+    from chalicelib.core import clock
     from tests.integration import audit_helpers, kpi_helpers
 
     token = tokens["dcxo-parks"]
@@ -209,7 +209,7 @@ def test_idempotency_records_live_under_the_callers_department(seeded, api, toke
 def test_sts_unavailable_is_a_503_with_retry_after_and_writes_nothing(seeded, api, tokens, monkeypatch, headers):
     from botocore.exceptions import EndpointConnectionError
 
-    from chalicelib.dal import credentials
+    from chalicelib.db import credentials
 
     class Down:
         def assume_role(self, **kwargs):

@@ -131,8 +131,8 @@ def test_a_digest_reads_indexes_and_aggregates_not_records(seeded, api, tokens, 
 
 def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seeded, api, tokens, monkeypatch,
                                                                               tmp_path):
-    from chalicelib.dal import reminders as reminders_dal
-    from chalicelib.logic.reminders import index
+    from chalicelib.reminders import store as reminders_dal
+    from chalicelib.audits import due_index as index
 
     # Given the scenario (creations, decisions, evaluations, actions, transitions, a return, a close)
     job_env(monkeypatch, tmp_path)
@@ -152,7 +152,7 @@ def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seed
 
 
 def test_a_long_digest_shows_the_most_urgent_and_counts_all(seeded, api, tokens, monkeypatch, tmp_path):
-    from chalicelib.logic.reminders import job
+    from chalicelib.reminders import job
     from tests.integration.reminder_helpers import READ_AT, parts, sent_messages, ses_identity
 
     # Given the scenario and digests limited to 2 items

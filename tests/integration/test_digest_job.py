@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib import clock
-from chalicelib.dal import reminders as reminders_dal
-from chalicelib.logic.reminders import job
+from chalicelib.core import clock
+from chalicelib.reminders import store as reminders_dal
+from chalicelib.reminders import job
 from tests.integration.reminder_helpers import (
     BASE,
     READ_AT,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import issuer
 from devtools.digests import DEMO_CONTACTS
 from devtools.seed import DEMO_DEPARTMENTS, seed
@@ -126,7 +126,7 @@ def test_each_demo_users_digest_holds_what_the_seed_says(demo, api, tokens):
 
 
 def test_the_job_sends_each_demo_user_what_its_digest_holds_once(demo, api, tokens):
-    from chalicelib.logic.reminders import job
+    from chalicelib.reminders import job
 
     now, users = demo
     ses_identity()

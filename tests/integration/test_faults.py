@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.dal.models import DepartmentItem
+from chalicelib.db.items import DepartmentItem
 from tests.faults import Faults
 from tests.integration.conftest import department_body
 
@@ -88,7 +88,7 @@ def test_patch_timeout_then_retry_with_stale_version_is_a_409_not_a_double_write
 
 def test_crash_between_idempotency_record_and_write_blocks_a_concurrent_duplicate(api, tokens, monkeypatch):
     # Given a request that dies after Powertools stored its in-progress record, before any write
-    import chalicelib.dal.departments as dal
+    import chalicelib.org.departments_store as dal
 
     def crash(*_, **__):
         raise SystemExit("the function was killed mid-request")

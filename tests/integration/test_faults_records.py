@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import clock
-from chalicelib.dal import feedback as feedback_dal
-from chalicelib.logic import reconcile
+from chalicelib.core import clock
+from chalicelib.voc import store as feedback_dal
+from chalicelib.reporting import reconcile
 from tests.faults import Faults
 from tests.integration import audit_helpers as ah
 from tests.integration.kpi_helpers import make_kpi, put_measurement

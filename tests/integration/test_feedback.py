@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import issuer
 from tests.integration.conftest import department_body
 
@@ -142,9 +142,9 @@ def test_the_first_response_sets_the_time_and_later_ones_are_kept(seeded, smoc, 
 
 def test_concurrent_first_responses_set_it_exactly_once(seeded, smoc, frozen):
     # Given two writers who both read the post while it was unanswered
-    from chalicelib.dal import feedback as dal
-    from chalicelib.logic import voc_counters
-    from chalicelib.logic.feedback import facts
+    from chalicelib.voc import store as dal
+    from chalicelib.voc import counters as voc_counters
+    from chalicelib.voc.feedback import facts
 
     item = post(seeded, smoc).json
     stale = dal.get("smoc", item["id"])
@@ -344,7 +344,7 @@ def test_an_import_of_more_than_10000_rows_is_refused(seeded, smoc):
 def test_an_import_answer_too_large_to_keep_is_answered_and_a_retry_creates_nothing(seeded, smoc, frozen,
                                                                                     monkeypatch):
     # Given answers above the idempotency store's limit (lowered here; 10,000 rows exceed the real one)
-    from chalicelib import idempotency
+    from chalicelib.http import idempotency
 
     monkeypatch.setattr(idempotency, "MAX_KEPT_ANSWER_BYTES", 500)
     key = {"Idempotency-Key": "import-large-0001"}

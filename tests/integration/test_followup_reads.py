@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from chalicelib import clock
+from chalicelib.core import clock
 from tests.integration.audit_helpers import BUCKET, drive, link_evidence, make_action, make_rec, rec_url, s3
 
 

@@ -33,7 +33,7 @@ def _import(api, token, rows):
 
 
 def _items(prefix: str) -> list:
-    from chalicelib.dal.models import CxgovItem
+    from chalicelib.db.items import CxgovItem
 
     return [item for item in CxgovItem.scan() if item.pk.startswith(prefix)]
 
@@ -43,7 +43,7 @@ def _volume(api, token) -> int:
 
 
 def test_a_row_without_a_source_is_one_item_and_a_re_import_finds_it(seeded, smoc):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     # Given three rows that name no source, imported once
     first = _import(seeded, smoc, _rows(3))
@@ -59,8 +59,8 @@ def test_a_row_without_a_source_is_one_item_and_a_re_import_finds_it(seeded, smo
 
 
 def test_a_copy_written_meanwhile_is_a_duplicate_and_leaves_the_rest_of_its_transaction(seeded, smoc, monkeypatch):
-    from chalicelib.dal import feedback_batch
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import store_batch as feedback_batch
+    from chalicelib.voc import reconcile as voc_reconcile
 
     # Given three rows stored by a first import
     first = _import(seeded, smoc, _rows(3))
@@ -77,10 +77,10 @@ def test_a_copy_written_meanwhile_is_a_duplicate_and_leaves_the_rest_of_its_tran
 
 
 def test_a_row_stored_the_old_way_with_a_fingerprint_guard_is_still_a_duplicate(seeded, smoc):
-    from chalicelib import clock
-    from chalicelib.dal import feedback as dal
-    from chalicelib.logic import feedback, voc_counters, voc_reconcile
-    from chalicelib.models.feedback import FeedbackCreate
+    from chalicelib.core import clock
+    from chalicelib.voc import store as dal
+    from chalicelib.voc import feedback, counters as voc_counters, reconcile as voc_reconcile
+    from chalicelib.voc.schemas import FeedbackCreate
 
     # Given a row stored as imports stored rows without a source before: a random id, and a guard
     # item keyed by the content's fingerprint, in the same transaction as its counters

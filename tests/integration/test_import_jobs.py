@@ -87,7 +87,7 @@ def test_an_upload_for_another_departments_job_is_never_imported(seeded, tokens,
 
 def test_a_long_job_continues_in_follow_up_runs(seeded, tokens, monkeypatch):
     # Given runs that end at once after each chunk (no time left) and chunks of 10 rows
-    from chalicelib.logic.imports import worker
+    from chalicelib.imports import worker
 
     imports.set_up(monkeypatch)
     monkeypatch.setattr(worker, "CHUNK_ROWS", 10)
@@ -129,7 +129,7 @@ def test_the_upload_event_delivered_again_resumes_its_job_and_another_upload_is_
     # Given a job whose first run died after one 10-row chunk (its S3 event comes back)
     import boto3
 
-    from chalicelib.logic.imports import worker
+    from chalicelib.imports import worker
 
     env = imports.set_up(monkeypatch)
     monkeypatch.setattr(worker, "CHUNK_ROWS", 10)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import issuer
 from tests.integration.conftest import department_body
 from tests.integration.voc_expect import Fact, assert_summary, figures
@@ -201,7 +201,7 @@ def test_a_source_due_time_decides_overdue_everywhere(seeded, nyc, tokens):
     reads = [seeded.get(f"/departments/nyc-dsny/feedback/{r['id']}", token=nyc).json for r in response.json["rows"]]
     assert [r["overdue"] for r in reads] == [False, True]
     # And the summary and the rollup count exactly one overdue, none within target
-    from chalicelib import periods
+    from chalicelib.core import periods
 
     fy = periods.containing(now.date(), "fiscal_year").label
     voc = summary(seeded, nyc, "nyc-dsny", fy)

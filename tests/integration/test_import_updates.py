@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from chalicelib import clock
+from chalicelib.core import clock
 from tests.integration.test_import_profiles import LA_HEAD, Fact, figures, import_csv, la, summary  # noqa: F401
 
 UTC = timezone.utc
@@ -36,7 +36,7 @@ SECOND = LA_HEAD + "".join([
 
 
 def test_a_later_export_updates_the_requests_that_closed(seeded, la):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     # Given an export in which three requests are still open
     first = import_csv(seeded, la, "la-san", FIRST, "la311").json
@@ -73,7 +73,7 @@ def test_a_later_export_updates_the_requests_that_closed(seeded, la):
 
 
 def test_an_import_never_replaces_a_first_response_nor_moves_received_at(seeded, la):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     # Given a request answered in cxgov after 2 hours
     created = import_csv(seeded, la, "la-san", LA_HEAD + row("1-4000001", "02/05/2018 09:00:00 AM"), "la311").json
@@ -99,7 +99,7 @@ def test_an_import_never_replaces_a_first_response_nor_moves_received_at(seeded,
 
 
 def test_one_file_holding_a_request_twice_applies_both_rows_in_order(seeded, la):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     text = LA_HEAD + row("1-5000001", "02/05/2018 09:00:00 AM") + row(
         "1-5000001", "02/05/2018 09:00:00 AM", "02/05/2018 11:00:00 AM", "Closed")
@@ -111,7 +111,7 @@ def test_one_file_holding_a_request_twice_applies_both_rows_in_order(seeded, la)
 
 
 def test_a_later_due_time_and_scores_fill_what_the_record_lacks(seeded, la):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     # Given a native record without a due time or scores, overdue against the 48 h target
     first = [{"channel": "web", "received_at": "2018-02-05T17:00:00Z", "source_system": "crm", "source_id": "A-1"}]

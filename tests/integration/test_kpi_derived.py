@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from tests.integration.kpi_helpers import make_kpi, put_measurement
 
 

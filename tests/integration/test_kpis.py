@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.dal import aggregates
+from chalicelib.db import aggregates
 from tests.integration.kpi_helpers import FIRST_RESPONSE_KPI, make_journey, make_kpi, put_measurement
 
 

@@ -42,8 +42,9 @@ def test_every_history_entry_is_appended_once_in_the_order_delivered(seeded, tok
     assert drain() == 6
     assert drain() == 0
     # Then the log holds each entry once, in the order delivered, with the documented leaf
-    from chalicelib.dal import keys, ledger
-    from chalicelib.dal.models import LedgerNodeItem
+    from chalicelib.db import keys
+    from chalicelib.ledger import store as ledger
+    from chalicelib.db.items import LedgerNodeItem
 
     delivered = history_records()
     for index, record in enumerate(delivered):
@@ -62,7 +63,7 @@ def test_a_modified_history_item_is_not_appended_again(seeded, tokens, drain):
     _recs_with_history(seeded, tokens, 1)
     drain()
     # When a MODIFY of a history item arrives (someone edited the table)
-    from chalicelib.logic.ledger import log
+    from chalicelib.ledger import log
 
     record = history_records()[0]
     edited = {"eventName": "MODIFY", "dynamodb": {**record["dynamodb"], "OldImage": record["dynamodb"]["NewImage"]}}
@@ -211,7 +212,7 @@ def test_the_backfill_appends_what_the_stream_never_carried_once(seeded, tokens,
 
 
 def test_only_new_history_items_become_leaves():
-    from chalicelib.logic.ledger import log
+    from chalicelib.ledger import log
 
     history = {"pk": {"S": "parks#REC#r1"}, "sk": {"S": "H#0000000001"}, "kind": {"S": "history"},
                "seq": {"N": "1"}, "hash": {"S": "a" * 64}}

@@ -157,9 +157,10 @@ def test_a_log_rewritten_between_two_tree_heads_fails_consistency(setup, cli, to
     older_file = write(tmp_path / "older.json", older)
     # Given an operator with table access who rewrites the first leaf (another department's
     # entry) and rebuilds the whole tree and its state, then has a new head signed
-    from chalicelib.dal import keys, ledger
-    from chalicelib.dal.models import LedgerNodeItem
-    from chalicelib.logic.ledger import merkle
+    from chalicelib.db import keys
+    from chalicelib.ledger import store as ledger
+    from chalicelib.db.items import LedgerNodeItem
+    from chalicelib.ledger import merkle
 
     size = older["tree_size"]
     leaves = [LedgerNodeItem.get(keys.ledger_node_pk(0, i), keys.LEDGER_NODE_SK).leaf.encode()
@@ -173,7 +174,7 @@ def test_a_log_rewritten_between_two_tree_heads_fails_consistency(setup, cli, to
     ledger.state_item(rebuilt.size, rebuilt.frontier).save()
     assert decide(api, tokens, rec, comments="After the rewrite.").status_code == 200
     from tests.integration.ledger_helpers import history_records
-    from chalicelib.logic.ledger import log
+    from chalicelib.ledger import log
 
     log.append_records(history_records())
     bundle = api.get(rec_url(rec) + f"/history/bundle?since={size}", token=tokens["auditor"]).json

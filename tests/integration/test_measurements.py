@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.dal import aggregates
-from chalicelib.dal import kpis as kpi_dal
-from chalicelib.logic.kpi_rules import rollup_counts
+from chalicelib.db import aggregates
+from chalicelib.kpis import store as kpi_dal
+from chalicelib.kpis.rules import rollup_counts
 from devtools import callcount
 from tests.integration.kpi_helpers import make_journey, make_kpi, put_measurement
 

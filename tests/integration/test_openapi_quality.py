@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from chalicelib.api.routing import ROUTES
+from chalicelib.http.routing import ROUTES
 
 WRITES = ("post", "put", "patch", "delete")
 
@@ -74,7 +74,7 @@ def test_every_success_answer_has_an_example_its_model_accepts(document):
 def test_every_path_parameter_has_a_pattern_or_an_enum(document):
     loose = [(path, p["name"]) for path, _, op in _operations(document) for p in op["parameters"]
              if p.get("in") == "path" and not ({"pattern", "enum"} & set(p["schema"]))]
-    assert loose == [], "add these to chalicelib.openapi.PATH_PARAMETERS"
+    assert loose == [], "add these to chalicelib.http.openapi.PATH_PARAMETERS"
     dept = next(p for p in document["paths"]["/departments/{dept}"]["get"]["parameters"] if p["name"] == "dept")
     assert re.fullmatch(dept["schema"]["pattern"], "corp-comms")
     assert not re.fullmatch(dept["schema"]["pattern"], "Corp Comms")

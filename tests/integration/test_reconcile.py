@@ -6,7 +6,7 @@ import json
 
 import boto3
 
-from chalicelib.logic import reconcile
+from chalicelib.reporting import reconcile
 from devtools import reconcile as command
 from tests.integration import audit_helpers as ah
 from tests.integration.kpi_helpers import make_kpi, put_measurement

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib import clock, periods
-from chalicelib.logic.rollup import rank
+from chalicelib.core import clock, periods
+from chalicelib.reporting.rollup import rank
 from devtools import callcount, issuer
 from devtools.seed import seed
 from tests.integration.test_voc_summary import _direct, _flat
@@ -219,9 +219,9 @@ def test_an_item_due_today_turns_overdue_at_its_minute_in_the_rollup(seeded, api
 def test_every_benchmark_measure_ranks(demo, api, tokens):
     from typing import get_args
 
-    from chalicelib.models.rollup import Measure
+    from chalicelib.reporting.rollup_schemas import Measure
 
-    assert set(get_args(Measure)) == set(__import__("chalicelib.logic.rollup", fromlist=["MEASURES"]).MEASURES)
+    assert set(get_args(Measure)) == set(__import__("chalicelib.reporting.rollup", fromlist=["MEASURES"]).MEASURES)
     for measure in get_args(Measure):
         response = api.get(f"/benchmarks?measure={measure}&period={PERIOD}", token=tokens["ccxo"])
         assert response.status_code == 200, (measure, response.body)
@@ -232,8 +232,8 @@ def test_the_dashboard_offers_only_measures_the_api_ranks():
     import re
     from typing import get_args
 
-    from chalicelib.api.dashboard import ASSETS
-    from chalicelib.models.rollup import Measure
+    from chalicelib.reporting.dashboard_routes import ASSETS
+    from chalicelib.reporting.rollup_schemas import Measure
 
     page = (ASSETS / "index.html").read_text()
     select = re.search(r'<select[^>]*id="measure"[^>]*>(.*?)</select>', page, re.S).group(1)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import callcount
 from tests.integration.audit_helpers import make_rec
 from tests.integration.conftest import department_body

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import issuer
 from devtools.seed import seed, seed_feedback
 

@@ -1,7 +1,7 @@
 """The demo seed's journeys, KPIs and measurements: realistic (MS-AR-17-006) and repeatable."""
 from __future__ import annotations
 
-from chalicelib.dal import aggregates
+from chalicelib.db import aggregates
 from devtools import seed
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import callcount
 from tests.integration.audit_helpers import make_rec, rec_url
 

@@ -1,5 +1,5 @@
 """Every model kind and every transaction go through one botocore DynamoDB client, and every
-client of the process is made by one botocore session (chalicelib/dal/connection.py): PynamoDB
+client of the process is made by one botocore session (chalicelib/db/connection.py): PynamoDB
 would otherwise build a session and a client per model class, and the STS and idempotency clients
 their own sessions, ~100 ms each on the first request that needs one."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ botocore.session.Session.create_client = counting
 from moto import mock_aws
 from chalice.test import Client
 with mock_aws():
-    from chalicelib.dal.models import create_tables
+    from chalicelib.db.items import create_tables
     create_tables()
     import app
     tokens = json.loads(sys.argv[1])

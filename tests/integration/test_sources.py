@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 
-from chalicelib import clock
+from chalicelib.core import clock
 from devtools import issuer
 from tests.georeport_server import GeoReport, request, serve
 from tests.integration.conftest import department_body
@@ -44,7 +44,7 @@ def _sync(api, token, source_id):
 
 
 def test_a_source_is_pulled_across_pages_and_windows_then_only_what_changed(seeded, sf, georeport):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     url, server = georeport
     now = clock.now().replace(microsecond=0)
@@ -120,7 +120,7 @@ def test_bad_sources_are_refused(seeded, sf, tokens, monkeypatch):
         assert response.json["error"]["details"][0]["field"] == "base_url" and message in response.body.decode()
     # With the production rules (no loopback): http and private or loopback addresses are refused
     monkeypatch.setenv("CXGOV_OUTBOUND_ALLOW_LOOPBACK", "false")
-    from chalicelib.logic.voc.outbound import OutboundError, check_url
+    from chalicelib.voc.outbound import OutboundError, check_url
 
     for url in ("http://example.org/open311", "https://127.0.0.1/open311", "https://10.0.0.8/open311",
                 "https://169.254.169.254/latest", "https://[::1]/x", "https://localhost/open311"):
@@ -135,7 +135,7 @@ def test_bad_sources_are_refused(seeded, sf, tokens, monkeypatch):
 
 
 def test_a_source_is_patched_and_a_paused_one_is_not_pulled_by_the_schedule(seeded, sf, georeport, monkeypatch):
-    from chalicelib.logic.voc import sources
+    from chalicelib.voc import sources
 
     monkeypatch.setenv("CXGOV_OUTBOUND_ALLOW_LOOPBACK", "true")  # the local stage's rule, outside a request
     url, server = georeport
@@ -157,9 +157,9 @@ def test_a_source_is_patched_and_a_paused_one_is_not_pulled_by_the_schedule(seed
 
 def test_a_pull_that_reaches_its_time_budget_stops_between_windows_and_the_next_goes_on(seeded, sf, georeport,
                                                                                        monkeypatch):
-    from chalicelib.auth import Principal
-    from chalicelib.dal import sources as dal
-    from chalicelib.logic.voc import pull
+    from chalicelib.core.auth import Principal
+    from chalicelib.voc import sources_store as dal
+    from chalicelib.voc import pull
 
     url, server = georeport
     now = clock.now().replace(microsecond=0)
@@ -177,7 +177,7 @@ def test_a_pull_that_reaches_its_time_budget_stops_between_windows_and_the_next_
 
 
 def test_a_server_with_chicagos_extension_is_asked_what_changed_since_the_last_pull(seeded, sf, georeport):
-    from chalicelib.logic import voc_reconcile
+    from chalicelib.voc import reconcile as voc_reconcile
 
     url, server = georeport
     now = clock.now().replace(microsecond=0)

@@ -21,7 +21,7 @@ OTHER_IDS: dict[str, Callable] = {
 
 
 def _harbour_feedback(api, tokens) -> str:
-    from chalicelib import clock
+    from chalicelib.core import clock
 
     response = api.post(f"/departments/{OTHER}/feedback", token=tokens["dcxo-harbour"],
                         body={"channel": "twitter", "received_at": clock.now().isoformat(),
@@ -84,7 +84,7 @@ OTHER_IDS["job_id"] = _harbour_import_job
 
 
 def test_matrix_every_route_role_and_department(seeded, api, tokens, monkeypatch):
-    from chalicelib import clock
+    from chalicelib.core import clock
 
     frozen = clock.now()  # answers stamped `as_of` compare equal before and after
     monkeypatch.setattr(clock, "now", lambda: frozen)

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import clock
-from chalicelib.dal import aggregates
-from chalicelib.dal.transactions import transaction
-from chalicelib.logic import voc_reconcile
-from chalicelib.logic.voc_counters import A11_DRIVERS
+from chalicelib.core import clock
+from chalicelib.db import aggregates
+from chalicelib.db.transactions import transaction
+from chalicelib.voc import reconcile as voc_reconcile
+from chalicelib.voc.counters import A11_DRIVERS
 from devtools import callcount, issuer
 from tests.integration.conftest import department_body
 

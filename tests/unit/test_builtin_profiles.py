@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from chalicelib.logic.voc import builtin
-from chalicelib.models.profiles import ImportProfileCreate
+from chalicelib.voc import builtin
+from chalicelib.voc.profiles_schemas import ImportProfileCreate
 
 
 @pytest.mark.parametrize("profile_id", [p for p in builtin.MODULES if p != "cxgov"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from chalicelib.charts import Series, bar_chart
+from chalicelib.core.charts import Series, bar_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

@@ -23,7 +23,7 @@ def _loaded_after(code: str, tracing: bool = False) -> set[str]:
 
 def test_import_app_registers_every_route_but_loads_none_of_their_parts():
     # Given the app imported in a fresh interpreter, with the prod stage's tracing on
-    loaded = _loaded_after("import app\nfrom chalicelib.api.routing import ROUTES\nassert len(ROUTES) > 80",
+    loaded = _loaded_after("import app\nfrom chalicelib.http.routing import ROUTES\nassert len(ROUTES) > 80",
                            tracing=True)
     # Then no heavy library and no model, rule or data module is loaded yet
     assert heavy_modules(loaded) == set(), sorted(heavy_modules(loaded))
@@ -31,12 +31,12 @@ def test_import_app_registers_every_route_but_loads_none_of_their_parts():
 
 def test_a_route_loads_its_parts_on_first_use():
     # Given the app imported, When a route's body model is asked for (as validation or /openapi.json do)
-    loaded = _loaded_after("import app\nfrom chalicelib.api.routing import ROUTES\n"
+    loaded = _loaded_after("import app\nfrom chalicelib.http.routing import ROUTES\n"
                            "spec = next(s for s in ROUTES if s.path == '/departments/{dept}/feedback' and s.method == 'POST')\n"
                            "assert spec.body.__name__ == 'FeedbackCreate' and spec.response.__name__ == 'Feedback'")
     # Then its models (and pydantic) are loaded, and the parts of unrelated routes still are not
-    assert {"pydantic", "chalicelib.models.feedback"} <= loaded
-    assert not {m for m in loaded if m.startswith(("chalicelib.models.audits", "chalicelib.logic.ledger"))}
+    assert {"pydantic", "chalicelib.voc.schemas"} <= loaded
+    assert not {m for m in loaded if m.startswith(("chalicelib.audits.schemas", "chalicelib.ledger"))}
 
 
 def test_the_liveness_probe_and_a_token_check_load_no_pydantic():

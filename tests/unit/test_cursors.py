@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import cursors
-from chalicelib.errors import BadRequest, ServiceUnavailable
+from chalicelib.core import cursors
+from chalicelib.core.errors import BadRequest, ServiceUnavailable
 
 KEY = {"pk": {"S": "parks"}, "sk": {"S": "DEPARTMENT"}}
 

@@ -1,4 +1,4 @@
-"""The department credential cache (chalicelib/dal/credentials.py) with a fake STS and a fake
+"""The department credential cache (chalicelib/db/credentials.py) with a fake STS and a fake
 clock: one AssumeRole per department until 5 minutes before expiry, one call for concurrent first
 requests, sessions tagged with the department, and the request scope never crossing threads."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.auth import Principal
-from chalicelib.dal import credentials
-from chalicelib.errors import ServiceUnavailable
+from chalicelib.core.auth import Principal
+from chalicelib.db import credentials
+from chalicelib.core.errors import ServiceUnavailable
 
 ROLE = "arn:aws:iam::123456789012:role/cxgov-department-scoped"
 
@@ -116,7 +116,7 @@ def test_the_request_scope_is_the_dcxos_department_only_and_stays_in_its_thread(
 
 
 def test_evidence_urls_never_outlive_the_session_that_signs_them():
-    from chalicelib.dal import evidence_store
+    from chalicelib.audits import evidence_store
 
     assert evidence_store.UPLOAD_SECONDS <= credentials.PRESIGNED_URL_MAX_SECONDS
 
@@ -130,7 +130,7 @@ def test_a_dcxo_request_without_the_role_configured_is_refused_not_signed_with_t
 
 @pytest.mark.parametrize("department", ["parks#REC", "Parks", "parks rec", "", "p", "x" * 41])
 def test_a_token_department_that_is_not_a_department_id_gets_no_session(department):
-    from chalicelib.errors import Forbidden
+    from chalicelib.core.errors import Forbidden
 
     provider, sts, _ = make()
     with pytest.raises(Forbidden):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.errors import from_validation_error
-from chalicelib.models.departments import DepartmentCreate, DepartmentPatch, StaffedHours
+from chalicelib.core.errors import from_validation_error
+from chalicelib.org.departments_schemas import DepartmentCreate, DepartmentPatch, StaffedHours
 
 BASE = {"id": "parks", "name": "Parks", "dcxo_contact": {"name": "A", "email": "a@parks.example.gov"},
         "time_zone": "America/Chicago"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from chalicelib.logic import hashchain
+from chalicelib.core import hashchain
 
 
 def _chain(n: int) -> list[dict]:

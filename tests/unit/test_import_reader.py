@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from chalicelib.logic.imports import reader
+from chalicelib.imports import reader
 
 RECORDS = [{"channel": "web", "comment": f"line {i}, with \"quotes\"\nand a newline é", "nps": i % 11,
             "source_id": f"S{i}"} for i in range(40)]

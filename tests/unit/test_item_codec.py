@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.dal import keys
-from chalicelib.dal.feedback import content_id, guard_put, parse_id, record_put
-from chalicelib.dal.models import FeedbackItem, FeedbackSourceItem
-from chalicelib.logic.feedback import build_record, fingerprint
-from chalicelib.models.departments import Department
-from chalicelib.models.feedback import FeedbackCreate
+from chalicelib.db import keys
+from chalicelib.voc.store import content_id, guard_put, parse_id, record_put
+from chalicelib.db.items import FeedbackItem, FeedbackSourceItem
+from chalicelib.voc.feedback import build_record, fingerprint
+from chalicelib.org.departments_schemas import Department
+from chalicelib.voc.schemas import FeedbackCreate
 
 NOW = datetime(2017, 4, 2, 12, 30, 15, 123456, tzinfo=timezone.utc)
 

@@ -7,10 +7,10 @@ from typing import get_args
 
 import pytest
 
-from chalicelib import periods
-from chalicelib.errors import BadRequest, Conflict
-from chalicelib.logic import catalogue, kpi_rules
-from chalicelib.models.kpis import Direction, Standard, Unit
+from chalicelib.core import periods
+from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.kpis import catalogue, rules as kpi_rules
+from chalicelib.kpis.schemas import Direction, Standard, Unit
 
 
 def _field(exc_info) -> str:

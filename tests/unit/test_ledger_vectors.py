@@ -20,7 +20,8 @@ import struct
 
 import pytest
 
-from chalicelib.logic.ledger import jcs, merkle
+from chalicelib.core import jcs
+from chalicelib.ledger import merkle
 from cxgov_cli import verify
 
 LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",

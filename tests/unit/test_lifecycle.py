@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from chalicelib.logic import lifecycle
+from chalicelib.audits import lifecycle
 
 # The lifecycle of DESIGN.md written out by hand: (requires_concurrence, state, role) -> targets.
 EXPECTED = {

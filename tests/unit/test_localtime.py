@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.logic.voc import localtime
+from chalicelib.voc import localtime
 
 FMT = "%m/%d/%Y %I:%M:%S %p"
 

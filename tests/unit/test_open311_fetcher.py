@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.logic.voc.pull import Fetcher, SyncError
+from chalicelib.voc.pull import Fetcher, SyncError
 from tests.georeport_server import GeoReport, request
 
 T0 = datetime(2026, 6, 1, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.logic import overdue, rec_counters
+from chalicelib.audits import overdue, counters as rec_counters
 
 ISSUED = date(2017, 5, 8)
 

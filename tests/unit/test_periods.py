@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from chalicelib import periods
+from chalicelib.core import periods
 
 
 def test_fiscal_year_runs_october_to_september():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.auth import principal_from_claims
-from chalicelib.errors import Forbidden
+from chalicelib.core.auth import principal_from_claims
+from chalicelib.core.errors import Forbidden
 
 
 @pytest.mark.parametrize("claims, role, dept", [

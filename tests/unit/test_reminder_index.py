@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.logic.reminders import index
+from chalicelib.audits import due_index as index
 
 
 def rec(**overrides) -> dict:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.logic.reminders import rules
+from chalicelib.reminders import rules
 
 TODAY = date(2017, 6, 15)
 
@@ -198,7 +198,7 @@ def test_facts_round_trip_through_their_json():
 def test_an_outbox_file_name_never_leaves_the_outbox(tmp_path):
     from pathlib import Path
 
-    from chalicelib.logic.reminders import job, mail
+    from chalicelib.reminders import job, mail
 
     # An address is valid with "/" and ".." in its local part; the .eml stays in the day's folder
     recipient = mail.Recipient("dcxo", "Eve", "../../etc/x@evil.example.gov", "parks")

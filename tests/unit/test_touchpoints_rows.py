@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.logic.a11 import touchpoints as tp
+from chalicelib.voc import touchpoints as tp
 
 
 def _row(**answers):

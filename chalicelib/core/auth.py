@@ -1,0 +1,143 @@
+"""Bearer-token identity: JWT verified against the issuer's JWKS, roles and scope from its claims."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Literal, Mapping
+
+import jwt
+
+from chalicelib.core.claims import ROLES, ClaimRules, rules_from_env
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import Forbidden, ServiceUnavailable, Unauthenticated
+
+Role = Literal["dcxo", "ccxo", "auditor"]  # the values of claims.ROLES
+ALGORITHM = "RS256"  # pinned: `none`, HS256 and friends are refused before any key is used
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: Role
+    department: str | None  # set for a dcxo, None for org-wide roles
+    name: str | None = None
+
+    @property
+    def org_wide(self) -> bool:
+        return self.role in ("ccxo", "auditor")
+
+    def may_access(self, department: str) -> bool:
+        return self.org_wide or self.department == department
+
+    @property
+    def scope_key(self) -> str:
+        """What a cursor or idempotency record is bound to: the role and, for a dcxo, its department."""
+        return f"{self.role}:{self.department or '*'}"
+
+
+class _FileJwks:
+    """The local development issuer's JWKS, read from disk (PyJWKClient fetches http(s) only)."""
+
+    def __init__(self, path: str):
+        self.path = Path(path)
+
+    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
+        kid = jwt.get_unverified_header(token).get("kid")
+        try:
+            keys = jwt.PyJWKSet.from_json(self.path.read_text()).keys
+        except OSError as exc:
+            raise jwt.PyJWKClientConnectionError(str(exc))
+        for key in keys:
+            if key.key_id == kid:
+                return key
+        raise jwt.PyJWKClientError("no key matches the token's kid")
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient | _FileJwks:
+    if url.startswith("https://") or url.startswith("http://"):
+        return jwt.PyJWKClient(url, cache_keys=True, lifespan=300)
+    return _FileJwks(url)
+
+
+Directory = Callable[[str], tuple[str, str | None] | None]  # subject -> (role, department) granted
+
+
+def principal_from_claims(claims: Mapping[str, object], rules: ClaimRules | None = None,
+                          directory: Directory | None = None) -> Principal:
+    """The role the token's claims name (claims.py says which claims, per stage). A token naming
+    more than one role is refused, not guessed. A token naming none (an identity-only provider
+    such as Login.gov) gets what the role directory holds for its subject, if anything."""
+    subject = str(claims.get("sub"))
+    grants = (rules or rules_from_env()).grants(claims)
+    if len(grants) > 1:
+        raise Forbidden("the token's claims name more than one cxgov role: "
+                        + ", ".join(sorted(f"{r}{':' + d if d else ''}" for r, d in grants)))
+    if not grants:
+        grant = directory(subject) if directory is not None else None
+        if grant is None:
+            raise Forbidden(f"the token carries no cxgov role and none is granted to subject "
+                            f"{subject!r}: the CCXO grants roles under /settings/users")
+        grants = {grant}
+    role, department = grants.pop()
+    if role not in ROLES:
+        raise Forbidden("the token carries no cxgov role")
+    if role == "dcxo":
+        if not isinstance(department, str) or not department:
+            raise Forbidden("a dcxo token must name its department")
+    else:
+        department = None
+    name = claims.get("name") or claims.get("email")
+    return Principal(subject=subject, role=role, department=department,
+                     name=str(name) if name else None)
+
+
+def _directory_grant(subject: str) -> tuple[str, str | None] | None:
+    from chalicelib.org import directory_store as directory  # only tokens without a role pay for the import and the read
+
+    return directory.grant_of(subject)
+
+
+def verify_token(token: str) -> dict:
+    settings = get_settings()
+    if not settings.jwks_url or not settings.issuer:
+        raise ServiceUnavailable("identity is not configured (CXGOV_ISSUER, CXGOV_JWKS_URL)")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise Unauthenticated("the bearer token is malformed")
+    if header.get("alg") != ALGORITHM:
+        raise Unauthenticated(f"the token must be signed with {ALGORITHM}")
+    try:
+        signing_key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
+    except jwt.PyJWKClientConnectionError:
+        raise ServiceUnavailable("the identity provider's keys cannot be fetched")
+    except jwt.PyJWKClientError:
+        raise Unauthenticated("the token's signing key is unknown")
+    except jwt.PyJWTError:
+        raise Unauthenticated("the bearer token is malformed")
+    try:
+        return jwt.decode(
+            token, signing_key.key, algorithms=[ALGORITHM], audience=settings.audience,
+            issuer=settings.issuer, leeway=30,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("the token has expired")
+    except jwt.ImmatureSignatureError:
+        raise Unauthenticated("the token is not valid yet")
+    except jwt.InvalidAudienceError:
+        raise Unauthenticated("the token is not meant for this API")
+    except jwt.InvalidIssuerError:
+        raise Unauthenticated("the token comes from an unknown issuer")
+    except jwt.PyJWTError:
+        raise Unauthenticated("the token's signature or claims are invalid")
+
+
+def authenticate(headers: Mapping[str, str]) -> Principal:
+    raw = headers.get("authorization") or ""
+    scheme, _, token = raw.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    return principal_from_claims(verify_token(token.strip()), directory=_directory_grant)

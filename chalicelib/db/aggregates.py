@@ -1,0 +1,79 @@
+"""Counters that rollups and summaries read instead of the records: updated in the same
+transaction as each write, so their read cost depends on departments × periods, never on volume."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import clock
+from chalicelib.db import keys
+from chalicelib.db.items import AggregateItem
+from chalicelib.db.transactions import transaction
+
+_NAME = re.compile(r"^[a-z0-9_\-:]+$")  # no dots: PynamoDB would read them as a document path
+
+
+def add_counters(transaction: TransactWrite, dept: str, scope: str,
+                 increments: Mapping[str, int | float | Decimal]) -> None:
+    """Adds `increments` (negative to move a count out) to the aggregate item of `dept` × `scope`,
+    creating it on first use. Atomic ADDs: concurrent writers never lose a count."""
+    for name in increments:
+        if not _NAME.match(name):
+            raise ValueError(f"counter name {name!r} must match {_NAME.pattern}")
+    item = AggregateItem(keys.department_pk(dept), keys.aggregate_sk(scope))
+    actions = [Path(name).add(value) for name, value in increments.items() if value]
+    actions += [
+        AggregateItem.kind.set(AggregateItem),
+        AggregateItem.org_pk.set(keys.aggregate_org_pk(scope)),
+        AggregateItem.org_sk.set(dept),
+        AggregateItem.updated_at.set(clock.now()),
+    ]
+    transaction.update(item, actions=actions)
+
+
+def read_scope_for_all(scope: str) -> dict[str, dict[str, float]]:
+    """Every department's counters for one scope: one Query on `by_org`, one item per department."""
+    return {item.pk: item.counters
+            for item in AggregateItem.by_org.query(keys.aggregate_org_pk(scope))}
+
+
+def read(dept: str, scopes: Iterable[str]) -> dict[str, dict[str, float]]:
+    """One department's counters for the given scopes: one BatchGetItem."""
+    wanted = [(keys.department_pk(dept), keys.aggregate_sk(scope)) for scope in scopes]
+    found = {item.sk: item.counters for item in AggregateItem.batch_get(wanted)}
+    return {scope: found.get(keys.aggregate_sk(scope), {}) for scope in scopes}
+
+
+def read_range(dept: str, first_scope: str, last_scope: str) -> dict[str, dict[str, float]]:
+    """One department's aggregate items whose scope sorts from `first_scope` to `last_scope`
+    (both included): one Query, e.g. the month items `VOC#2015-10` .. `VOC#2017-09`."""
+    return {item.sk[len(keys.aggregate_sk("")):]: item.counters
+            for item in AggregateItem.query(keys.department_pk(dept),
+                                            AggregateItem.sk.between(keys.aggregate_sk(first_scope),
+                                                                     keys.aggregate_sk(last_scope)))}
+
+
+def read_all(dept: str) -> dict[str, dict[str, float]]:
+    """Every aggregate item of one department, scope -> counters (consistent Query; for the
+    reconcile command and tests, not for requests)."""
+    return {item.sk[len(keys.aggregate_sk("")):]: item.counters
+            for item in AggregateItem.query(keys.department_pk(dept),
+                                            AggregateItem.sk.startswith(keys.aggregate_sk("")),
+                                            consistent_read=True)}
+
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+def correct(dept: str, changes: Mapping[str, Mapping[str, int]]) -> None:
+    """Adds corrections (scope -> counter -> delta) to a department's aggregate items, 100 items a
+    transaction: the reconcile command's repair."""
+    scopes = sorted(s for s in changes if changes[s])
+    for start in range(0, len(scopes), MAX_TRANSACTION_ITEMS):
+        with transaction() as tx:
+            for scope in scopes[start:start + MAX_TRANSACTION_ITEMS]:
+                add_counters(tx, dept, scope, changes[scope])

@@ -1,0 +1,63 @@
+"""Import jobs as the API shows them: create one (a presigned upload), read one, list them."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.core import clock, cursors
+from chalicelib.core.auth import Principal
+from chalicelib.imports import store as dal
+from chalicelib.imports import object_store as store
+from chalicelib.db import keys
+from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.voc import feedback
+from chalicelib.imports import adapter
+from chalicelib.imports.schemas import (
+    ImportJob,
+    ImportJobCreate,
+    ImportJobPage,
+    ImportJobQuery,
+    ImportJobUpload,
+)
+
+
+def create_job(dept: str, body: ImportJobCreate, principal: Principal) -> ImportJobUpload:
+    feedback.department(dept)  # 404 for a department that does not exist
+    adapter.check_profile(dept, body.profile)
+    store.bucket()  # 503 before anything is written when imports are not configured
+    now = clock.now()
+    job_id = dal.new_job_id(now)
+    object_key = keys.import_object_key(dept, job_id)
+    url, headers = store.presign_upload(dept, object_key, body.content_type)
+    dal.create({"job_id": job_id, "department": dept, "profile": body.profile or adapter.DEFAULT_PROFILE,
+                "file_name": body.file_name, "content_type": body.content_type, "object_key": object_key,
+                "created_by": principal.subject, "created_by_role": principal.role,
+                "created_by_name": principal.name, "created_at": now, "updated_at": now})
+    return ImportJobUpload(id=job_id, status="awaiting_upload", upload_url=url, upload_headers=headers,
+                           expires_in=store.UPLOAD_SECONDS)
+
+
+def present(job: dict[str, Any]) -> ImportJob:
+    errors_url = store.presign_report(job["department"], job["report_key"]) if job["report_key"] else None
+    return ImportJob(
+        id=job["job_id"], file_bytes=job["object_size"], errors_url=errors_url,
+        **{name: job[name] for name in (
+            "department", "status", "profile", "file_name", "content_type", "file_format", "rows_done",
+            "created", "updated", "duplicates", "rejected", "error", "created_at", "queued_at",
+            "started_at", "finished_at")})
+
+
+def get_job(dept: str, job_id: str) -> ImportJob:
+    job = dal.get(dept, job_id)
+    if job is None:
+        raise NotFound(f"import job {job_id!r} not found")
+    return present(job)
+
+
+def list_jobs(dept: str, query: ImportJobQuery, principal: Principal) -> ImportJobPage:
+    """Newest first."""
+    binding = f"{principal.scope_key}|import-jobs:{dept}|{json.dumps({'status': query.status})}"
+    start = cursors.decode(query.cursor, binding)
+    feedback.department(dept)
+    items, last = dal.list_jobs(dept, query.limit, start, query.status)
+    return ImportJobPage(items=[present(j) for j in items], next_cursor=cursors.encode(last, binding))

@@ -1,0 +1,208 @@
+"""The Chief CX Officer's rollup and benchmark ranking, from pre-aggregated items only: the reads
+grow with departments and the period's months, never with the number of records."""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Mapping
+
+from chalicelib.core import clock, cursors, periods
+from chalicelib.core.auth import Principal
+from chalicelib.db import aggregates
+from chalicelib.org import departments_store as departments_dal
+from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.kpis import rollup as kpi_rollup, rules as kpi_rules
+from chalicelib.voc import counters as voc_counters
+from chalicelib.reporting import attention
+from chalicelib.audits.rollup import recommendation_figures
+from chalicelib.reporting.rollup_schemas import (
+    Benchmark,
+    BenchmarkItem,
+    DepartmentRollup,
+    Rollup,
+    RollupFigures,
+)
+
+Counters = Mapping[str, float]
+REC, KPI = "REC", kpi_rules.KPI_SCOPE
+
+
+def parse_period(label: str | None, now: datetime) -> periods.Period:
+    if label is None:
+        return periods.containing(now.date(), "fiscal_year")
+    try:
+        return periods.parse(label)
+    except ValueError as exc:
+        raise BadRequest.for_field("period", str(exc))
+
+
+def _sum(bags: Iterable[Counters]) -> dict[str, float]:
+    total: dict[str, float] = defaultdict(float)
+    for bag in bags:
+        for name, value in bag.items():
+            total[name] += value
+    return dict(total)
+
+
+def _sum_scopes(items: Iterable[Mapping[str, Counters]]) -> dict[str, dict[str, float]]:
+    by_scope: dict[str, list[Counters]] = defaultdict(list)
+    for scopes in items:
+        for scope, bag in scopes.items():
+            by_scope[scope].append(bag)
+    return {scope: _sum(bags) for scope, bags in by_scope.items()}
+
+
+def _figures(rec: Counters, kpi: Counters, voc: Mapping[str, Counters], period: periods.Period,
+             now: datetime) -> dict:
+    return {
+        "recommendations": recommendation_figures(rec, now.date()),
+        "kpis": kpi_rules.rollup_counts(kpi),
+        "voc": voc_counters.summarize(period.label, voc, now),
+    }
+
+
+def _voc_items(depts: list[str], months: list[periods.Period], now: datetime,
+               org_wide: bool) -> dict[str, dict[str, Counters]]:
+    """Each department's month items of the period and, where something falls due today, today's
+    due-minute item: one `by_org` query per month for every department (one BatchGetItem for a
+    single department), never the response-time histograms (the rollup gives means, not medians)."""
+    scopes = [f"VOC#{m.label}" for m in months]
+    found: dict[str, dict[str, Counters]] = {d: {} for d in depts}
+
+    def read(wanted: list[str]) -> None:
+        for scope in wanted:
+            if org_wide:
+                for d, counters in aggregates.read_scope_for_all(scope).items():
+                    if d in found:
+                        found[d][scope] = counters
+        if not org_wide:
+            for scope, counters in aggregates.read(depts[0], wanted).items():
+                found[depts[0]][scope] = counters
+
+    read(scopes)
+    today = now.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    due_today = [f"VOCDUE#{m.label}#{today}" for m, scope in zip(months, scopes)
+                 if any(voc_counters.overdue_today_needed(found[d].get(scope, {}), now) for d in depts)]
+    if due_today:
+        read(due_today)
+    return found
+
+
+@dataclass(frozen=True)
+class _Named:
+    id: str
+    name: str
+
+
+def _all_departments() -> list[_Named]:
+    return [_Named(dept, name) for dept, name in departments_dal.all_names().items()]
+
+
+def _rows(principal: Principal, period_label: str | None,
+          dept: str | None = None) -> tuple[periods.Period, datetime, list[DepartmentRollup], RollupFigures]:
+    """Every department in the caller's scope (or just `dept`), in id order, and their total."""
+    now = clock.now()
+    period = parse_period(period_label, now)
+    months = period.months()
+    if dept is not None or not principal.org_wide:
+        dept = dept or principal.department
+        department = departments_dal.get(dept)
+        if department is None:
+            raise NotFound(f"department {dept!r} not found")
+        departments = [_Named(department.id, department.name)]
+        counters = {dept: aggregates.read(dept, [REC, KPI])}
+    else:
+        departments = _all_departments()
+        rec, kpi = aggregates.read_scope_for_all(REC), aggregates.read_scope_for_all(KPI)
+        counters = {d.id: {REC: rec.get(d.id, {}), KPI: kpi.get(d.id, {})} for d in departments}
+    for d, scopes in counters.items():  # derived KPIs count by their latest period too
+        scopes[KPI] = kpi_rollup.kpi_counters(d, scopes[KPI])
+    voc = _voc_items([d.id for d in departments], months, now, org_wide=dept is None)
+    rows = []
+    for d in departments:
+        figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now)
+        rows.append(DepartmentRollup(department=d.id, name=d.name, attention=attention.of(figures), **figures))
+    total = _figures(_sum(c[REC] for c in counters.values()), _sum(c[KPI] for c in counters.values()),
+                     _sum_scopes(voc.values()), period, now)
+    return period, now, rows, RollupFigures(**total)
+
+
+def build(principal: Principal, period_label: str | None, dept: str | None = None, *,
+          limit: int = 200, cursor: str | None = None, sort: str = "department",
+          q: str | None = None) -> Rollup:
+    """A page of the departments in the caller's scope (or just `dept`) and, on every page, the
+    total, the number of departments and how many need attention, over all of them."""
+    period, now, rows, total = _rows(principal, period_label, dept)
+    if q:
+        needle = q.casefold()
+        rows = [r for r in rows if needle in r.department.casefold() or needle in r.name.casefold()]
+    if sort == "attention":
+        rows.sort(key=attention.order)
+    binding = f"{principal.scope_key}|rollup|{dept or ''}|{period.label}|{sort}|{q or ''}"
+    start = _offset(cursor, binding)
+    page = rows[start:start + limit]
+    more = start + limit < len(rows)
+    return Rollup(period=period.label, as_of=now, departments=page, total=total,
+                  department_count=len(rows),
+                  needs_attention_count=sum(1 for r in rows if r.attention and r.attention.needs_attention),
+                  next_cursor=cursors.encode({"offset": start + limit}, binding) if more else None)
+
+
+def _offset(cursor: str | None, binding: str) -> int:
+    """Pages are positions in an order computed per request (the counters move): the cursor holds
+    the position, signed and bound to the scope and the query."""
+    key = cursors.decode(cursor, binding)
+    if key is None:
+        return 0
+    offset = key.get("offset")
+    if not isinstance(offset, int) or offset < 0:
+        raise BadRequest.for_field("cursor", "the cursor is invalid, expired or belongs to another query")
+    return offset
+
+
+# measure -> (direction, unit, how to read it from one department's figures)
+MEASURES = {
+    "voc.within_target_share": ("higher", "share", lambda f: f.voc.within_target_share),
+    "voc.first_response_hours_mean": ("lower", "hours", lambda f: f.voc.first_response_hours.mean),
+    "voc.overdue_unanswered": ("lower", "count", lambda f: f.voc.overdue_unanswered),
+    "voc.nps": ("higher", "score", lambda f: f.voc.nps),
+    "voc.csat": ("higher", "share", lambda f: f.voc.csat),
+    "voc.ces": ("higher", "score", lambda f: f.voc.ces),
+    "voc.volume": ("higher", "count", lambda f: f.voc.volume),
+    "recommendations.open": ("lower", "count", lambda f: f.recommendations.open),
+    "recommendations.overdue_final_action": ("lower", "count", lambda f: f.recommendations.overdue.final_action),
+    "recommendations.closed_this_fy": ("higher", "count", lambda f: f.recommendations.closed_this_fy),
+    "kpis.met_share": ("higher", "share",
+                       lambda f: f.kpis.met / (f.kpis.met + f.kpis.missed) if f.kpis.met + f.kpis.missed else None),
+}
+
+
+def rank(values: Mapping[str, float | None], direction: str) -> dict[str, int | None]:
+    """Competition ranking (1, 2, 2, 4): ties share a rank; no data has none."""
+    present = [v for v in values.values() if v is not None]
+    better = (lambda a, b: a > b) if direction == "higher" else (lambda a, b: a < b)
+    return {key: (None if value is None else 1 + sum(1 for other in present if better(other, value)))
+            for key, value in values.items()}
+
+
+def benchmark(principal: Principal, measure: str, period_label: str | None, *, limit: int = 200,
+              cursor: str | None = None) -> Benchmark:
+    period, now, rows, _ = _rows(principal, period_label)
+    direction, unit, read = MEASURES[measure]
+    values = {row.department: read(row) for row in rows}
+    ranks = rank(values, direction)
+    present = [v for v in values.values() if v is not None]
+    median = statistics.median(present) if present else None
+    names = {row.department: row.name for row in rows}
+    # Best first; departments without data last, in name order.
+    order = sorted(values, key=lambda d: (ranks[d] is None, ranks[d] or 0, names[d]))
+    binding = f"{principal.scope_key}|benchmarks|{measure}|{period.label}"
+    start = _offset(cursor, binding)
+    more = start + limit < len(order)
+    return Benchmark(measure=measure, period=period.label, as_of=now, direction=direction,
+                     unit=unit, median=median, count=len(order),
+                     next_cursor=cursors.encode({"offset": start + limit}, binding) if more else None,
+                     items=[BenchmarkItem(rank=ranks[d], department=d, name=names[d], value=values[d],
+                                          median=median) for d in order[start:start + limit]])
