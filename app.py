@@ -1,35 +1,27 @@
-"""cxgov: wires the blueprints and the cross-cutting middleware. Nothing else lives here."""
+"""cxgov: registers every domain's routes and the cross-cutting middleware. Nothing else lives here."""
 from chalice import Chalice
 
 from chalicelib.a11 import routes as a11
-from chalicelib.audits import reports_routes as audit_reports, recommendations_routes as recommendations
-from chalicelib.reporting import (
-    dashboard_routes as dashboard,
-    rollup_routes as rollup,
-    series_routes as series,
-)
-from chalicelib.org import (
-    departments_routes as departments,
-    journeys_routes as journeys,
-    directory_routes as settings_users,
-)
-from chalicelib.voc import (
-    feedback_routes as feedback,
-    profiles_routes as import_profiles,
-    sources_routes as sources,
-)
-from chalicelib.imports import routes as import_jobs, worker_handler as import_worker
-from chalicelib.kpis import routes as kpis
-from chalicelib.ledger import routes as ledger
-from chalicelib.reminders import routes as reminders
+from chalicelib.audits import recommendations_routes, reports_routes
+from chalicelib.core.lazy import lazy
 from chalicelib.http import system
 from chalicelib.http.middleware import register_middleware
+from chalicelib.http.routing import use_directory
+from chalicelib.imports import routes as imports, worker_handler as import_worker
+from chalicelib.kpis import routes as kpis
+from chalicelib.ledger import routes as ledger
+from chalicelib.org import departments_routes, directory_routes, journeys_routes
+from chalicelib.reminders import routes as reminders
+from chalicelib.reporting import dashboard_routes, rollup_routes, series_routes
+from chalicelib.voc import feedback_routes, profiles_routes, sources_routes
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
-app.api.binary_types.extend(dashboard.BINARY_TYPES)  # the dashboard's USWDS fonts
-for blueprint in (
-    system, departments, journeys, kpis, feedback, import_profiles, sources, import_jobs, import_worker,
-    audit_reports, recommendations, reminders, ledger, rollup, series, dashboard, a11, settings_users,
+use_directory(lazy("chalicelib.org.service", "grant_of"))  # roles for tokens that name none
+app.api.binary_types.extend(dashboard_routes.BINARY_TYPES)  # the dashboard's USWDS fonts
+for routes in (
+    system, departments_routes, journeys_routes, kpis, feedback_routes, profiles_routes, sources_routes,
+    imports, import_worker, reports_routes, recommendations_routes, reminders, ledger, rollup_routes,
+    series_routes, dashboard_routes, a11, directory_routes,
 ):
-    app.register_blueprint(blueprint.bp)
+    app.register_blueprint(routes.bp)

@@ -30,7 +30,15 @@ BARE = "import chalice, boto3, pynamodb"
 APP = "import app"
 # What `import app` must not load (tests/unit/test_cold_import.py checks it): they load with their routes.
 HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "botocore.handlers",
-         "aws_xray_sdk", "chalicelib.logic", "chalicelib.models", "chalicelib.db", "chalicelib.core.auth")
+         "aws_xray_sdk", "chalicelib.db", "chalicelib.core.auth")
+# Of cxgov's own modules `import app` loads only the packages, the routes and the light shared parts.
+LIGHT = ("chalicelib.core.claims", "chalicelib.core.config", "chalicelib.core.cursors", "chalicelib.core.errors",
+         "chalicelib.core.lazy", "chalicelib.core.observability", "chalicelib.http.idempotency",
+         "chalicelib.http.middleware", "chalicelib.http.routing", "chalicelib.http.system")
+
+
+def _light(module: str) -> bool:
+    return module.count(".") < 2 or module in LIGHT or module.endswith(("routes", ".worker_handler"))
 
 
 def _inside(module: str, package: str) -> bool:
@@ -39,7 +47,8 @@ def _inside(module: str, package: str) -> bool:
 
 def heavy_modules(loaded) -> set[str]:
     """The loaded modules that are, or are inside, one of HEAVY."""
-    return {m for m in loaded if any(_inside(m, h) for h in HEAVY)}
+    return {m for m in loaded if any(_inside(m, h) for h in HEAVY)
+            or (_inside(m, "chalicelib") and not _light(m))}
 KINDS = [  # label, method, path, role, body
     ("GET /health (public)", "GET", "/health", None, None),
     ("GET /me (token check)", "GET", "/me", "dcxo", None),

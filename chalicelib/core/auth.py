@@ -93,12 +93,6 @@ def principal_from_claims(claims: Mapping[str, object], rules: ClaimRules | None
                      name=str(name) if name else None)
 
 
-def _directory_grant(subject: str) -> tuple[str, str | None] | None:
-    from chalicelib.org import directory_store as directory  # only tokens without a role pay for the import and the read
-
-    return directory.grant_of(subject)
-
-
 def verify_token(token: str) -> dict:
     settings = get_settings()
     if not settings.jwks_url or not settings.issuer:
@@ -135,9 +129,11 @@ def verify_token(token: str) -> dict:
         raise Unauthenticated("the token's signature or claims are invalid")
 
 
-def authenticate(headers: Mapping[str, str]) -> Principal:
+def authenticate(headers: Mapping[str, str], directory: Directory | None = None) -> Principal:
+    """The token's principal; `directory` answers for tokens that name no role (the org domain's
+    role directory, wired by the routing layer)."""
     raw = headers.get("authorization") or ""
     scheme, _, token = raw.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
-    return principal_from_claims(verify_token(token.strip()), directory=_directory_grant)
+    return principal_from_claims(verify_token(token.strip()), directory=directory)

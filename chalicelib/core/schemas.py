@@ -50,6 +50,17 @@ MoneyText = Annotated[str, BeforeValidator(_two_decimals),
 # Stored RFC 3339 text handed back as it is (history entries are hashed over it): format documented.
 DateTimeText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+# The API's string enums by name: the OpenAPI document declares each once, so that a generated
+# client gets one `Channel`, not one per field. Each domain names its own where it declares them.
+API_ENUMS: dict[str, Any] = {}
+
+
+def api_enum(name: str, alias: Any) -> Any:
+    """Registers `alias` (a `Literal`) as the API's enum `name`; returns it unchanged."""
+    API_ENUMS[name] = alias
+    return alias
+
+
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.json"
 
 

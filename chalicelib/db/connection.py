@@ -27,7 +27,7 @@ def _sessions() -> tuple[Any, Session]:
 
     from chalicelib.db import credentials
 
-    credentials.install()  # its signing handlers must be in the session before it makes a client
+    credentials.install(sts_client)  # its signing handlers must be in the session before it makes a client
     core = get_session()
     # One boto3 session around it: each boto3.Session registers its handlers on the botocore
     # session it wraps, and a second wrapper would register them twice.
@@ -53,6 +53,15 @@ def client(service: str, **options: Any) -> Any:
     options.setdefault("region_name", region())
     with _guard:
         return _sessions()[0].client(service, **options)
+
+
+def sts_client() -> Any:
+    """The STS client the department credentials assume roles with: the region's endpoint
+    (AWS_ENDPOINT_URL_STS locally: moto), short timeouts inside Lambda's limit."""
+    from botocore.config import Config
+
+    return client("sts", config=Config(connect_timeout=2, read_timeout=5,
+                                       retries={"max_attempts": 3, "mode": "standard"}))
 
 
 class _SharedSessionConnection(Connection):

@@ -154,14 +154,13 @@ class DepartmentCredentials:
         return credentials, issued["Expiration"].timestamp()
 
 
-def _sts_client():
-    from botocore.config import Config
+def _no_sts_client():
+    raise CredentialsUnavailable("department credentials need the process's AWS session (db.connection)")
 
-    from chalicelib.db import connection
 
-    # The region's endpoint (AWS_ENDPOINT_URL_STS locally: moto); short timeouts inside Lambda's limit.
-    return connection.client("sts", config=Config(
-        connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}))
+# What makes the STS client: `connection` sets it when it builds the process's session (it owns
+# every client), so this module needs nothing above it.
+_sts_client: Callable[[], Any] = _no_sts_client
 
 
 _provider: DepartmentCredentials | None = None
@@ -179,7 +178,7 @@ def provider() -> DepartmentCredentials:
         if _provider is None or _provider.role_arn != role_arn:
             if not role_arn:
                 raise CredentialsUnavailable(f"department credentials are not configured ({ROLE_ARN_VARIABLE})")
-            _provider = DepartmentCredentials(role_arn, _sts_client)
+            _provider = DepartmentCredentials(role_arn, lambda: _sts_client())
         return _provider
 
 
@@ -224,10 +223,13 @@ def _sign_as_department(request: Any, **_: Any) -> None:
 _installed = False
 
 
-def install() -> None:
+def install(sts_client: Callable[[], Any] | None = None) -> None:
     """Registers the handlers for every botocore session created from now on (and boto3's default
-    session if one exists already). Idempotent; cheap (no client is made)."""
-    global _installed
+    session if one exists already), and `sts_client` as the maker of the STS client. Idempotent;
+    cheap (no client is made)."""
+    global _installed, _sts_client
+    if sts_client is not None:
+        _sts_client = sts_client
     if _installed:
         return
     from botocore import handlers

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.core.schemas import ErrorEnvelope
+from chalicelib.core.schemas import API_ENUMS, ErrorEnvelope
 
 REF = "#/components/schemas/{model}"
 _ERRORS = {
@@ -84,23 +84,10 @@ _GATEWAY_MESSAGE = {"type": "object", "properties": {"message": {"type": "string
 
 
 def _enum_names() -> dict[frozenset, str]:
-    """The API's enums by name, so that a generated client gets one `Channel`, not one per field."""
+    """The API's enums by name (`api_enum` in each domain's schemas), by their set of values."""
     from typing import get_args
 
-    from chalicelib.audits import schemas as audits
-    from chalicelib.org import departments_schemas as departments, directory_schemas as directory
-    from chalicelib.voc import schemas as feedback
-    from chalicelib.kpis import schemas as kpis
-    from chalicelib.reporting import rollup_schemas as rollup
-
-    named = {"Channel": feedback.Channel, "FeedbackCategory": feedback.Category,
-             "FeedbackStatus": feedback.Status, "AuditIssuer": audits.Issuer,
-             "AuditCategory": audits.Category, "RecommendationStatus": audits.Status,
-             "Decision": audits.Decision, "Priority": audits.Priority, "ActionStatus": audits.ActionStatus,
-             "Weekday": departments.Weekday, "Role": directory.Role, "KpiUnit": kpis.Unit,
-             "Direction": kpis.Direction, "Frequency": kpis.Frequency, "Standard": kpis.Standard,
-             "Attainment": kpis.Attainment, "Measure": rollup.Measure}
-    return {frozenset(get_args(alias)): name for name, alias in named.items()}
+    return {frozenset(get_args(alias)): name for name, alias in API_ENUMS.items()}
 
 
 def _hoist_enums(node: Any, names: dict[frozenset, str], found: dict[str, list]) -> Any:

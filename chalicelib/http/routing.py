@@ -239,10 +239,20 @@ def _parse_query(spec: RouteSpec, request: Any) -> Any:
         raise from_validation_error(exc)
 
 
+_directory: Callable[[str], Any] | None = None
+
+
+def use_directory(directory: Callable[[str], Any]) -> None:
+    """Who grants a role to a token that names none (app.py wires the org domain's role directory:
+    a lazy name, so only such tokens pay for its import and its read)."""
+    global _directory
+    _directory = directory
+
+
 def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal | None:
     if spec.public:
         return None
-    principal = auth.authenticate(request.headers or {})
+    principal = auth.authenticate(request.headers or {}, directory=_directory)
     if principal.role not in spec.roles:
         raise Forbidden(f"the {principal.role} role may not call {spec.method} {spec.path}")
     dept = path.get("dept")

@@ -15,10 +15,11 @@ from chalicelib.core.schemas import (
     PatchModel,
     Slug,
     Timestamp,
+    api_enum,
     captured_example,
 )
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Weekday = api_enum("Weekday", Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 

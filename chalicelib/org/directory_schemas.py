@@ -5,9 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, PageQuery, QueryModel, Slug, Timestamp
+from chalicelib.core.schemas import (InputModel, api_enum, OutputModel, Page, PageQuery, QueryModel, Slug, Timestamp,
+                                     field_error)
 
-Role = Literal["dcxo", "ccxo", "auditor"]
+Role = api_enum("Role", Literal["dcxo", "ccxo", "auditor"])
 # The `sub` claims of Cognito and Login.gov (UUIDs), Entra ID (base64url), Okta, Auth0 (`auth0|...`).
 SUBJECT_PATTERN = r"^[A-Za-z0-9._:|@+=\-]{1,255}$"
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -29,8 +30,6 @@ class GrantPut(InputModel):
 
     @model_validator(mode="after")
     def _department_for_dcxo_only(self) -> "GrantPut":
-        from chalicelib.voc.schemas import field_error
-
         if self.role == "dcxo" and self.department is None:
             raise field_error("GrantPut", "department", "a dcxo needs its department")
         if self.role != "dcxo" and self.department is not None:

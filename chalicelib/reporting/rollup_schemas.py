@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.core.schemas import MoneyText, OutputModel, QueryModel, Timestamp, captured_example
+from chalicelib.core.schemas import MoneyText, api_enum, OutputModel, QueryModel, Timestamp, captured_example
 from chalicelib.voc.schemas import VocFigures
 
 PERIOD_HELP = "2017-03 (month), 2017-Q2 (quarter) or FY2017 (federal fiscal year); default: this fiscal year"
@@ -117,12 +117,12 @@ class Rollup(OutputModel):
     model_config = ConfigDict(json_schema_extra=captured_example("Rollup"))
 
 
-Measure = Literal[
+Measure = api_enum("Measure", Literal[
     "voc.within_target_share", "voc.first_response_hours_mean",
     "voc.overdue_unanswered", "voc.nps", "voc.csat", "voc.ces", "voc.volume",
     "recommendations.open", "recommendations.overdue_final_action", "recommendations.closed_this_fy",
     "kpis.met_share",
-]
+])
 
 
 class BenchmarkQuery(QueryModel):
