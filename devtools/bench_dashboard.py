@@ -44,7 +44,8 @@ def populate(count: int) -> None:
     from chalicelib.audits import service as audits
     from chalicelib.org import departments
     from chalicelib.voc import feedback
-    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
+    from chalicelib.audits.recommendations_schemas import RecommendationCreate
+    from chalicelib.audits.schemas import AuditReportCreate
     from chalicelib.org.departments_schemas import DepartmentCreate
 
     create_tables()

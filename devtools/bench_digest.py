@@ -35,13 +35,13 @@ def _populate(first: int, last: int, now: datetime) -> None:
     from chalicelib.audits import service as audits
     from chalicelib.org import departments
     from chalicelib.voc import feedback
-    from chalicelib.audits.schemas import (
-        ActionCreate,
-        AuditReportCreate,
+    from chalicelib.audits.actions_schemas import ActionCreate
+    from chalicelib.audits.recommendations_schemas import (
         ManagementDecisionPut,
         RecommendationCreate,
         TransitionCreate,
     )
+    from chalicelib.audits.schemas import AuditReportCreate
     from chalicelib.org.departments_schemas import DepartmentCreate
 
     ccxo = Principal(subject="bench", role="ccxo", department=None)

@@ -39,7 +39,8 @@ def _feedback(dept: str, first: int, count: int) -> list[dict]:
 def _add_recommendations(count: int, start: int) -> None:
     from chalicelib.core.auth import Principal
     from chalicelib.audits import service as audits
-    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
+    from chalicelib.audits.recommendations_schemas import RecommendationCreate
+    from chalicelib.audits.schemas import AuditReportCreate
 
     auditor = Principal(subject="bench", role="auditor", department=None)
     finding = {"criteria": "c", "condition": "c", "cause": "c", "effect": "e"}

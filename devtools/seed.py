@@ -297,13 +297,13 @@ def seed_audits() -> list[str]:
     """Creates the demo audit reports that are missing, with their recommendations taken to their
     documented state. Answers the report numbers it created."""
     from chalicelib.audits import service as audits
-    from chalicelib.audits.schemas import (
-        AuditReportCreate,
+    from chalicelib.audits.recommendations_schemas import (
         ManagementDecisionPut,
         RecommendationCreate,
         ResolutionCreate,
         TransitionCreate,
     )
+    from chalicelib.audits.schemas import AuditReportCreate
 
     created = []
     for audit in DEMO_AUDITS:

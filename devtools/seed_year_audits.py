@@ -157,10 +157,8 @@ REPORTS = [
 
 def _apply(rec, step: str, args: dict, state: dict) -> None:
     from chalicelib.audits import service as audits
-    from chalicelib.audits.schemas import (
-        ActionCreate,
-        ActionPatch,
-        EvidenceCreate,
+    from chalicelib.audits.actions_schemas import ActionCreate, ActionPatch, EvidenceCreate
+    from chalicelib.audits.recommendations_schemas import (
         ManagementDecisionPut,
         ResolutionCreate,
         TransitionCreate,
@@ -200,7 +198,8 @@ def seed() -> list[str]:
     """Creates the reports that are missing, each recommendation taken through its steps on their
     days. Answers the report numbers it created."""
     from chalicelib.audits import service as audits
-    from chalicelib.audits.schemas import AuditReportCreate, RecommendationCreate
+    from chalicelib.audits.recommendations_schemas import RecommendationCreate
+    from chalicelib.audits.schemas import AuditReportCreate
 
     created = []
     for report_body, recommendations in REPORTS:

@@ -1,6 +1,7 @@
-"""The due-date index of reminders: which entries a recommendation and its corrective actions must
-have, computed from their state alone, so every change writes the difference in its own transaction
-(logic/audits.py) and a rebuild from the records gives the same entries.
+"""The due-date index the reminders read: which entries a recommendation and its corrective actions
+must have, computed from their state alone (the facts and days of attention.py), so every change
+writes the difference in its own transaction (changes.py) and a rebuild from the records gives the
+same entries (stored by due_store.py).
 
 Per open recommendation: one department entry (read by its dcxo's digest from the day the
 department must act) and one org entry (read by the auditors' and the ccxo's digests from the day
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from chalicelib.db import keys
-from chalicelib.reminders import rules
+from chalicelib.audits import attention
 
 
 @dataclass(frozen=True)
@@ -31,29 +32,29 @@ class Entry:
         return keys.due_index_sk(self.attention_on, self.department, self.sk)
 
 
-def rec_facts(item: dict[str, Any]) -> rules.RecFacts:
-    """The facts of a stored recommendation (its item's attributes, as logic/audits.py holds them)."""
+def rec_facts(item: dict[str, Any]) -> attention.RecFacts:
+    """The facts of a stored recommendation (its item's attributes, as the audits' store holds them)."""
     decision = json.loads(item["decision"]) if item.get("decision") else None
-    return rules.RecFacts(
+    return attention.RecFacts(
         department=item["department"], rec_id=item["rec_id"], report_id=item["report_id"],
         report_number=item["report_number"], number=int(item["number"]), text=item["text"],
-        status=item["status"], issued_on=rules._day(item["issued_on"]),
+        status=item["status"], issued_on=attention._day(item["issued_on"]),
         has_decision=decision is not None,
-        decided_on=rules._day(decision.get("decided_at")) if decision else None,
+        decided_on=attention._day(decision.get("decided_at")) if decision else None,
         evaluated=bool(item.get("resolution")),
-        target_date=rules._day(item.get("target_date")),
-        original_target_date=rules._day(item.get("original_target_date")),
-        closure_requested_on=rules._day(item.get("closure_requested_on")),
-        closure_returned_on=rules._day(item.get("closure_returned_on")),
+        target_date=attention._day(item.get("target_date")),
+        original_target_date=attention._day(item.get("original_target_date")),
+        closure_requested_on=attention._day(item.get("closure_requested_on")),
+        closure_returned_on=attention._day(item.get("closure_returned_on")),
         closure_return_reason=item.get("closure_return_reason"))
 
 
-def action_facts(rec: dict[str, Any], action: dict[str, Any]) -> rules.ActionFacts:
-    return rules.ActionFacts(
+def action_facts(rec: dict[str, Any], action: dict[str, Any]) -> attention.ActionFacts:
+    return attention.ActionFacts(
         department=rec["department"], rec_id=rec["rec_id"], action_id=action["action_id"],
         report_number=rec["report_number"], number=int(rec["number"]),
         description=action["description"], owner=action["owner"],
-        due_date=rules._day(action["due_date"]), status=action["status"])
+        due_date=attention._day(action["due_date"]), status=action["status"])
 
 
 def rec_entries(item: dict[str, Any] | None) -> dict[str, Entry]:
@@ -63,8 +64,8 @@ def rec_entries(item: dict[str, Any] | None) -> dict[str, Entry]:
     facts = rec_facts(item)
     dept, rec_id, text = facts.department, facts.rec_id, facts.to_json()
     found = {}
-    for sk, org_pk, day in ((keys.due_rec_sk(rec_id), keys.due_org_pk(dept), rules.dept_attention(facts)),
-                            (keys.due_org_sk(rec_id), keys.ORG_DUE, rules.org_attention(facts))):
+    for sk, org_pk, day in ((keys.due_rec_sk(rec_id), keys.due_org_pk(dept), attention.dept_attention(facts)),
+                            (keys.due_org_sk(rec_id), keys.ORG_DUE, attention.org_attention(facts))):
         if day is not None:
             found[sk] = Entry(dept, sk, org_pk, day.isoformat(), text, rec_id)
     return found
@@ -74,7 +75,7 @@ def action_entries(rec: dict[str, Any] | None, action: dict[str, Any] | None) ->
     if rec is None or action is None:
         return {}
     facts = action_facts(rec, action)
-    day = rules.action_attention(facts, rules.is_open_status(rec["status"]))
+    day = attention.action_attention(facts, attention.is_open_status(rec["status"]))
     if day is None:
         return {}
     sk = keys.due_action_sk(facts.rec_id, facts.action_id)
@@ -105,16 +106,16 @@ def rebuild_department(dept: str) -> tuple[int, int]:
     existed, and to repair): writes the missing or different ones, retires the stale ones. Reads
     every recommendation and action of the department: a maintenance command, not a request.
     Answers (written, retired)."""
+    from chalicelib.audits import actions_store, due_store
     from chalicelib.audits import store as audits_dal
-    from chalicelib.reminders import store as reminders_dal
 
     wanted: dict[str, Entry] = {}
     for rec in audits_dal.all_recommendations(dept):
         wanted.update(rec_entries(rec))
-        for action in audits_dal.all_actions(dept, rec["rec_id"]):
+        for action in actions_store.all_actions(dept, rec["rec_id"]):
             wanted.update(action_entries(rec, action))
     stored = {e["sk"]: Entry(dept, e["sk"], e["org_pk"], e["attention_on"], e["facts"], e["rec_id"],
-                             e["action_id"]) for e in reminders_dal.department_entries(dept)}
+                             e["action_id"]) for e in due_store.department_entries(dept)}
     puts, retire = difference(stored, wanted)
-    reminders_dal.write_entries(puts, retire)
+    due_store.write_entries(puts, retire)
     return len(puts), len(retire)

@@ -9,17 +9,22 @@ from chalicelib.core import cursors
 from chalicelib.http.routing import ANY_ROLE, Call, api_route
 from chalicelib.core.lazy import lazy
 
-logic = lazy("chalicelib.audits.service")
-followup = lazy("chalicelib.audits.followup")
-(ActionCreate, ActionQuery, CorrectiveActionPage, EvidencePage, ActionPatch, CorrectiveAction,
- Evidence, EvidenceCreate, EvidenceCreated, ExportQuery, HistoryPage, HistoryVerification,
- ManagementDecisionPut, Recommendation, RecommendationPage, RecommendationQuery, ResolutionCreate,
- TransitionCreate, UnimplementedQuery, UnimplementedReport) = lazy(
-    "chalicelib.audits.schemas", "ActionCreate", "ActionQuery", "CorrectiveActionPage", "EvidencePage",
-    "ActionPatch", "CorrectiveAction", "Evidence", "EvidenceCreate", "EvidenceCreated", "ExportQuery",
-    "HistoryPage", "HistoryVerification", "ManagementDecisionPut", "Recommendation",
-    "RecommendationPage", "RecommendationQuery", "ResolutionCreate", "TransitionCreate",
-    "UnimplementedQuery", "UnimplementedReport")
+recommendations = lazy("chalicelib.audits.recommendations")
+decisions = lazy("chalicelib.audits.decisions")
+transitions = lazy("chalicelib.audits.transitions")
+actions = lazy("chalicelib.audits.actions")
+evidence = lazy("chalicelib.audits.evidence")
+history = lazy("chalicelib.audits.history")
+exports = lazy("chalicelib.audits.exports")
+(ExportQuery, HistoryPage, HistoryVerification, ManagementDecisionPut, Recommendation, RecommendationPage,
+ RecommendationQuery, ResolutionCreate, TransitionCreate, UnimplementedQuery, UnimplementedReport) = lazy(
+    "chalicelib.audits.recommendations_schemas", "ExportQuery", "HistoryPage", "HistoryVerification",
+    "ManagementDecisionPut", "Recommendation", "RecommendationPage", "RecommendationQuery", "ResolutionCreate",
+    "TransitionCreate", "UnimplementedQuery", "UnimplementedReport")
+(ActionCreate, ActionPatch, ActionQuery, CorrectiveAction, CorrectiveActionPage, Evidence, EvidenceCreate,
+ EvidenceCreated, EvidencePage) = lazy(
+    "chalicelib.audits.actions_schemas", "ActionCreate", "ActionPatch", "ActionQuery", "CorrectiveAction",
+    "CorrectiveActionPage", "Evidence", "EvidenceCreate", "EvidenceCreated", "EvidencePage")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
 
 bp = Blueprint(__name__)
@@ -40,7 +45,7 @@ def list_recommendations(call: Call) -> RecommendationPage:
     q = call.query
     binding = (f"{call.principal.scope_key}|recommendations|{q.department}|{q.status}|{q.overdue}|"
                f"{q.issuer}|{q.report_id}")
-    items, last = logic.list_recommendations(call.principal, q, cursors.decode(q.cursor, binding))
+    items, last = recommendations.list_recommendations(call.principal, q, cursors.decode(q.cursor, binding))
     return RecommendationPage(items=items, next_cursor=cursors.encode(last, binding))
 
 
@@ -48,7 +53,7 @@ def list_recommendations(call: Call) -> RecommendationPage:
            response=Recommendation)
 def get_recommendation(call: Call) -> Recommendation:
     """With `status`, `resolution`, the three `overdue` clocks and `age_days` as of now."""
-    return logic.get_recommendation(*_ids(call), call.principal)
+    return recommendations.get_recommendation(*_ids(call), call.principal)
 
 
 @api_route(bp, REC + "/management-decision", "PUT", summary="Record the management decision", tag=TAG,
@@ -56,26 +61,26 @@ def get_recommendation(call: Call) -> Recommendation:
 def put_management_decision(call: Call) -> Recommendation:
     """agree / partially_agree (with action plan, responsible officials and target date) or
     disagree. A changed target date keeps the original and every change."""
-    return logic.put_management_decision(*_ids(call), call.body, call.principal)
+    return decisions.put_management_decision(*_ids(call), call.body, call.principal)
 
 
 @api_route(bp, REC + "/resolution", "POST", summary="Evaluate the management decision", tag=TAG,
            roles=("auditor",), body=ResolutionCreate, response=Recommendation, idempotent=True)
 def create_resolution(call: Call) -> Recommendation:
-    return logic.create_resolution(*_ids(call), call.body, call.principal)
+    return decisions.create_resolution(*_ids(call), call.body, call.principal)
 
 
 @api_route(bp, REC + "/transitions", "POST", summary="Move a recommendation in its lifecycle", tag=TAG,
            roles=("dcxo", "auditor"), body=TransitionCreate, response=Recommendation, idempotent=True)
 def create_transition(call: Call) -> Recommendation:
     """A refused transition is a 409 whose `details` list the allowed targets."""
-    return logic.transition(*_ids(call), call.body, call.principal)
+    return transitions.transition(*_ids(call), call.body, call.principal)
 
 
 @api_route(bp, REC + "/actions", "POST", summary="Add a corrective action", tag=TAG, roles=("dcxo",),
            body=ActionCreate, response=CorrectiveAction, status=201, idempotent=True)
 def create_action(call: Call) -> CorrectiveAction:
-    return logic.create_action(*_ids(call), call.body, call.principal)
+    return actions.create_action(*_ids(call), call.body, call.principal)
 
 
 @api_route(bp, REC + "/actions", "GET", summary="List a recommendation's corrective actions", tag=TAG,
@@ -86,14 +91,14 @@ def list_actions(call: Call) -> CorrectiveActionPage:
     dept, rec_id = _ids(call)
     q = call.query
     binding = f"{call.principal.scope_key}|actions|{dept}|{rec_id}|{q.status}"
-    items, last = followup.list_actions(dept, rec_id, q.status, q.limit, cursors.decode(q.cursor, binding))
+    items, last = actions.list_actions(dept, rec_id, q.status, q.limit, cursors.decode(q.cursor, binding))
     return CorrectiveActionPage(items=items, next_cursor=cursors.encode(last, binding))
 
 
 @api_route(bp, ACTION, "GET", summary="Read a corrective action", tag=TAG, roles=ANY_ROLE,
            response=CorrectiveAction)
 def get_action(call: Call) -> CorrectiveAction:
-    return followup.get_action(*_ids(call), call.path["action_id"])
+    return actions.get_action(*_ids(call), call.path["action_id"])
 
 
 @api_route(bp, ACTION + "/evidence", "GET", summary="List a corrective action's evidence", tag=TAG,
@@ -104,7 +109,7 @@ def list_evidence(call: Call) -> EvidencePage:
     dept, rec_id = _ids(call)
     action_id = call.path["action_id"]
     binding = f"{call.principal.scope_key}|evidence|{dept}|{rec_id}|{action_id}"
-    items, last = followup.list_evidence(dept, rec_id, action_id, call.query.limit,
+    items, last = evidence.list_evidence(dept, rec_id, action_id, call.query.limit,
                                          cursors.decode(call.query.cursor, binding))
     return EvidencePage(items=items, next_cursor=cursors.encode(last, binding))
 
@@ -113,7 +118,7 @@ def list_evidence(call: Call) -> EvidencePage:
            body=ActionPatch, response=CorrectiveAction)
 def patch_action(call: Call) -> CorrectiveAction:
     """`progress_note` is appended to the action's notes, never replacing one."""
-    return logic.patch_action(*_ids(call), call.path["action_id"], call.body, call.principal)
+    return actions.patch_action(*_ids(call), call.path["action_id"], call.body, call.principal)
 
 
 @api_route(bp, ACTION + "/evidence", "POST", summary="Add evidence (file upload or link)", tag=TAG,
@@ -121,14 +126,14 @@ def patch_action(call: Call) -> CorrectiveAction:
 def create_evidence(call: Call) -> EvidenceCreated:
     """A file answers a presigned S3 PUT and the headers to send with it (the SHA-256 among them);
     a link answers its id."""
-    return logic.create_evidence(*_ids(call), call.path["action_id"], call.body, call.principal)
+    return evidence.create_evidence(*_ids(call), call.path["action_id"], call.body, call.principal)
 
 
 @api_route(bp, ACTION + "/evidence/{evidence_id}", "GET", summary="Read evidence", tag=TAG,
            roles=ANY_ROLE, response=Evidence)
 def get_evidence(call: Call) -> Evidence:
     """A file is `confirmed` once the stored object's SHA-256 equals the declared one."""
-    return logic.get_evidence(*_ids(call), call.path["action_id"], call.path["evidence_id"])
+    return evidence.get_evidence(*_ids(call), call.path["action_id"], call.path["evidence_id"])
 
 
 @api_route(bp, REC + "/history", "GET", summary="Read the history of a recommendation", tag=TAG,
@@ -136,7 +141,7 @@ def get_evidence(call: Call) -> Evidence:
 def list_history(call: Call) -> HistoryPage:
     dept, rec_id = _ids(call)
     binding = f"{call.principal.scope_key}|history|{dept}|{rec_id}"
-    items, last = logic.history_page(dept, rec_id, call.query.limit,
+    items, last = history.history_page(dept, rec_id, call.query.limit,
                                      cursors.decode(call.query.cursor, binding))
     return HistoryPage(items=items, next_cursor=cursors.encode(last, binding))
 
@@ -144,12 +149,12 @@ def list_history(call: Call) -> HistoryPage:
 @api_route(bp, REC + "/history/verify", "GET", summary="Verify the history's hash chain", tag=TAG,
            roles=ANY_ROLE, response=HistoryVerification)
 def verify_history(call: Call) -> HistoryVerification:
-    return logic.verify_history(*_ids(call))
+    return history.verify_history(*_ids(call))
 
 
 @api_route(bp, "/exports/recommendations.csv", "GET", summary="Export recommendations as CSV",
            tag=TAG, roles=ANY_ROLE, query=ExportQuery, response_media_type="text/csv",
-           response_example=lambda: (",".join(logic.CSV_COLUMNS) + "\r\n1a230ef83e4fa52ac8627,1a230ef83d8ec0d7136d2,"
+           response_example=lambda: (",".join(exports.CSV_COLUMNS) + "\r\n1a230ef83e4fa52ac8627,1a230ef83d8ec0d7136d2,"
                                      "MS-AR-17-006,corp-comms,1,open,oig,operations_management,2017-05-08,3494,"
                                      "false,true,true,partially_agree,true,2017-09-30,2017-09-30,true,high,true,"
                                      "0.00,0.00,0.00,,Develop strategies to address resources and staffing "
@@ -157,7 +162,7 @@ def verify_history(call: Call) -> HistoryVerification:
 def export_recommendations(call: Call) -> Response:
     """The list's filters; a dcxo exports its own department. Cells that a spreadsheet would run
     as a formula are prefixed with a quote."""
-    return Response(body=logic.export_csv(call.principal, call.query), status_code=200,
+    return Response(body=exports.export_csv(call.principal, call.query), status_code=200,
                     headers={"Content-Type": "text/csv; charset=utf-8",
                              "Content-Disposition": 'attachment; filename="recommendations.csv"'})
 
@@ -167,4 +172,4 @@ def export_recommendations(call: Call) -> Response:
 def unimplemented_report(call: Call) -> UnimplementedReport:
     """Open (or closed only later) on `as_of`, from reports issued a year or more before it, with
     their money: the list the IG Act's semi-annual report needs."""
-    return logic.unimplemented(call.query.as_of)
+    return exports.unimplemented(call.query.as_of)

@@ -1,5 +1,6 @@
-"""Audit follow-up storage: reports (org-level), recommendations and their children (under the
-department's partitions), the chained history, and one `TransactWriteItems` per change.
+"""Audit follow-up storage: reports (org-level), recommendations (under the department's
+partitions), the chained history, and one `TransactWriteItems` per change. Corrective actions and
+evidence items, the recommendation's other children, are in actions_store.py.
 
 Items leave this module as plain dicts of their attributes; PynamoDB stays here."""
 from __future__ import annotations
@@ -8,17 +9,15 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.core import clock
 from chalicelib.db import aggregates, credentials, keys
-from chalicelib.reminders import store as reminders_index
+from chalicelib.audits import due_store
 from chalicelib.db.items import (
     AuditReportItem,
-    CorrectiveActionItem,
     CxgovItem,
     DepartmentItem,
-    EvidenceItem,
     HistoryItem,
     RecommendationItem,
     ReportLinkItem,
@@ -130,7 +129,7 @@ def create_recommendation(dept: str, data: dict[str, Any], history: dict[str, An
             tx.save(link)
             if counters:
                 aggregates.add_counters(tx, dept, REC_SCOPE, counters)
-            reminders_index.add_to_transaction(tx, due_entries or [], [])
+            due_store.add_to_transaction(tx, due_entries or [], [])
     except TransactWriteError as exc:
         failed = _failed(exc)
         if failed == [0]:
@@ -163,7 +162,7 @@ def _filters(status: str | None, issuer: str | None, report_id: str | None, over
     if report_id:
         condition = both(RecommendationItem.report_id == report_id)
     if overdue is not None:
-        # The same clocks as logic/overdue.py, evaluated by DynamoDB on stored due dates.
+        # The same clocks as overdue.py, evaluated by DynamoDB on stored due dates.
         late = ((RecommendationItem.decision.does_not_exist() & (RecommendationItem.decision_due < today))
                 | (RecommendationItem.final_action_due < today)
                 | (RecommendationItem.target_date.exists() & (RecommendationItem.target_date < today)))
@@ -221,7 +220,7 @@ class Change:
     counters: dict[str, int] = field(default_factory=dict)
     new_items: list[CxgovItem] = field(default_factory=list)
     updates: list[tuple[CxgovItem, list]] = field(default_factory=list)
-    # the reminders' due-date index entries to write and to delete (logic/reminders/index.py)
+    # the due-date index entries to write and to delete (due_index.py)
     due_puts: list = field(default_factory=list)
     due_deletes: list = field(default_factory=list)
 
@@ -246,106 +245,12 @@ def commit(change: Change, actor: str) -> None:
                 tx.update(other, actions=other_actions, condition=type(other).pk.exists())
             if change.counters:
                 aggregates.add_counters(tx, change.dept, REC_SCOPE, change.counters)
-            reminders_index.add_to_transaction(tx, change.due_puts, change.due_deletes)
+            due_store.add_to_transaction(tx, change.due_puts, change.due_deletes)
     except TransactWriteError as exc:
         if "ConditionalCheckFailed" in cancellation_codes(exc):
             raise Conflict.for_field("version", "the recommendation was changed by someone else "
                                                 "meanwhile; read it again")
         raise
-
-
-# --- corrective actions and evidence ---
-def new_action(dept: str, data: dict[str, Any], actor: str) -> CorrectiveActionItem:
-    now = clock.now()
-    return CorrectiveActionItem(keys.recommendation_children_pk(dept, data["rec_id"]),
-                                keys.action_sk(data["action_id"]), created_at=now, updated_at=now,
-                                created_by=actor, updated_by=actor, **data)
-
-
-def action_update(dept: str, rec_id: str, action_id: str, expected_version: int,
-                  sets: dict[str, Any], actor: str) -> tuple[CorrectiveActionItem, list]:
-    item = CorrectiveActionItem(keys.recommendation_children_pk(dept, rec_id), keys.action_sk(action_id))
-    item.version = expected_version
-    actions = [getattr(CorrectiveActionItem, name).set(value) for name, value in sets.items()]
-    actions += [CorrectiveActionItem.updated_at.set(clock.now()),
-                CorrectiveActionItem.updated_by.set(actor)]
-    return item, actions
-
-
-def get_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any] | None:
-    try:
-        return plain(CorrectiveActionItem.get(keys.recommendation_children_pk(dept, rec_id),
-                                              keys.action_sk(action_id)))
-    except DoesNotExist:
-        return None
-
-
-def list_actions(dept: str, rec_id: str, *, status: str | None, limit: int,
-                 start_key: dict | None) -> tuple[list[dict], dict | None]:
-    """A recommendation's corrective actions in creation order (ids are time-ordered): one Query
-    on its children partition."""
-    result = CorrectiveActionItem.query(
-        keys.recommendation_children_pk(dept, rec_id), CorrectiveActionItem.sk.startswith(keys.action_sk("")),
-        filter_condition=(CorrectiveActionItem.status == status) if status else None,
-        limit=limit, last_evaluated_key=start_key)
-    return [plain(item) for item in result], result.last_evaluated_key
-
-
-def all_actions(dept: str, rec_id: str) -> list[dict]:
-    """Every corrective action of a recommendation (a closing or reopening moves their reminders)."""
-    return [plain(item) for item in CorrectiveActionItem.query(
-        keys.recommendation_children_pk(dept, rec_id), CorrectiveActionItem.sk.startswith(keys.action_sk("")),
-        consistent_read=True)]
-
-
-def list_evidence(dept: str, rec_id: str, action_id: str, limit: int,
-                  start_key: dict | None) -> tuple[list[dict], dict | None]:
-    """An action's evidence in creation order: one Query on the recommendation's children partition,
-    filtered on the action (a recommendation holds a handful of evidence items)."""
-    result = EvidenceItem.query(
-        keys.recommendation_children_pk(dept, rec_id), EvidenceItem.sk.startswith(keys.evidence_sk("")),
-        filter_condition=EvidenceItem.action_id == action_id, limit=limit, last_evaluated_key=start_key)
-    return [plain(item) for item in result], result.last_evaluated_key
-
-
-def new_evidence(dept: str, data: dict[str, Any], actor: str) -> EvidenceItem:
-    now = clock.now()
-    return EvidenceItem(keys.recommendation_children_pk(dept, data["rec_id"]),
-                        keys.evidence_sk(data["evidence_id"]), created_at=now, updated_at=now,
-                        created_by=actor, updated_by=actor, **data)
-
-
-def get_evidence(dept: str, rec_id: str, evidence_id: str) -> dict[str, Any] | None:
-    try:
-        return plain(EvidenceItem.get(keys.recommendation_children_pk(dept, rec_id),
-                                      keys.evidence_sk(evidence_id)))
-    except DoesNotExist:
-        return None
-
-
-def get_evidence_many(dept: str, rec_id: str, evidence_ids: list[str]) -> dict[str, dict[str, Any]]:
-    wanted = [(keys.recommendation_children_pk(dept, rec_id), keys.evidence_sk(i))
-              for i in dict.fromkeys(evidence_ids)]
-    return {item.evidence_id: plain(item) for item in EvidenceItem.batch_get(wanted)}
-
-
-def evidence_confirmation(dept: str, rec_id: str, evidence_id: str, version: int,
-                          at: str) -> tuple[EvidenceItem, list]:
-    """The update that marks a file confirmed (inside a change's transaction), on the version read."""
-    item = EvidenceItem(keys.recommendation_children_pk(dept, rec_id), keys.evidence_sk(evidence_id))
-    item.version = version
-    return item, [EvidenceItem.confirmed.set(True), EvidenceItem.confirmed_at.set(at)]
-
-
-def confirm_evidence(dept: str, rec_id: str, evidence_id: str, version: int, at: str) -> None:
-    """Marks a file confirmed on its own (when read): one UpdateItem on the version read; a
-    concurrent confirmation wins harmlessly."""
-    item, actions = evidence_confirmation(dept, rec_id, evidence_id, version, at)
-    try:
-        item.update(actions=actions, condition=EvidenceItem.pk.exists())
-    except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-            raise
 
 
 # --- history ---

@@ -141,3 +141,15 @@ def list_measurements(dept: str, kpi_id: str, limit: int,
 def _derived_page(kpi: Kpi, after: str | None, limit: int) -> tuple[list[Measurement], dict | None]:
     items, last = kpi_derived.measurements(kpi, after, limit)
     return items, ({"derived_after": last} if last else None)
+
+
+# --- for the counters' reconcile (reporting/reconcile.py): reads of the records, not for requests ---
+def latest_attainments(dept: str) -> dict[str, str | None]:
+    """kpi_id -> the attainment of its latest measured period (None without a measurement), for
+    every KPI of the department, read from the KPI and measurement items themselves."""
+    return dal.latest_attainments(dept)
+
+
+def derived_kpis(dept: str) -> list[Kpi]:
+    """The department's derived KPIs (one Query of its KPI items)."""
+    return dal.derived(dept)

@@ -19,9 +19,11 @@ from typing import Mapping
 from chalicelib.core import clock, periods
 from chalicelib.core.auth import Principal
 from chalicelib.db import aggregates
-from chalicelib.reminders import store as dal
 from chalicelib.audits import overdue
+from chalicelib.audits import service as audits
+from chalicelib.audits.attention import ActionFacts, RecFacts
 from chalicelib.voc import counters as voc_counters
+from chalicelib.voc import service as voc_service
 from chalicelib.audits.rollup import recommendation_figures
 from chalicelib.reminders import rules
 from chalicelib.reminders.schemas import Digest, DigestClock, DigestItem, OrgTotals, RecommendationTotals
@@ -161,8 +163,8 @@ def _ordered(items: list[rules.Item], order: tuple[str, ...]) -> list[rules.Item
 
 
 # --- the reads ---
-def _facts(entry: Mapping) -> rules.RecFacts | rules.ActionFacts:
-    return (rules.ActionFacts if entry["action_id"] else rules.RecFacts).from_json(entry["facts"])
+def _facts(entry: Mapping) -> RecFacts | ActionFacts:
+    return (ActionFacts if entry["action_id"] else RecFacts).from_json(entry["facts"])
 
 
 def department_items(dept: str, now: datetime, read_due: bool = True) -> list[rules.Item]:
@@ -170,14 +172,14 @@ def department_items(dept: str, now: datetime, read_due: bool = True) -> list[ru
     has no open recommendation, hence no entry)."""
     today = overdue.utc_day(now)
     items: list[rules.Item] = []
-    for entry in dal.department_due(dept, today) if read_due else []:
+    for entry in audits.department_due(dept, today) if read_due else []:
         facts = _facts(entry)
-        if isinstance(facts, rules.ActionFacts):
+        if isinstance(facts, ActionFacts):
             found = rules.dcxo_action_item(facts, today)
             items += [found] if found else []
         else:
             items += rules.dcxo_rec_items(facts, today)
-    count, oldest = dal.overdue_feedback(dept, now)
+    count, oldest = voc_service.overdue_feedback(dept, now)
     if oldest is not None:
         found = rules.feedback_item(dept, count, oldest["received_at"], oldest["due_at"], now)
         items += [found] if found else []
@@ -195,8 +197,8 @@ class OrgReads:
         return overdue.utc_day(self.now)
 
     @cached_property
-    def org_facts(self) -> list[rules.RecFacts]:
-        return [rules.RecFacts.from_json(entry["facts"]) for entry in dal.org_due(self.today)]
+    def org_facts(self) -> list[RecFacts]:
+        return [RecFacts.from_json(entry["facts"]) for entry in audits.org_due(self.today)]
 
     @cached_property
     def rec_counters(self) -> dict[str, dict[str, float]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from chalicelib.core import clock
-from chalicelib.org import departments_store as departments_dal
+from chalicelib.org import service as org_service
 from chalicelib.reminders import store as dal
 from chalicelib.reminders import contacts, digest, mail
 from chalicelib.reminders.schemas import DigestItem, DigestRun, DigestRunRecipient, OrgTotals
@@ -140,7 +140,7 @@ def deliver(recipient: mail.Recipient, items: list[DigestItem], totals: OrgTotal
 def _departments() -> list:
     found, start = [], None
     while True:
-        page, start = departments_dal.list_all(200, start)
+        page, start = org_service.departments_page(200, start)
         found += page
         if not start:
             return found
@@ -212,7 +212,7 @@ def retry_failed(now: datetime | None = None) -> DigestRun:
                                    failed["department"])
         totals = None
         if failed["role"] == "dcxo":
-            department = departments_dal.get(failed["department"])
+            department = org_service.department(failed["department"])
             if department is None or not department.active:
                 continue
             recipient = mail.Recipient("dcxo", department.dcxo_contact.name, failed["email"], department.id,

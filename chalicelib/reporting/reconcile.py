@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from chalicelib.db import aggregates
-from chalicelib.audits import store as audits_dal
-from chalicelib.kpis import store as kpis_dal
+from chalicelib.audits import service as audits
+from chalicelib.kpis import service as kpis
 from chalicelib.kpis import rules as kpi_rules
 from chalicelib.audits import counters as rec_counters
 from chalicelib.voc import reconcile as voc_reconcile
-from chalicelib.audits.service import counter_state
 
 Counters = dict[str, dict[str, int]]
 VOC_FAMILIES = ("VOC#", "VOCRT#", "VOCDUE#")
@@ -33,23 +32,23 @@ def recount_rec(dept: str) -> tuple[int, Counters]:
     """(number of recommendations, {"REC": counters}) from the recommendation items."""
     total: dict[str, int] = {}
     count = 0
-    for item in audits_dal.all_recommendations(dept):
+    for item in audits.all_recommendations(dept):
         count += 1
-        for name, value in rec_counters.contributions(counter_state(item)).items():
+        for name, value in rec_counters.contributions(audits.counter_state(item)).items():
             total[name] = total.get(name, 0) + value
     return count, ({rec_counters.SCOPE: total} if count else {})
 
 
 def recount_kpi(dept: str) -> tuple[int, Counters]:
     """(number of KPIs, {"KPI": counters}) from the KPI and measurement items."""
-    latest = kpis_dal.latest_attainments(dept)
+    latest = kpis.latest_attainments(dept)
     if not latest:
         return 0, {}
     total = {kpi_rules.DEFINED: len(latest), kpi_rules.MET: 0, kpi_rules.MISSED: 0}
     for attainment in latest.values():
         if attainment is not None:
             total[kpi_rules.counter(attainment)] += 1
-    derived = len(kpis_dal.derived(dept))
+    derived = len(kpis.derived_kpis(dept))
     if derived:
         total[kpi_rules.DERIVED] = derived
     return len(latest), {kpi_rules.KPI_SCOPE: total}

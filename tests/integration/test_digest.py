@@ -131,8 +131,8 @@ def test_a_digest_reads_indexes_and_aggregates_not_records(seeded, api, tokens, 
 
 def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seeded, api, tokens, monkeypatch,
                                                                               tmp_path):
-    from chalicelib.reminders import store as reminders_dal
     from chalicelib.audits import due_index as index
+    from chalicelib.audits import due_store
 
     # Given the scenario (creations, decisions, evaluations, actions, transitions, a return, a close)
     job_env(monkeypatch, tmp_path)
@@ -143,9 +143,9 @@ def test_the_index_written_by_the_changes_equals_a_rebuild_from_the_records(seed
     # When an entry is lost (data written before the index existed), Then the rebuild restores it
     # and the digest shows its item again
     before = api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"]
-    [lost] = [e for e in reminders_dal.department_entries("parks") if e["sk"].startswith("REC#")][:1]
-    reminders_dal.write_entries([], [index.Entry("parks", lost["sk"], lost["org_pk"], lost["attention_on"],
-                                                 lost["facts"], lost["rec_id"])])
+    [lost] = [e for e in due_store.department_entries("parks") if e["sk"].startswith("REC#")][:1]
+    due_store.write_entries([], [index.Entry("parks", lost["sk"], lost["org_pk"], lost["attention_on"],
+                                             lost["facts"], lost["rec_id"])])
     assert len(api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"]) < len(before)
     assert index.rebuild_department("parks") == (1, 0)
     assert api.get("/me/digest", token=tokens["dcxo-parks"]).json["items"] == before

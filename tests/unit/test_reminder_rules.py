@@ -7,25 +7,26 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.audits import attention
 from chalicelib.reminders import rules
 
 TODAY = date(2017, 6, 15)
 
 
-def rec(**overrides) -> rules.RecFacts:
+def rec(**overrides) -> attention.RecFacts:
     """A recommendation issued 2017-05-08 (decision due 2017-11-08, one year on 2018-05-08) with an
     agreed decision and no target date, unless overridden."""
     base = dict(department="corp-comms", rec_id="r1", report_id="rep1", report_number="MS-AR-17-006",
                 number=1, text="Develop strategies", status="in_progress", issued_on=date(2017, 5, 8),
                 has_decision=True, decided_on=date(2017, 6, 1), evaluated=True)
     base.update(overrides)
-    return rules.RecFacts(**base)
+    return attention.RecFacts(**base)
 
 
-def action(due: date, status: str = "planned") -> rules.ActionFacts:
-    return rules.ActionFacts(department="corp-comms", rec_id="r1", action_id="a1",
-                             report_number="MS-AR-17-006", number=1, description="Staff weekends",
-                             owner="VP", due_date=due, status=status)
+def action(due: date, status: str = "planned") -> attention.ActionFacts:
+    return attention.ActionFacts(department="corp-comms", rec_id="r1", action_id="a1",
+                                 report_number="MS-AR-17-006", number=1, description="Staff weekends",
+                                 owner="VP", due_date=due, status=status)
 
 
 def kinds(items) -> list[str]:
@@ -65,7 +66,7 @@ def test_closed_recommendations_never_show():
         assert rules.dcxo_rec_items(facts, TODAY) == []
         assert rules.auditor_items(facts, TODAY) == []
         assert rules.ccxo_items(facts, TODAY) == []
-        assert rules.dept_attention(facts) is None and rules.org_attention(facts) is None
+        assert attention.dept_attention(facts) is None and attention.org_attention(facts) is None
 
 
 def test_every_overdue_clock_is_named_with_its_due_date():
@@ -88,7 +89,7 @@ def test_decision_clock_starts_the_day_after_six_months(today, overdue):
     items = rules.dcxo_rec_items(facts, today)
     assert kinds(items) == (["recommendation_overdue"] if overdue else [])
     # and the index entry is read from exactly that day
-    assert rules.dept_attention(facts) == date(2017, 11, 9)
+    assert attention.dept_attention(facts) == date(2017, 11, 9)
 
 
 # --- dcxo: corrective actions ---
@@ -107,9 +108,9 @@ def test_an_action_due_in_15_days_or_done_is_not_in_the_digest():
     for status in ("done", "cancelled"):
         assert rules.dcxo_action_item(action(TODAY - timedelta(days=3), status), TODAY) is None
     # An action's entry is read from 14 days before its due date, only while both are open
-    assert rules.action_attention(action(date(2017, 7, 1)), rec_open=True) == date(2017, 6, 17)
-    assert rules.action_attention(action(date(2017, 7, 1)), rec_open=False) is None
-    assert rules.action_attention(action(date(2017, 7, 1), "done"), rec_open=True) is None
+    assert attention.action_attention(action(date(2017, 7, 1)), rec_open=True) == date(2017, 6, 17)
+    assert attention.action_attention(action(date(2017, 7, 1)), rec_open=False) is None
+    assert attention.action_attention(action(date(2017, 7, 1), "done"), rec_open=True) is None
 
 
 # --- dcxo: closure returned ---
@@ -118,7 +119,7 @@ def test_a_returned_closure_request_stays_until_the_next_request():
     [item] = rules.dcxo_rec_items(facts, TODAY)
     assert item.kind == "closure_returned" and item.age_days == 5
     assert item.extra["reason"] == "Evidence covers one platform only"
-    assert rules.dept_attention(facts) == date(2017, 6, 10)
+    assert attention.dept_attention(facts) == date(2017, 6, 10)
     # Once closure is requested again it is the auditor's, no longer the dcxo's
     again = rec(status="closure_requested", closure_requested_on=date(2017, 6, 14))
     assert rules.dcxo_rec_items(again, TODAY) == []
@@ -131,7 +132,7 @@ def test_auditor_sees_closure_requests_and_unevaluated_decisions_with_their_age(
     items = rules.auditor_items(facts, TODAY)
     assert [(i.kind, i.age_days) for i in items] == [("closure_request_awaiting", 14),
                                                      ("decision_awaiting_evaluation", 26)]
-    assert rules.org_attention(facts) == date(2017, 5, 20)
+    assert attention.org_attention(facts) == date(2017, 5, 20)
     # An evaluated decision, or none at all, awaits nothing
     assert rules.auditor_items(rec(), TODAY) == []
     assert rules.auditor_items(rec(has_decision=False, decided_on=None, evaluated=False), TODAY) == []
@@ -148,7 +149,7 @@ def test_one_year_unimplemented_within_30_days(today, shown):
     assert kinds(items) == (["one_year_approaching"] if shown else [])
     if shown:
         assert items[0].clocks[0].days_left == (date(2018, 5, 8) - today).days
-    assert rules.org_attention(rec()) == date(2018, 4, 8)
+    assert attention.org_attention(rec()) == date(2018, 4, 8)
 
 
 # --- ccxo ---
@@ -159,7 +160,7 @@ def test_escalation_only_beyond_90_days_past_the_target(days_past, shown):
     assert kinds(items) == (["target_date_escalation"] if shown else [])
     if shown:
         assert items[0].clocks[0].days_overdue == days_past
-    assert rules.org_attention(facts) == facts.target_date + timedelta(days=91)
+    assert attention.org_attention(facts) == facts.target_date + timedelta(days=91)
 
 
 @pytest.mark.parametrize("previous, current, shown", [
@@ -190,9 +191,9 @@ def test_overdue_feedback_gives_count_and_oldest():
 def test_facts_round_trip_through_their_json():
     facts = rec(target_date=date(2017, 9, 30), closure_returned_on=date(2017, 6, 1),
                 closure_return_reason="more evidence")
-    assert rules.RecFacts.from_json(facts.to_json()) == facts
+    assert attention.RecFacts.from_json(facts.to_json()) == facts
     act = action(date(2017, 7, 1))
-    assert rules.ActionFacts.from_json(act.to_json()) == act
+    assert attention.ActionFacts.from_json(act.to_json()) == act
 
 
 def test_an_outbox_file_name_never_leaves_the_outbox(tmp_path):
