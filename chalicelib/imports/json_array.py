@@ -1,7 +1,7 @@
 """The elements of a top-level JSON array, one at a time, from a byte stream: `json`'s own C
 parser (`raw_decode`) on a sliding text buffer, with the byte offset after each element (where a
 resumed read starts, expecting `,` or `]`). An element may be up to MAX_ROW_BYTES; a whole array on
-one line is fine."""
+one line is fine. `json_rows` gives them as the reader's rows (reader.py reads CSV and NDJSON)."""
 from __future__ import annotations
 
 import codecs
@@ -10,7 +10,7 @@ import json
 from typing import Any, Iterator
 
 from chalicelib.imports import reader
-from chalicelib.imports.reader import PoisonFile
+from chalicelib.imports.reader import PoisonFile, Row
 
 _WHITESPACE = " \t\r\n"
 
@@ -115,3 +115,10 @@ class JsonArray:
     def _end(self) -> None:
         if self._next_char() is not None:
             raise PoisonFile(f"unexpected content after the JSON array near byte {self.offset_at(self.pos)}")
+
+
+def json_rows(stream: io.BufferedReader, start: int, first_number: int) -> Iterator[Row]:
+    number = first_number
+    for value, end in JsonArray(stream, start, resumed=start > 0).values():
+        yield Row(number, "json", value, end)
+        number += 1

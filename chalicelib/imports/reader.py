@@ -2,7 +2,8 @@
 gzip (recognised by its magic bytes, whatever the declared type). Rows come one at a time with the
 byte offset (in the decompressed file) where the next row starts, so a worker can checkpoint and a
 later run can resume there. Memory is bounded by MAX_ROW_BYTES and the read buffer, never by the
-file's size. Anything that is not such a file raises PoisonFile with a message for the DCXO."""
+file's size. Anything that is not such a file raises PoisonFile with a message for the DCXO. A JSON
+array's rows come from json_array.py."""
 from __future__ import annotations
 
 import csv
@@ -196,12 +197,3 @@ class _Malformed:
 
 def is_malformed(data: Any) -> str | None:
     return data.message if isinstance(data, _Malformed) else None
-
-
-def json_rows(stream: io.BufferedReader, start: int, first_number: int) -> Iterator[Row]:
-    from chalicelib.imports.json_array import JsonArray
-
-    number = first_number
-    for value, end in JsonArray(stream, start, resumed=start > 0).values():
-        yield Row(number, "json", value, end)
-        number += 1

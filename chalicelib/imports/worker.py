@@ -29,7 +29,7 @@ from chalicelib.voc import store as feedback_dal
 from chalicelib.imports import store as dal
 from chalicelib.imports import object_store as store
 from chalicelib.db import keys
-from chalicelib.imports import adapter, reader
+from chalicelib.imports import adapter, json_array, reader
 from chalicelib.core.observability import logger, metrics
 
 CHUNK_ROWS = int(os.environ.get("CXGOV_IMPORT_CHUNK_ROWS", "1000"))
@@ -179,7 +179,7 @@ def _open(job: dict[str, Any], owner: str):
         return reader.csv_rows(stream, header, start, first), start
     if kind == "ndjson":
         return reader.ndjson_rows(stream, start, first), start
-    return reader.json_rows(stream, start, first), start
+    return json_array.json_rows(stream, start, first), start
 
 
 def _import(job: dict[str, Any], owner: str, remaining_ms: Callable[[], int]) -> None:

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from chalicelib.imports import reader
+from chalicelib.imports import json_array, reader
 
 RECORDS = [{"channel": "web", "comment": f"line {i}, with \"quotes\"\nand a newline é", "nps": i % 11,
             "source_id": f"S{i}"} for i in range(40)]
@@ -39,7 +39,7 @@ def _rows(data: bytes, kind: str, start: int = 0, header=None, first: int = 1, c
         if header is None:
             header, start = reader.csv_header(stream)
         return header, list(reader.csv_rows(stream, header, start, first))
-    rows = reader.json_rows(stream, start, first) if kind == "json" else reader.ndjson_rows(stream, start, first)
+    rows = json_array.json_rows(stream, start, first) if kind == "json" else reader.ndjson_rows(stream, start, first)
     return None, list(rows)
 
 
