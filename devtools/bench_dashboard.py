@@ -43,7 +43,7 @@ def populate(count: int) -> None:
     from chalicelib.core.errors import Conflict
     from chalicelib.audits import service as audits
     from chalicelib.org import departments
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
     from chalicelib.audits.recommendations_schemas import RecommendationCreate
     from chalicelib.audits.schemas import AuditReportCreate
     from chalicelib.org.departments_schemas import DepartmentCreate
@@ -64,7 +64,7 @@ def populate(count: int) -> None:
                  "category": "complaint", "source_system": "bench", "source_id": f"{dept}-{k}",
                  **({} if k == 2 and n % 5 == 0 else
                     {"first_responded_at": f"2017-03-{1 + n % 28:02d}T1{5 + k}:00:00+00:00"})} for k in range(3)]
-        feedback.import_feedback(dept, [("json", r) for r in rows], ccxo)
+        ingest.import_feedback(dept, [("json", r) for r in rows], ccxo)
     try:
         report = audits.create_report(AuditReportCreate.model_validate({
             "number": "BENCH-DASH-1", "title": "Bench audit", "issuer": "internal", "issued_on": "2016-06-01",

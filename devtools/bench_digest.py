@@ -34,7 +34,7 @@ def _populate(first: int, last: int, now: datetime) -> None:
     from chalicelib.core.auth import Principal
     from chalicelib.audits import service as audits
     from chalicelib.org import departments
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
     from chalicelib.audits.actions_schemas import ActionCreate
     from chalicelib.audits.recommendations_schemas import (
         ManagementDecisionPut,
@@ -85,7 +85,7 @@ def _populate(first: int, last: int, now: datetime) -> None:
                     "description": "Step one", "owner": "VP",
                     "due_date": (now + timedelta(days=5)).date().isoformat()}, strict=False), dcxo)
             if n % 10 == 0:
-                feedback.import_feedback(dept, [("json", {
+                ingest.import_feedback(dept, [("json", {
                     "channel": "email", "received_at": (now - timedelta(days=4)).isoformat(),
                     "category": "complaint", "source_system": "bench", "source_id": f"{dept}-1"})], ccxo)
     finally:

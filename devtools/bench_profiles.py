@@ -76,10 +76,10 @@ def _department(dept: str) -> None:
 
 
 def _import(dept: str, body: bytes, profile: str | None, principal) -> tuple[float, object]:
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
 
     started = time.perf_counter()
-    result = feedback.import_feedback(dept, feedback.parse_import(body, "text/csv"), principal, profile=profile)
+    result = ingest.import_feedback(dept, ingest.parse_import(body, "text/csv"), principal, profile=profile)
     return time.perf_counter() - started, result
 
 

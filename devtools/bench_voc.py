@@ -54,11 +54,11 @@ def _department(dept: str) -> None:
 
 
 def _import(dept: str, rows: list, principal) -> tuple[float, int]:
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
 
     started, created = time.perf_counter(), 0
-    for start in range(0, len(rows), feedback.MAX_IMPORT_ROWS):
-        created += feedback.import_feedback(dept, rows[start:start + feedback.MAX_IMPORT_ROWS], principal).created
+    for start in range(0, len(rows), ingest.MAX_IMPORT_ROWS):
+        created += ingest.import_feedback(dept, rows[start:start + ingest.MAX_IMPORT_ROWS], principal).created
     return time.perf_counter() - started, created
 
 
@@ -73,7 +73,7 @@ def _raw_batch_write(dept: str, rows: list, transact: bool = False) -> tuple[flo
     from chalicelib.core import clock
     from chalicelib.voc.store import guard_put, record_put
     from chalicelib.db.items import CxgovItem
-    from chalicelib.voc import feedback
+    from chalicelib.voc import feedback, records
     from chalicelib.voc.schemas import FeedbackCreate
 
     built = time.perf_counter()
@@ -81,7 +81,7 @@ def _raw_batch_write(dept: str, rows: list, transact: bool = False) -> tuple[flo
     now = clock.now()
     items = []
     for _, row in rows:
-        record = feedback.build_record(department, FeedbackCreate.model_validate_json(json.dumps(row)), now)
+        record = records.build_record(department, FeedbackCreate.model_validate_json(json.dumps(row)), now)
         if transact:
             items += [put for put in (record_put(record, "bench"), guard_put(record)) if put is not None]
         else:

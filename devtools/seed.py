@@ -389,9 +389,9 @@ def seed_feedback() -> dict[str, int]:
     """Demo feedback: the SMOC's posts around the 23 December 2016 peak and March 2017 (some answered
     late, some out of hours, Instagram never answered), and a little for the other departments.
     Repeatable: every row names its source, so a second seed creates nothing."""
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
 
     created = {}
     for dept, posts in [("corp-comms", _POSTS), *_OTHER.items()]:
-        created[dept] = feedback.import_feedback(dept, _rows(dept, posts), SEEDER).created
+        created[dept] = ingest.import_feedback(dept, _rows(dept, posts), SEEDER).created
     return created

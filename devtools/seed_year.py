@@ -186,7 +186,7 @@ def seed_feedback(seeder: Principal) -> dict[str, int]:
     """Imports every department's year in chunks through the batch import path; answers the
     records created per department (0 on a second run)."""
     from chalicelib.voc import store as feedback_dal
-    from chalicelib.voc import feedback
+    from chalicelib.voc import ingest
 
     created = {}
     for dept in PROFILES:
@@ -197,7 +197,7 @@ def seed_feedback(seeder: Principal) -> dict[str, int]:
             created[dept] = 0
             continue
         created[dept] = sum(
-            feedback.import_feedback(dept, [("json", r) for r in rows[i:i + IMPORT_CHUNK]], seeder).created
+            ingest.import_feedback(dept, [("json", r) for r in rows[i:i + IMPORT_CHUNK]], seeder).created
             for i in range(0, len(rows), IMPORT_CHUNK))
     return created
 

@@ -11,7 +11,7 @@ from chalicelib.org import departments_store as departments_dal
 from chalicelib.core.errors import BadRequest, NotFound, PayloadTooLarge
 from chalicelib.voc import touchpoints
 from chalicelib.a11.collection import _cell, _quarter
-from chalicelib.voc.feedback import facts
+from chalicelib.voc.records import facts
 
 MAX_BYTES = 5_500_000  # under Lambda's 6 MB response, with room for the headers
 

@@ -40,32 +40,6 @@ class A11Service(InputModel):
     trust_question_text: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
 
 
-# One Touchpoints answer cell as written: question_1 is 0/1 (thumbs) or 1-5, the drivers 1, 0 or null.
-AnswerCell = Annotated[str, StringConstraints(pattern=r"^(null|[0-5])?$")]
-DRIVER_COLUMNS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
-
-
-class TouchpointsAnswers(InputModel):
-    """The A-11 answer columns of a GSA Touchpoints response, kept as written so that the
-    `a11-cx-responses.csv` export gives back exactly what was imported."""
-
-    question_1: AnswerCell = ""
-    positive_effectiveness: AnswerCell = ""
-    positive_ease: AnswerCell = ""
-    positive_efficiency: AnswerCell = ""
-    positive_transparency: AnswerCell = ""
-    positive_humanity: AnswerCell = ""
-    positive_employee: AnswerCell = ""
-    positive_other: AnswerCell = ""
-    negative_effectiveness: AnswerCell = ""
-    negative_ease: AnswerCell = ""
-    negative_efficiency: AnswerCell = ""
-    negative_transparency: AnswerCell = ""
-    negative_humanity: AnswerCell = ""
-    negative_employee: AnswerCell = ""
-    negative_other: AnswerCell = ""
-
-
 class QuarterQuery(QueryModel):
     quarter: str = Field(description="a federal fiscal quarter: FY2017-Q2 is January-March 2017")
     journey_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = Field(

@@ -7,12 +7,11 @@ from typing import Any
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import feedback
-from chalicelib.voc import profiles
-from chalicelib.voc.ingest import NATIVE_COLUMNS
-from chalicelib.voc.schemas import ImportResult
+from chalicelib.voc import feedback, ingest
+from chalicelib.voc import profile_mapper, profiles
+from chalicelib.voc.ingest_schemas import ImportResult
 
-DEFAULT_PROFILE = profiles.NATIVE
+DEFAULT_PROFILE = profile_mapper.NATIVE
 # Needs a journey and a date the job does not carry: a Touchpoints file goes through the sync import.
 SYNC_ONLY = ("touchpoints",)
 
@@ -26,11 +25,11 @@ def check_profile(dept: str, profile: str | None) -> None:
     profiles.resolve(dept, profile)
 
 
-def _mapper(dept: str, profile: str | None) -> profiles.Mapper | None:
+def _mapper(dept: str, profile: str | None) -> profile_mapper.Mapper | None:
     chosen = profiles.resolve(dept, profile)
     if chosen.native:
         return None
-    return profiles.Mapper(chosen, feedback.department(dept).time_zone)
+    return profile_mapper.Mapper(chosen, feedback.department(dept).time_zone)
 
 
 def csv_header_problems(dept: str, profile: str | None, header: list[str]) -> list[str]:
@@ -38,7 +37,7 @@ def csv_header_problems(dept: str, profile: str | None, header: list[str]) -> li
     fields, or the columns a profile reads that the header lacks."""
     mapper = _mapper(dept, profile)
     if mapper is None:
-        return [name or "(empty)" for name in header if name not in NATIVE_COLUMNS]
+        return [name or "(empty)" for name in header if name not in ingest.NATIVE_COLUMNS]
     return [f"{d['field']} (missing)" for d in mapper.header_errors(header)]
 
 
@@ -53,5 +52,5 @@ def source_id_of(dept: str, profile: str | None, row: Any) -> str:
 def import_chunk(dept: str, rows: list[tuple[str, Any]], principal: Principal,
                  profile: str | None) -> ImportResult:
     """`rows` are (kind, raw source row): kind "csv" (a dict keyed by the file's columns) or "json"."""
-    return feedback.import_feedback(dept, rows, principal, profile=profile)
+    return ingest.import_feedback(dept, rows, principal, profile=profile)
 

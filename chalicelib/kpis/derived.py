@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from chalicelib.core import clock, periods
-from chalicelib.voc import store as feedback_dal
+from chalicelib.voc import counters_store as feedback_dal
 from chalicelib.kpis import rules as kpi_rules
 from chalicelib.voc import counters as voc_counters
 from chalicelib.kpis.schemas import Kpi, Measurement

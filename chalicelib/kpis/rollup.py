@@ -10,7 +10,7 @@ from datetime import date
 from typing import Mapping
 
 from chalicelib.core import periods
-from chalicelib.voc import store as feedback_dal
+from chalicelib.voc import counters_store as feedback_dal
 from chalicelib.kpis import store as kpis_dal
 from chalicelib.kpis import derived as kpi_derived, rules as kpi_rules
 from chalicelib.kpis.schemas import Kpi

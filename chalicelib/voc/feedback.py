@@ -1,22 +1,23 @@
 """Voice of the customer: record, import, answer and reclassify feedback. Nothing is ever deleted:
 an actionable item without a response becomes overdue at its due time, computed from the clock at
-read time. Personal data is redacted here, before anything reaches the data layer or a log."""
+read time. Personal data is redacted here (records.py builds the record), before anything reaches the
+data layer or a log. The import lives in ingest.py."""
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from chalicelib.core import clock, cursors, periods
+from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
-from chalicelib.org import departments_store as departments_dal
-from chalicelib.voc import store as dal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
-from chalicelib.voc import counters as voc_counters
-from chalicelib.voc.redaction import redact
-from chalicelib.voc.counters import A11_DRIVERS, FeedbackFacts
+from chalicelib.org import service as org
 from chalicelib.org.departments_schemas import Department
+from chalicelib.voc import counters as voc_counters, store as dal
+from chalicelib.voc.counters import A11_DRIVERS
+from chalicelib.voc.counters_store import months as feedback_months
+from chalicelib.voc.records import build_record, facts, utc
+from chalicelib.voc.redaction import redact
 from chalicelib.voc.schemas import (
     ClassificationCreate,
     Feedback,
@@ -31,23 +32,11 @@ ZONE_MARGIN = timedelta(hours=15)  # a local month spills at most this far past 
 
 
 def department(dept: str) -> Department:
-    found = departments_dal.get(dept)
+    """The department a feedback route names, or 404."""
+    found = org.department(dept)
     if found is None:
         raise NotFound(f"department {dept!r} not found")
     return found
-
-
-def facts(record: Mapping[str, Any]) -> FeedbackFacts:
-    return FeedbackFacts(
-        month=record["month"], channel=record["channel"], category=record["category"],
-        actionable=record["actionable"], received_at=record["received_at"], due_at=record["due_at"],
-        out_of_hours=record["out_of_hours"], first_responded_at=record["first_responded_at"],
-        nps=record["nps"], csat=record["csat"], ces=record["ces"], a11=record["a11"],
-        ever_actionable=record["ever_actionable"],
-        reclassified_not_actionable=record["reclassified_not_actionable"],
-        reclassification_changes=record["reclassification_changes"],
-        journey_id=record.get("journey_id"), survey_offered=record.get("survey_offered"),
-        survey_answered=bool(record.get("survey")))
 
 
 def present(record: Mapping[str, Any], now: datetime) -> Feedback:
@@ -64,55 +53,6 @@ def present(record: Mapping[str, Any], now: datetime) -> Feedback:
         overdue=f.overdue(now),
         response_hours=round(seconds / 3600, 6) if seconds is not None else None,
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
-
-
-def build_record(dept: Department, body: FeedbackCreate, now: datetime) -> dict[str, Any]:
-    """The record as it will be stored: comment redacted, month, due time and out-of-hours fixed
-    from the department's zone, target and staffed hours at the time of receipt."""
-    received = _utc(body.received_at)
-    responded = _utc(body.first_responded_at) if body.first_responded_at else None
-    redacted = redact(body.comment) if body.comment else None
-    staffed = dept.staffed_hours
-    month = periods.local_date(received, dept.time_zone).strftime("%Y-%m")
-    status = body.status or ("responded" if responded else "open")
-    record = {
-        "id": dal.new_id(month, received), "department": dept.id, "month": month,
-        "channel": body.channel, "category": body.category, "actionable": body.actionable,
-        "status": status, "journey_id": body.journey_id,
-        "comment": redacted.text if redacted else None,
-        "redactions": dict(redacted.counts) if redacted else {},
-        "a11": body.a11.model_dump(exclude_none=True) if body.a11 else {},
-        "nps": body.nps, "csat": body.csat, "ces": body.ces,
-        "source_system": body.source_system, "source_id": body.source_id,
-        "survey_offered": body.survey_offered, "survey": body.survey.model_dump() if body.survey else None,
-        "received_at": received, "first_responded_at": responded,
-        "due_at": (voc_counters.ceil_minute(_utc(body.due_at)) if body.due_at
-                   else voc_counters.due_at(received, dept.response_target_hours)),
-        "due_source": "source" if body.due_at else "target",
-        "response_target_hours": dept.response_target_hours,
-        "out_of_hours": voc_counters.out_of_hours(received, dept.time_zone, staffed.days,
-                                                  staffed.start, staffed.end),
-        "ever_actionable": body.actionable, "reclassified_not_actionable": False,
-        "reclassification_changes": 0, "responses": [], "classifications": [],
-        "created_at": now, "version": 1,
-    }
-    record["dedup"] = (body.source_system, body.source_id) if body.source_system else None
-    return record
-
-
-def fingerprint(record: Mapping[str, Any]) -> str:
-    """What identifies a row that names no source: its content (already redacted), canonically."""
-    content = {k: record[k] for k in ("channel", "category", "actionable", "journey_id", "comment",
-                                      "a11", "nps", "csat", "ces")}
-    content["received_at"] = record["received_at"].isoformat()
-    content["first_responded_at"] = record["first_responded_at"].isoformat() if record["first_responded_at"] else None
-    if record.get("survey"):  # a Touchpoints response: its answers as written (absent before A-11)
-        content["survey"] = record["survey"]
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 # --- create ---------------------------------------------------------------------------------------
@@ -170,7 +110,7 @@ def list_feedback(dept: str, query: FeedbackQuery, principal: Principal) -> Feed
         next_position = {"k": last} if last else None
         return FeedbackPage(items=[present(r, now) for r in found],
                             next_cursor=cursors.encode(next_position, binding))
-    months = dal.months(dept)
+    months = feedback_months(dept)
     if query.received_from:
         low = (query.received_from - ZONE_MARGIN).strftime("%Y-%m")
         months = [m for m in months if m >= low]
@@ -220,11 +160,11 @@ def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Princi
     record = get_record(dept, feedback_id)
     if _own(record["responses"], request_key):
         return present(record, now)
-    responded_at = _utc(body.responded_at or now)
+    responded_at = utc(body.responded_at or now)
     if responded_at < record["received_at"]:
         raise BadRequest.for_field("responded_at", "must not be before the feedback was received")
     entry = {"responded_at": responded_at.isoformat(), "responder": body.responder,
-             "channel": body.channel, "recorded_at": _utc(now).isoformat(),
+             "channel": body.channel, "recorded_at": utc(now).isoformat(),
              "recorded_by": principal.subject}
     if request_key:
         entry["request"] = request_key
@@ -268,7 +208,7 @@ def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principa
            "ever_actionable": record["ever_actionable"] or actionable,
            "reclassified_not_actionable": record["reclassified_not_actionable"] or dropped,
            "reclassification_changes": record["reclassification_changes"] + int(dropped)}
-    entry = {"at": _utc(now).isoformat(), "by": principal.subject, "reason": redact(body.reason).text,
+    entry = {"at": utc(now).isoformat(), "by": principal.subject, "reason": redact(body.reason).text,
              "from_actionable": record["actionable"], "to_actionable": actionable,
              "from_category": record["category"], "to_category": category}
     if request_key:
@@ -278,6 +218,3 @@ def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principa
     new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)
     return present(new, now)
 
-
-# The import lives in logic/voc/imports.py; its entry points keep their names here.
-from chalicelib.voc.ingest import FINGERPRINT, MAX_IMPORT_ROWS, import_feedback, parse_import

@@ -7,12 +7,14 @@ from chalicelib.http.routing import Call, api_route
 from chalicelib.core.lazy import lazy
 
 logic = lazy("chalicelib.voc.feedback")
+ingest = lazy("chalicelib.voc.ingest")
 voc_summary = lazy("chalicelib.voc.summary")
-(ClassificationCreate, Feedback, FeedbackCreate, FeedbackImportDoc, FeedbackPage, FeedbackQuery,
- ImportQuery, ImportResult, ResponseCreate, SummaryQuery, VocSummary) = lazy(
-    "chalicelib.voc.schemas", "ClassificationCreate", "Feedback", "FeedbackCreate",
-    "FeedbackImportDoc", "FeedbackPage", "FeedbackQuery", "ImportQuery", "ImportResult",
-    "ResponseCreate", "SummaryQuery", "VocSummary")
+(ClassificationCreate, Feedback, FeedbackCreate, FeedbackPage, FeedbackQuery, ResponseCreate, SummaryQuery,
+ VocSummary) = lazy(
+    "chalicelib.voc.schemas", "ClassificationCreate", "Feedback", "FeedbackCreate", "FeedbackPage",
+    "FeedbackQuery", "ResponseCreate", "SummaryQuery", "VocSummary")
+FeedbackImportDoc, ImportQuery, ImportResult = lazy(
+    "chalicelib.voc.ingest_schemas", "FeedbackImportDoc", "ImportQuery", "ImportResult")
 
 bp = Blueprint(__name__)
 TAG = "feedback"
@@ -21,7 +23,7 @@ IMPORT_MAX_BYTES = 6_000_000  # Lambda's synchronous payload limit
 
 
 def _import_rows(raw: bytes, content_type: str | None) -> dict:
-    return {"rows": logic.parse_import(raw, content_type)}
+    return {"rows": ingest.parse_import(raw, content_type)}
 
 
 @api_route(bp, "/departments/{dept}/feedback", "POST", summary="Record one piece of feedback", tag=TAG,
@@ -50,10 +52,10 @@ def import_feedback(call: Call) -> ImportResult:
     content) or `rejected` with its errors, named by the source's column. Good rows are kept when
     others fail. Row 1 is the first record."""
     query = call.query
-    return logic.import_feedback(call.path["dept"], call.body["rows"], call.principal,
-                                 profile=query.profile if query else None,
-                                 journey_id=query.journey_id if query else None,
-                                 received_at=query.received_at if query else None)
+    return ingest.import_feedback(call.path["dept"], call.body["rows"], call.principal,
+                                  profile=query.profile if query else None,
+                                  journey_id=query.journey_id if query else None,
+                                  received_at=query.received_at if query else None)
 
 
 @api_route(bp, "/departments/{dept}/feedback", "GET", summary="List feedback", tag=TAG, roles=READERS,

@@ -1,6 +1,6 @@
 """Bulk import of feedback in cxgov's own fields or in a source's own format (an import profile),
 following sources over time: a row whose source record is stored is `updated` when it brings what
-the record lacks and `duplicate` when it brings nothing new (logic/voc/updates.py).
+the record lacks and `duplicate` when it brings nothing new (updates.py).
 
 Entry point for the synchronous route and the import-job worker alike:
 `import_feedback(dept, rows, principal, profile=...)`, rows being the source's own rows (dicts
@@ -17,15 +17,19 @@ from pydantic import ValidationError
 
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
-from chalicelib.voc import store as dal
-from chalicelib.core.errors import BadRequest, from_validation_error
-from chalicelib.voc import ingest_writer as import_writer
-from chalicelib.voc.profiles import Mapper, resolve
+from chalicelib.core.errors import BadRequest, NotFound, from_validation_error
+from chalicelib.org import journeys
+from chalicelib.voc import ingest_writer as import_writer, touchpoints
 from chalicelib.voc.counters import A11_DRIVERS
-from chalicelib.voc.schemas import FeedbackCreate, ImportResult, ImportRow
+from chalicelib.voc.feedback import department
+from chalicelib.voc.ids import FINGERPRINT, content_id
+from chalicelib.voc.ingest_schemas import ImportResult, ImportRow
+from chalicelib.voc.profile_mapper import Mapper
+from chalicelib.voc.profiles import resolve
+from chalicelib.voc.records import build_record, fingerprint
+from chalicelib.voc.schemas import FeedbackCreate
 
 MAX_IMPORT_ROWS = 10_000
-FINGERPRINT = dal.FINGERPRINT  # dedup key of imported rows that name no source
 NATIVE_COLUMNS = frozenset(set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS})
 
 
@@ -133,31 +137,29 @@ def _header_check(mapper: Mapper | None, rows: list[tuple[str, Any]]) -> None:
         raise BadRequest(f"the CSV header lacks columns profile {mapper.profile.id} reads", missing)
 
 
+def _journey(dept: str, journey_id: str):
+    try:
+        return journeys.get_journey(dept, journey_id)
+    except NotFound:
+        raise BadRequest.for_field("journey_id", "no journey with this id in this department")
+
+
 def _mapper(dept: str, chosen: Any, zone: str, journey_id: str | None, received_at: datetime | None):
     """The row mapper of a profile; the `touchpoints` one reads the journey's A-11 service."""
     if chosen.id == "touchpoints":
-        from chalicelib.voc import touchpoints
-        from chalicelib.a11 import store as a11_dal
-
         if journey_id is None:
             raise BadRequest.for_field("journey_id", "a Touchpoints import names the journey of its "
                                                      "A-11 service (?journey_id=)")
-        journey = a11_dal.journey(dept, journey_id)
-        if journey is None:
-            raise BadRequest.for_field("journey_id", "no journey with this id in this department")
-        service = journey["a11_service"]
+        service = _journey(dept, journey_id).a11_service
         if not service:
             raise BadRequest.for_field("journey_id", "this journey names no A-11 service (a11_service): "
                                                      "set one before importing its Touchpoints responses")
-        return touchpoints.Mapper(chosen, service["survey_type"], service["channel"], journey_id, received_at)
+        return touchpoints.Mapper(chosen, service.survey_type, service.channel, journey_id, received_at)
     if received_at is not None:
         raise BadRequest.for_field("received_at", "only a Touchpoints import (?profile=touchpoints) takes "
                                                   "received_at; other rows carry their own")
     if journey_id is not None:
-        from chalicelib.a11 import store as a11_dal
-
-        if a11_dal.journey(dept, journey_id) is None:
-            raise BadRequest.for_field("journey_id", "no journey with this id in this department")
+        _journey(dept, journey_id)
     return None if chosen.native else Mapper(chosen, zone)
 
 
@@ -165,8 +167,6 @@ def _candidate(number: int, kind: str, row: Any, mapper: Mapper | None, departme
                answers: dict[int, ImportRow], *, source_system: str | None,
                journey_id: str | None) -> import_writer.Candidate | None:
     """The row as a record on its way to the table, or None when it is rejected (answered here)."""
-    from chalicelib.voc.feedback import build_record, fingerprint
-
     try:
         body = _native(kind, row) if mapper is None else _profiled(mapper, kind, row)
     except ValidationError as exc:
@@ -180,10 +180,10 @@ def _candidate(number: int, kind: str, row: Any, mapper: Mapper | None, departme
     if journey_id and body.journey_id is None:
         body = body.model_copy(update={"journey_id": journey_id})
     record = build_record(department_model, body, now)
-    if record["dedup"] is None:  # known by its content: the content gives its id (dal/feedback.py)
+    if record["dedup"] is None:  # known by its content: the content gives its id (ids.py)
         record["dedup"] = (FINGERPRINT, fingerprint(record))
-        record["id"] = dal.content_id(record["month"], record["received_at"], department_model.id,
-                                      record["dedup"][1])
+        record["id"] = content_id(record["month"], record["received_at"], department_model.id,
+                                  record["dedup"][1])
         record["keyed_by_content"] = True
     return import_writer.Candidate(number, record, set(body.model_fields_set))
 
@@ -196,8 +196,6 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
     and follows sources: never creates a source record twice, updates it when a row brings what it
     lacks. `source_system` (the pulled sources') overrides the profile's. `journey_id` ties rows
     that name none to that journey; `received_at` dates Touchpoints rows without `created_at`."""
-    from chalicelib.voc.feedback import department
-
     now = clock.now()
     department_model = department(dept)
     chosen = resolve(dept, profile)

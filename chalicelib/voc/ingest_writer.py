@@ -1,6 +1,6 @@
 """The import's writes: the rows' records in rounds, each dedup key once a round, the new ones
-through the batch path (dal/feedback_batch.py), the stored ones compared and updated
-(logic/voc/updates.py, dal/feedback_updates.py).
+through the batch path (ingest_store.create_many), the stored ones compared (updates.py) and
+updated (ingest_store.update_many).
 
 (Writing on a second thread while the caller builds the next rows was measured and dropped: on
 DynamoDB Local, 2 cores, it made a 2,000-row import slower, 3.24 s vs 2.87 s, medians of 4.)"""
@@ -12,10 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.core.auth import Principal
-from chalicelib.voc import store_batch as feedback_batch, store_updates as feedback_updates
-from chalicelib.voc import counters as voc_counters
-from chalicelib.voc import updates
-from chalicelib.voc.schemas import ImportRow
+from chalicelib.voc import counters as voc_counters, ingest_store, updates
+from chalicelib.voc.ingest_schemas import ImportRow
+from chalicelib.voc.records import facts
 
 MAX_ROUNDS = 8  # a row repeated in one file, or a record changed meanwhile, is tried in a later round
 
@@ -53,9 +52,7 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
                  received_name: str) -> list[Candidate]:
     """Creates the new sources and updates the stored ones (each key once in a round); answers the
     candidates to try again (a race lost to another writer)."""
-    from chalicelib.voc.feedback import facts
-
-    existing = feedback_batch.existing_sources(dept, [c.record for c in candidates])
+    existing = ingest_store.existing_sources(dept, [c.record for c in candidates])
     fresh, known = [], []
     for candidate in candidates:
         owner = existing.get(candidate.record["dedup"])
@@ -67,16 +64,16 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
             known.append((candidate, owner))
     retry: list[Candidate] = []
     by_row = {c.row: c for c in fresh}
-    pending = [feedback_batch.Pending(c.row, c.record, voc_counters.contributions(facts(c.record)),
-                           len(json.dumps(c.record, default=str))) for c in fresh]
-    for number, (status, feedback_id) in feedback_batch.create_many(dept, pending, principal.subject).items():
+    pending = [ingest_store.Pending(c.row, c.record, voc_counters.contributions(facts(c.record)),
+                                    len(json.dumps(c.record, default=str))) for c in fresh]
+    for number, (status, feedback_id) in ingest_store.create_many(dept, pending, principal.subject).items():
         candidate = by_row[number]
         if status == "duplicate" and not candidate.record.get("keyed_by_content"):
             retry.append(candidate)  # another writer created it first: next round compares with it
         else:
             answers[number] = ImportRow(row=number, status=status, id=feedback_id or None, errors=[])
-    stored = feedback_updates.get_many(dept, [owner for _, owner in known]) if known else {}
-    changes: list[feedback_updates.PendingUpdate] = []
+    stored = ingest_store.get_many(dept, [owner for _, owner in known]) if known else {}
+    changes: list[ingest_store.PendingUpdate] = []
     by_update: dict[int, Candidate] = {}
     for candidate, owner in known:
         record = stored.get(owner)
@@ -93,11 +90,11 @@ def _write_round(dept: str, candidates: list[Candidate], principal: Principal, n
             answers[candidate.row] = ImportRow(row=candidate.row, status="duplicate", id=owner, errors=[])
             continue
         counters = voc_counters.delta(facts(record), facts(new))
-        changes.append(feedback_updates.PendingUpdate(candidate.row, record, new, counters,
-                                         len(json.dumps(new, default=str)), changed))
+        changes.append(ingest_store.PendingUpdate(candidate.row, record, new, counters,
+                                                  len(json.dumps(new, default=str)), changed))
         by_update[candidate.row] = candidate
     ids = {c.row: c.record["id"] for c in changes}
-    for number, status in feedback_updates.update_many(dept, changes, principal.subject, now).items():
+    for number, status in ingest_store.update_many(dept, changes, principal.subject, now).items():
         if status == "lost":
             candidate = by_update[number]
             candidate.tries += 1

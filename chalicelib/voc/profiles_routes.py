@@ -7,7 +7,7 @@ from chalicelib.core import cursors
 from chalicelib.http.routing import ANY_ROLE, Call, api_route
 from chalicelib.core.lazy import lazy
 
-logic = lazy("chalicelib.voc.profile_registry")
+logic = lazy("chalicelib.voc.profiles")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
 (DepartmentImportProfile, DepartmentImportProfilePage, ImportProfileCreate, ImportProfilePage,
  ImportProfilePatch) = lazy(

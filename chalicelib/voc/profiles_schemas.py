@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp
+from chalicelib.core.schemas import InputModel, OutputModel, Page, PatchModel, Slug, Timestamp, field_error
 from chalicelib.org.departments_schemas import TimeZone
 
 A11 = ("satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency", "humanity",
@@ -92,8 +92,6 @@ class ProfileRules(InputModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> "ProfileRules":
-        from chalicelib.voc.schemas import field_error
-
         if "received_at" not in self.columns:
             raise field_error("ImportProfile", "columns.received_at", "a profile must name the column of received_at")
         if "channel" not in self.columns and "channel" not in self.defaults:
@@ -119,7 +117,7 @@ class ProfileRules(InputModel):
         """Each default must be a value the field accepts (checked as a row would be)."""
         from pydantic import ValidationError
 
-        from chalicelib.voc.schemas import FeedbackCreate, field_error
+        from chalicelib.voc.schemas import FeedbackCreate
 
         row: dict[str, Any] = {"channel": "other", "received_at": datetime(2017, 1, 1).astimezone()}
         for target, value in self.defaults.items():

@@ -21,14 +21,14 @@ from typing import Any, Callable
 
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
-from chalicelib.voc import store as feedback_dal
-from chalicelib.voc import secrets as secret_store
-from chalicelib.voc import sources_store as dal
 from chalicelib.core.errors import ApiError
-from chalicelib.voc.outbound import OutboundError, get_json
-from chalicelib.voc.profiles import Mapper, builtins
-from chalicelib.voc.sources_schemas import SyncResult
 from chalicelib.core.observability import logger
+from chalicelib.voc import source_secrets as secret_store, sources_store as dal, store as feedback_dal
+from chalicelib.voc.feedback import department
+from chalicelib.voc.ingest import import_feedback
+from chalicelib.voc.outbound import OutboundError, get_json
+from chalicelib.voc.profile_mapper import Mapper, builtins
+from chalicelib.voc.sources_schemas import SyncResult
 
 WINDOW = timedelta(days=90)
 # Each pull re-reads this much before its watermark: a request the server stamps a little earlier
@@ -45,6 +45,11 @@ CHANGED = ("updated_after", "updated_before")  # Chicago's GeoReport extension
 
 class SyncError(Exception):
     pass
+
+
+def source_system(source_id: str) -> str:
+    """The feedback records' source_system: per source, so two cities' request ids never collide."""
+    return f"open311:{source_id}"
 
 
 def _w3c(moment: datetime) -> str:
@@ -159,9 +164,6 @@ def run(source: dict[str, Any], principal: Principal, get: Callable[..., Any] | 
         budget_seconds: float = 13 * 60) -> SyncResult | None:
     """One pull; None when another pull of this source holds it. A pull that reaches its time
     budget stops between windows (`complete: false`); the next one goes on from the watermark."""
-    from chalicelib.voc.feedback import department, import_feedback
-    from chalicelib.voc.sources import source_system
-
     dept, source_id = source["department"], source["id"]
     now = clock.now().replace(microsecond=0)
     deadline = time.monotonic() + budget_seconds

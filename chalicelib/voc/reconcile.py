@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.voc import store as dal
-from chalicelib.voc import counters as voc_counters
-from chalicelib.voc.feedback import facts
+from chalicelib.voc import counters as voc_counters, counters_store, store
+from chalicelib.voc.records import facts
 
 
 def recount(dept: str) -> tuple[int, voc_counters.Counters]:
     """(number of records, the counters they add up to), read from the records themselves."""
-    records = list(dal.all_records(dept))
+    records = list(store.all_records(dept))
     return len(records), voc_counters.recount(facts(r) for r in records)
 
 
@@ -33,9 +32,10 @@ def reconcile(dept: str, repair: bool = False) -> dict[str, Any]:
     counters equal the recount (run it when no writes are going on: a write between the recount
     and the repair would be corrected against a stale count)."""
     records, expected = recount(dept)
-    found = drift(dal.read_all_voc_aggregates(dept), expected)
+    found = drift(counters_store.read_all_voc_aggregates(dept), expected)
     if repair and found:
-        dal.set_counters(dept, {scope: {name: int(v["expected"] - v["stored"]) for name, v in names.items()}
-                                for scope, names in found.items()})
+        counters_store.set_counters(dept, {
+            scope: {name: int(v["expected"] - v["stored"]) for name, v in names.items()}
+            for scope, names in found.items()})
     return {"department": dept, "records": records, "scopes": len(expected),
             "drift": found, "repaired": bool(repair and found)}

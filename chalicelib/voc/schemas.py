@@ -1,14 +1,13 @@
-"""Voice of the customer: feedback records, imports, responses, reclassifications, the summary."""
+"""Voice of the customer: feedback records, responses, reclassifications, the summary (an import's
+rows and answer: ingest_schemas.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import (AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, field_validator,
-                      model_validator)
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from chalicelib.core import clock
-from chalicelib.a11.schemas import TouchpointsAnswers
 from chalicelib.core.schemas import (
     EARLIEST,
     LATEST,
@@ -35,7 +34,7 @@ Comment = Annotated[str, StringConstraints(max_length=10_000)]
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _not_future(value: datetime) -> datetime:
+def not_future(value: datetime) -> datetime:
     if value > clock.now() + CLOCK_SKEW:
         raise ValueError("must not be in the future")
     if value.date() < EARLIEST:
@@ -54,6 +53,31 @@ class A11Scores(InputModel):
     transparency: Score5 | None = None
     humanity: Score5 | None = Field(default=None, description="A-11's humanity driver: I felt valued and respected")
     employee_helpfulness: Score5 | None = None
+
+
+# One Touchpoints answer cell as written: question_1 is 0/1 (thumbs) or 1-5, the drivers 1, 0 or null.
+AnswerCell = Annotated[str, StringConstraints(pattern=r"^(null|[0-5])?$")]
+
+
+class TouchpointsAnswers(InputModel):
+    """The A-11 answer columns of a GSA Touchpoints response, kept as written so that the
+    `a11-cx-responses.csv` export gives back exactly what was imported (touchpoints.py)."""
+
+    question_1: AnswerCell = ""
+    positive_effectiveness: AnswerCell = ""
+    positive_ease: AnswerCell = ""
+    positive_efficiency: AnswerCell = ""
+    positive_transparency: AnswerCell = ""
+    positive_humanity: AnswerCell = ""
+    positive_employee: AnswerCell = ""
+    positive_other: AnswerCell = ""
+    negative_effectiveness: AnswerCell = ""
+    negative_ease: AnswerCell = ""
+    negative_efficiency: AnswerCell = ""
+    negative_transparency: AnswerCell = ""
+    negative_humanity: AnswerCell = ""
+    negative_employee: AnswerCell = ""
+    negative_other: AnswerCell = ""
 
 
 class FeedbackCreate(InputModel):
@@ -90,7 +114,7 @@ class FeedbackCreate(InputModel):
     @field_validator("received_at", "first_responded_at")
     @classmethod
     def _times(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _not_future(value)
+        return None if value is None else not_future(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "FeedbackCreate":
@@ -120,7 +144,7 @@ class ResponseCreate(InputModel):
     @field_validator("responded_at")
     @classmethod
     def _time(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _not_future(value)
+        return None if value is None else not_future(value)
 
 
 class ClassificationCreate(InputModel):
@@ -243,61 +267,6 @@ class FeedbackPage(Page):
     items: list[Feedback]
 
     model_config = ConfigDict(json_schema_extra=captured_example("FeedbackPage"))
-
-
-class ImportRow(OutputModel):
-    row: int
-    status: Literal["created", "updated", "duplicate", "rejected"]
-    id: str | None
-    errors: list[dict[str, str]]
-
-
-class ImportResult(OutputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "created": 1, "updated": 1, "duplicates": 1, "rejected": 1, "rows": [
-            {"row": 1, "status": "created", "id": "20171201c2m9v7k3p0a8x5d4e6f7g8h9", "errors": []},
-            {"row": 2, "status": "updated", "id": "20171201c2mav9x3qh0w8j5d2e6f7g8k", "errors": []},
-            {"row": 3, "status": "duplicate", "id": "20171201c2mav9x3qh0w8j5d2e6f7g8k", "errors": []},
-            {"row": 4, "status": "rejected", "id": None,
-             "errors": [{"field": "CreatedDate", "message": "received_at: '03/11/2018 02:30:00 AM' "
-                         "does not exist in America/Los_Angeles (the clocks moved forward over it)"}]}]}]})
-
-    created: int
-    updated: int = Field(default=0, description="rows of stored source records that brought what "
-                         "the record lacked (a closing, a due time, scores ...)")
-    duplicates: int
-    rejected: int
-    rows: list[ImportRow]
-
-    model_config = ConfigDict(json_schema_extra=captured_example("ImportResult"))
-
-
-class ImportQuery(QueryModel):
-    profile: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
-        default=None, description="the source's format: a built-in profile (`GET /import-profiles`) or "
-        "one of the department's; default `cxgov` (the native fields)")
-    journey_id: JourneyId | None = Field(
-        default=None, description="the journey of rows that name none; required by `touchpoints` (a journey "
-        "with an `a11_service`)")
-    received_at: AwareDatetime | None = Field(
-        default=None, description="`touchpoints` only: when the responses were given, for a file without "
-        "`created_at`")
-
-    @field_validator("received_at")
-    @classmethod
-    def _received(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _not_future(value)
-
-
-class FeedbackImportDoc(RootModel[list[FeedbackCreate]]):
-    """An import: a JSON array of feedback records (or `text/csv` with one column per field, A-11
-    drivers as `a11.satisfaction` ... columns). Documents the shape; rows are validated one by one."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [[
-        {"channel": "twitter", "received_at": "2017-03-14T21:05:00-04:00", "category": "complaint",
-         "source_system": "sprinklr", "source_id": "tw-88412190"},
-        {"channel": "facebook", "received_at": "2017-03-14T22:40:00-04:00", "category": "compliment",
-         "actionable": False, "source_system": "sprinklr", "source_id": "fb-55120007"}]]})
 
 
 class HoursFigure(OutputModel):

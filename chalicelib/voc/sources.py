@@ -2,27 +2,25 @@
 write-only: it goes to Secrets Manager and reads answer only `has_api_key`."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
-from chalicelib.db import keys
-from chalicelib.voc import secrets as secret_store
-from chalicelib.voc import sources_store as dal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
-from chalicelib.voc.outbound import OutboundError, check_url
+from chalicelib.core.observability import logger
 from chalicelib.core.schemas import PageQuery
+from chalicelib.db import keys
+from chalicelib.voc import pull, source_secrets as secret_store, sources_store as dal
+from chalicelib.voc.feedback import department
+from chalicelib.voc.outbound import OutboundError, check_url
+from chalicelib.voc.pull import source_system
 from chalicelib.voc.sources_schemas import LastSync, Source, SourceCreate, SourcePage, SourcePatch, SyncResult
 
 DEFAULT_SINCE = timedelta(days=90)
 SYNC_NOW_BUDGET_SECONDS = 20  # within API Gateway's 29 s; the schedule carries on from the watermark
 SCHEDULE_BUDGET_SECONDS = 13 * 60  # within the scheduled function's 15 minutes
-
-
-def source_system(source_id: str) -> str:
-    """The feedback records' source_system: per source, so two cities' request ids never collide."""
-    return f"open311:{source_id}"
 
 
 def present(stored: dict[str, Any]) -> Source:
@@ -50,8 +48,6 @@ def _stored(dept: str, source_id: str) -> dict[str, Any]:
 
 
 def create(dept: str, body: SourceCreate, principal: Principal) -> Source:
-    from chalicelib.voc.feedback import department
-
     department(dept)
     base_url = _check_base_url(body.base_url)
     source_id = keys.new_id()
@@ -73,8 +69,6 @@ def get(dept: str, source_id: str) -> Source:
 
 
 def list_for(dept: str, query: PageQuery, principal: Principal) -> SourcePage:
-    from chalicelib.voc.feedback import department
-
     department(dept)
     binding = f"{principal.scope_key}|sources:{dept}"
     items, last = dal.list_for(dept, query.limit, cursors.decode(query.cursor, binding))
@@ -100,8 +94,6 @@ def patch(dept: str, source_id: str, body: SourcePatch, principal: Principal) ->
 
 def sync_now(dept: str, source_id: str, principal: Principal) -> SyncResult:
     """One pull now (the dcxo's `POST …/sync`); 409 while another pull of it runs."""
-    from chalicelib.voc import pull
-
     stored = _stored(dept, source_id)
     outcome = pull.run(stored, principal, budget_seconds=SYNC_NOW_BUDGET_SECONDS)
     if outcome is None:
@@ -112,11 +104,6 @@ def sync_now(dept: str, source_id: str, principal: Principal) -> SyncResult:
 def sync_all() -> list[dict[str, Any]]:
     """Every active source of every department, one after another, within the scheduled function's
     time; a failing source is reported in its own `last_sync` and never stops the others."""
-    from chalicelib.voc import pull
-    from chalicelib.core.observability import logger
-
-    import time
-
     outcomes = []
     deadline = time.monotonic() + SCHEDULE_BUDGET_SECONDS
     for dept, source_id in list(dal.active_everywhere()):

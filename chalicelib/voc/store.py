@@ -1,4 +1,4 @@
-"""Feedback items, their source guards and the VoC aggregate items.
+"""Feedback items and their source guards (the VoC aggregate items: counters_store.py).
 
 Records travel as plain dicts (`record`) between this module and the logic; every write takes the
 counters to add (`scope -> {name: n}`) and applies them in the same TransactWriteItems.
@@ -8,77 +8,32 @@ What keeps a source record from being stored twice (docs/data-model.md):
   `FeedbackSourceItem`, written with it on the condition that it does not exist;
 - a record known by its content (an imported row that names no source: `record["keyed_by_content"]`,
   `record["dedup"]` = (FINGERPRINT, its fingerprint)) has an id derived from that content
-  (`content_id`), so its own key is the guard: the put of a new item (`version` must not exist)
+  (`ids.content_id`), so its own key is the guard: the put of a new item (`version` must not exist)
   fails on a copy. Records of that kind stored before had a random id and a fingerprint guard
-  item; the import's pre-check (feedback_batch.existing_sources) still reads those guards."""
+  item; the import's pre-check (ingest_store.existing_sources) still reads those guards."""
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterator, Mapping
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.db import aggregates, keys
 from chalicelib.db.item_codec import Codec
-from chalicelib.db.items import AggregateItem, FeedbackItem, FeedbackSourceItem
+from chalicelib.db.items import FeedbackItem, FeedbackSourceItem
 from chalicelib.db.transactions import cancellation_codes, transaction
 from chalicelib.core.errors import Conflict
+from chalicelib.voc.counters_store import Counters, months
+from chalicelib.voc.ids import minute, parse_id, time_part
 
-Counters = Mapping[str, Mapping[str, int]]
 MAX_TRANSACTION_ITEMS = 100
 MAX_TRANSACTION_BYTES = 3_500_000  # DynamoDB allows 4 MB; keep a margin for attribute overhead
-_B32 = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: sorts like the numbers
-FINGERPRINT = "fingerprint"  # the `dedup` system of records known by their content (and of their old guards)
 
 
 class DuplicateSource(Exception):
     def __init__(self, feedback_id: str):
         super().__init__(feedback_id)
         self.feedback_id = feedback_id
-
-
-# --- ids -----------------------------------------------------------------------------------------
-
-def _b32(number: int, width: int) -> str:
-    chars = []
-    for _ in range(width):
-        number, rest = divmod(number, 32)
-        chars.append(_B32[rest])
-    return "".join(reversed(chars))
-
-
-def _time_part(moment: datetime) -> str:
-    return _b32(max(int(moment.timestamp() * 1000), 0), 10)
-
-
-def new_id(month: str, received_at: datetime) -> str:
-    """Opaque to clients: the partition month, then a ULID of the receipt time (time-ordered)."""
-    return f"{month.replace('-', '')}{_time_part(received_at)}{_b32(secrets.randbits(80), 16)}"
-
-
-def content_id(month: str, received_at: datetime, dept: str, fingerprint: str) -> str:
-    """The id of a record known by its content: like `new_id`, with the last 80 bits taken from
-    the department and the content's fingerprint instead of chance, so the same row always maps to
-    the same key (the fingerprint includes the receipt time)."""
-    digest = int.from_bytes(hashlib.sha256(f"{dept}\x00{fingerprint}".encode()).digest()[:10], "big")
-    return f"{month.replace('-', '')}{_time_part(received_at)}{_b32(digest, 16)}"
-
-
-def parse_id(feedback_id: str) -> tuple[str, str] | None:
-    if len(feedback_id) != 32 or not feedback_id[:6].isdigit():
-        return None
-    if any(c not in _B32 for c in feedback_id[6:]):
-        return None
-    month = f"{feedback_id[:4]}-{feedback_id[4:6]}"
-    if not "01" <= month[5:] <= "12":
-        return None
-    return month, feedback_id[6:]
-
-
-def _minute(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
 
 # --- items <-> records ------------------------------------------------------------------------------
@@ -116,7 +71,7 @@ def _to_record(item: FeedbackItem) -> dict[str, Any]:
 def _open_keys(record: Mapping[str, Any]) -> tuple[str | None, str | None]:
     if record["actionable"] and record["first_responded_at"] is None:
         return (keys.feedback_open_org_pk(record["department"]),
-                keys.feedback_open_org_sk(_minute(record["due_at"]), record["id"]))
+                keys.feedback_open_org_sk(minute(record["due_at"]), record["id"]))
     return None, None
 
 
@@ -214,17 +169,8 @@ def get(dept: str, feedback_id: str) -> dict[str, Any] | None:
     return _to_record(item)
 
 
-def months(dept: str) -> list[str]:
-    """Months that hold feedback, newest first: the department's main VoC aggregate items."""
-    found = AggregateItem.query(keys.department_pk(dept),
-                                AggregateItem.sk.between(keys.aggregate_sk("VOC#0000-00"),
-                                                         keys.aggregate_sk("VOC#9999-99")),
-                                scan_index_forward=False)
-    return [item.sk.split("#")[-1] for item in found]
-
-
 def time_bound(moment: datetime, upper: bool) -> str:
-    return keys.feedback_sk(_time_part(moment) + ("z" if upper else "0") * 16)
+    return keys.feedback_sk(time_part(moment) + ("z" if upper else "0") * 16)
 
 
 def query_month(dept: str, month: str, *, received_from: datetime | None, received_to: datetime | None,
@@ -250,10 +196,17 @@ def query_open(dept: str, *, due_by: datetime, limit: int,
     """Unanswered actionable records due at or before `due_by`, oldest due first: the sparse
     `by_org` partition `{dept}#FBOPEN`, which holds nothing else."""
     result = FeedbackItem.by_org.query(
-        keys.feedback_open_org_pk(dept), FeedbackItem.org_sk < f"{_minute(due_by)}#~",
+        keys.feedback_open_org_pk(dept), FeedbackItem.org_sk < f"{minute(due_by)}#~",
         limit=limit, last_evaluated_key=start_key)
     items = [_to_record(item) for item in result]
     return items, result.last_evaluated_key
+
+
+def count_open(dept: str, *, due_by: datetime) -> int:
+    """How many unanswered actionable records are due before the minute after `due_by`: a COUNT
+    Query of the sparse `{dept}#FBOPEN` index entries."""
+    return FeedbackItem.by_org.count(keys.feedback_open_org_pk(dept),
+                                     FeedbackItem.org_sk < keys.feedback_open_org_sk(minute(due_by), "~"))
 
 
 def all_records(dept: str) -> Iterator[dict[str, Any]]:
@@ -264,22 +217,12 @@ def all_records(dept: str) -> Iterator[dict[str, Any]]:
             yield _to_record(item)
 
 
-def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[str, dict[str, float]]:
-    """Every VoC aggregate item of those months: three Queries (main, response-time histograms,
-    due buckets), whose size depends on months, channels and due days, never on record volume."""
-    ranges = [(f"VOC#{first_month}", f"VOC#{last_month}"),
-              (f"VOCRT#{first_month}", f"VOCRT#{last_month}#~"),
-              (f"VOCDUE#{first_month}", f"VOCDUE#{last_month}#~")]
-    found: dict[str, dict[str, float]] = {}
-    for low, high in ranges:
-        for item in AggregateItem.query(keys.department_pk(dept),
-                                        AggregateItem.sk.between(keys.aggregate_sk(low), keys.aggregate_sk(high))):
-            found[item.sk[len("AGG#"):]] = item.counters
-    return found
-
-
-def read_all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
-    return read_voc_aggregates(dept, "0000-00", "9999-99")
+def journey_records(dept: str, month: str, journey_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """A month's records on those journeys, in receipt order (one Query per page; the filter keeps
+    the answer to the journeys, the read is the month's)."""
+    for item in FeedbackItem.query(keys.feedback_pk(dept, month), FeedbackItem.sk.startswith("FB#"),
+                                   filter_condition=FeedbackItem.journey_id.is_in(*journey_ids)):
+        yield _to_record(item)
 
 
 # --- change ---------------------------------------------------------------------------------------
@@ -347,9 +290,3 @@ def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[st
         if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
             raise Conflict.for_field("version", "the feedback was changed meanwhile; read it again")
         raise
-
-
-def set_counters(dept: str, changes: Counters) -> None:
-    """Adds corrections to aggregate items (the reconcile command's repair), 100 items a transaction."""
-    aggregates.correct(dept, changes)
-

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.core import clock, periods
-from chalicelib.voc import store as dal
-from chalicelib.voc import counters as voc_counters
+from chalicelib.voc import counters as voc_counters, counters_store
 from chalicelib.voc.feedback import department
 from chalicelib.voc.schemas import VocSummary
 
@@ -19,6 +18,6 @@ def summary(dept: str, period: str | periods.Period, now: datetime | None = None
     department(dept)
     chosen = periods.parse(period) if isinstance(period, str) else period
     months = [m.label for m in chosen.months()]
-    items = dal.read_voc_aggregates(dept, months[0], months[-1])
+    items = counters_store.read_voc_aggregates(dept, months[0], months[-1])
     figures = voc_counters.summarize(chosen.label, items, now or clock.now())
     return VocSummary(department=dept, **figures)

@@ -126,7 +126,7 @@ def _created_at(text: str) -> datetime:
 
 @dataclass
 class Mapper:
-    """The `touchpoints` profile applied to rows of one journey (what `logic/voc/imports.py` calls,
+    """The `touchpoints` profile applied to rows of one journey (what ingest.py calls,
     like the column mapper of the other profiles)."""
 
     profile: Any

@@ -144,7 +144,7 @@ def test_concurrent_first_responses_set_it_exactly_once(seeded, smoc, frozen):
     # Given two writers who both read the post while it was unanswered
     from chalicelib.voc import store as dal
     from chalicelib.voc import counters as voc_counters
-    from chalicelib.voc.feedback import facts
+    from chalicelib.voc.records import facts
 
     item = post(seeded, smoc).json
     stale = dal.get("smoc", item["id"])

@@ -59,14 +59,14 @@ def test_a_row_without_a_source_is_one_item_and_a_re_import_finds_it(seeded, smo
 
 
 def test_a_copy_written_meanwhile_is_a_duplicate_and_leaves_the_rest_of_its_transaction(seeded, smoc, monkeypatch):
-    from chalicelib.voc import store_batch as feedback_batch
+    from chalicelib.voc import ingest_store
     from chalicelib.voc import reconcile as voc_reconcile
 
     # Given three rows stored by a first import
     first = _import(seeded, smoc, _rows(3))
     # When another import of them and of two new rows sees none stored at its pre-check (as when a
     # concurrent import writes them in between), so all five go to the same transaction
-    monkeypatch.setattr(feedback_batch, "existing_sources", lambda dept, records: {})
+    monkeypatch.setattr(ingest_store, "existing_sources", lambda dept, records: {})
     second = _import(seeded, smoc, _rows(5))
     # Then the three copies fail their records' condition and are answered as duplicates of the
     # stored ids, the two new rows are created, and the counters count five records
@@ -79,16 +79,16 @@ def test_a_copy_written_meanwhile_is_a_duplicate_and_leaves_the_rest_of_its_tran
 def test_a_row_stored_the_old_way_with_a_fingerprint_guard_is_still_a_duplicate(seeded, smoc):
     from chalicelib.core import clock
     from chalicelib.voc import store as dal
-    from chalicelib.voc import feedback, counters as voc_counters, reconcile as voc_reconcile
+    from chalicelib.voc import feedback, counters as voc_counters, reconcile as voc_reconcile, records
     from chalicelib.voc.schemas import FeedbackCreate
 
     # Given a row stored as imports stored rows without a source before: a random id, and a guard
     # item keyed by the content's fingerprint, in the same transaction as its counters
     row = _rows(1)[0]
-    record = feedback.build_record(feedback.department("smoc"), FeedbackCreate.model_validate_json(json.dumps(row)),
-                                   clock.now())
-    record["dedup"] = ("fingerprint", feedback.fingerprint(record))
-    stored = dal.create(record, voc_counters.contributions(feedback.facts(record)), actor="v1-import")
+    record = records.build_record(feedback.department("smoc"), FeedbackCreate.model_validate_json(json.dumps(row)),
+                                  clock.now())
+    record["dedup"] = ("fingerprint", records.fingerprint(record))
+    stored = dal.create(record, voc_counters.contributions(records.facts(record)), actor="v1-import")
     assert len(_items("smoc#FBSRC#")) == 1
     # When the same row is imported now
     again = _import(seeded, smoc, [row])

@@ -1,4 +1,4 @@
-"""The import's puts, built without model instances (dal/item_codec.py), against what PynamoDB's own
+"""The import's puts, built without model instances (db/item_codec.py), against what PynamoDB's own
 `save()` of the same FeedbackItem / FeedbackSourceItem sends: the same request, byte for byte."""
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 import pytest
 
 from chalicelib.db import keys
-from chalicelib.voc.store import content_id, guard_put, parse_id, record_put
+from chalicelib.voc.ids import content_id, parse_id
+from chalicelib.voc.store import guard_put, record_put
 from chalicelib.db.items import FeedbackItem, FeedbackSourceItem
-from chalicelib.voc.feedback import build_record, fingerprint
+from chalicelib.voc.records import build_record, fingerprint
 from chalicelib.org.departments_schemas import Department
 from chalicelib.voc.schemas import FeedbackCreate
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.voc import counters as vc
+from chalicelib.voc import counters as vc, facts as vf
 
 UTC = timezone.utc
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -11,19 +11,19 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 def test_due_time_is_the_target_rounded_up_to_the_minute():
     received = datetime(2017, 3, 15, 14, 0, 30, tzinfo=UTC)
-    assert vc.due_at(received, 6) == datetime(2017, 3, 15, 20, 1, tzinfo=UTC)
-    assert vc.due_at(received.replace(second=0), 6) == datetime(2017, 3, 15, 20, 0, tzinfo=UTC)
-    assert vc.due_at(received, 0.5) == datetime(2017, 3, 15, 14, 31, tzinfo=UTC)
+    assert vf.due_at(received, 6) == datetime(2017, 3, 15, 20, 1, tzinfo=UTC)
+    assert vf.due_at(received.replace(second=0), 6) == datetime(2017, 3, 15, 20, 0, tzinfo=UTC)
+    assert vf.due_at(received, 0.5) == datetime(2017, 3, 15, 14, 31, tzinfo=UTC)
 
 
 def test_out_of_hours_on_the_wall_clock_before_and_after_dst():
     ny = "America/New_York"
     # 12:30 UTC is 07:30 EST on Friday 10 March, 08:30 EDT on Monday 13 March 2017
-    assert vc.out_of_hours(datetime(2017, 3, 10, 12, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
-    assert not vc.out_of_hours(datetime(2017, 3, 13, 12, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
+    assert vf.out_of_hours(datetime(2017, 3, 10, 12, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
+    assert not vf.out_of_hours(datetime(2017, 3, 13, 12, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
     # November: 22:30 UTC is 18:30 EDT on Friday 3, 17:30 EST on Monday 6
-    assert vc.out_of_hours(datetime(2017, 11, 3, 22, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
-    assert not vc.out_of_hours(datetime(2017, 11, 6, 22, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
+    assert vf.out_of_hours(datetime(2017, 11, 3, 22, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
+    assert not vf.out_of_hours(datetime(2017, 11, 6, 22, 30, tzinfo=UTC), ny, WEEKDAYS, "08:00", "18:00")
 
 
 def test_a_night_shift_belongs_to_the_day_it_starts():
@@ -31,16 +31,16 @@ def test_a_night_shift_belongs_to_the_day_it_starts():
     friday_night = datetime(2017, 3, 10, 23, 0, tzinfo=UTC)
     saturday_early = datetime(2017, 3, 11, 2, 0, tzinfo=UTC)
     saturday_night = datetime(2017, 3, 11, 23, 0, tzinfo=UTC)
-    assert not vc.out_of_hours(friday_night, zone, ["fri"], "22:00", "06:00")
-    assert not vc.out_of_hours(saturday_early, zone, ["fri"], "22:00", "06:00")
-    assert vc.out_of_hours(saturday_night, zone, ["fri"], "22:00", "06:00")
+    assert not vf.out_of_hours(friday_night, zone, ["fri"], "22:00", "06:00")
+    assert not vf.out_of_hours(saturday_early, zone, ["fri"], "22:00", "06:00")
+    assert vf.out_of_hours(saturday_night, zone, ["fri"], "22:00", "06:00")
 
 
-def _facts(**kw) -> vc.FeedbackFacts:
+def _facts(**kw) -> vf.FeedbackFacts:
     received = kw.pop("received_at", datetime(2017, 3, 15, 14, 0, tzinfo=UTC))
     base = dict(month="2017-03", channel="twitter", category="complaint", actionable=True,
-                received_at=received, due_at=vc.due_at(received, 6), out_of_hours=False, ever_actionable=True)
-    return vc.FeedbackFacts(**{**base, **kw})
+                received_at=received, due_at=vf.due_at(received, 6), out_of_hours=False, ever_actionable=True)
+    return vf.FeedbackFacts(**{**base, **kw})
 
 
 def test_a_response_moves_the_item_out_of_its_due_bucket():

@@ -3,7 +3,7 @@ proposed GeoReport bulk CSV (the same fields as columns, plus `source`).
 
 Times are W3C datetimes with an offset. `updated_datetime` is the closing of a `closed` request
 only; `expected_datetime` is the request's own due time. The sources' scheduled pull imports with
-this profile (its `source_system` is then the source's, see logic/voc/sources.py)."""
+this profile (its `source_system` is then the source's, see voc/pull.py: source_system)."""
 
 PROFILE = {
     "id": "open311",

@@ -1,7 +1,7 @@
 """GSA Touchpoints' A-11 response upload CSV (`external_id, question_1, positive_effectiveness, ...,
 negative_other, question_4`, and `created_at` where the file has it). Its mapping needs the
 journey's A-11 service (thumbs or Likert, and the channel), so the import applies it through
-`logic/a11/touchpoints.py`; the columns here describe it for `GET /import-profiles`."""
+`voc/touchpoints.py`; the columns here describe it for `GET /import-profiles`."""
 
 PROFILE = {
     "id": "touchpoints",
@@ -25,7 +25,7 @@ PROFILE = {
     "values": {},
     "datetime_format": "iso",
     "time_zone": None,
-    # The channel is the journey's A-11 channel, as a cxgov channel (logic/a11/touchpoints.CHANNELS).
+    # The channel is the journey's A-11 channel, as a cxgov channel (voc/touchpoints.CHANNELS).
     "defaults": {"source_system": "touchpoints", "category": "other", "actionable": False, "channel": "other"},
     "date_only": [],
     "responded_when": None,
