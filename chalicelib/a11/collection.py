@@ -18,10 +18,11 @@ import os
 import re
 from typing import Any, Iterable
 
-from chalicelib.core import periods
 from chalicelib.a11 import store as dal
-from chalicelib.org import departments_store as departments_dal
+from chalicelib.core import periods
 from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.org import service as org
+from chalicelib.voc import service as voc
 
 COLUMNS = (
     "id", "organization_id", "organization_abbreviation", "organization_name", "cx_collection_id",
@@ -69,7 +70,7 @@ def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[
     if not journeys:
         return []
     months = period.months()
-    counters = dal.month_counters(dept, months[0].label, months[-1].label)
+    counters = voc.month_counters(dept, months[0].label, months[-1].label)
     org_id, org_abbreviation, org_name = _organization()
     rows = []
     for journey in sorted(journeys, key=lambda j: (j["a11_service"]["service_provider"],
@@ -101,11 +102,11 @@ def _csv(rows: Iterable[list[str]]) -> str:
 
 
 def department_csv(dept: str, label: str, journey_id: str | None) -> str:
-    if departments_dal.get(dept) is None:
+    if org.department(dept) is None:
         raise NotFound(f"department {dept!r} not found")
     return _csv(rows_for(dept, label, journey_id))
 
 
 def organisation_csv(label: str) -> str:
     """Every department's A-11 journeys, department by department, in id order."""
-    return _csv(row for dept in departments_dal.all_names() for row in rows_for(dept, label))
+    return _csv(row for dept in org.department_names() for row in rows_for(dept, label))

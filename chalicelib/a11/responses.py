@@ -1,17 +1,16 @@
 """The quarter's A-11 survey responses in GSA Touchpoints' response upload layout, so a HISP
 uploads them unchanged: every respondent on a journey with an A-11 service, received in the
-quarter. A Touchpoints response comes back exactly as it was imported (logic/a11/touchpoints.py)."""
+quarter. A Touchpoints response comes back exactly as it was imported (voc/touchpoints.py)."""
 from __future__ import annotations
 
 import csv
 import io
 
 from chalicelib.a11 import store as dal
-from chalicelib.org import departments_store as departments_dal
-from chalicelib.core.errors import BadRequest, NotFound, PayloadTooLarge
-from chalicelib.voc import touchpoints
 from chalicelib.a11.collection import _cell, _quarter
-from chalicelib.voc.records import facts
+from chalicelib.core.errors import BadRequest, NotFound, PayloadTooLarge
+from chalicelib.org import service as org
+from chalicelib.voc import service as voc, touchpoints
 
 MAX_BYTES = 5_500_000  # under Lambda's 6 MB response, with room for the headers
 
@@ -48,14 +47,13 @@ def _write(out: _Out, dept: str, label: str, journey_id: str | None) -> None:
     if not journeys:
         return
     for month in period.months():
-        for record in dal.journey_records(dept, month.label, sorted(journeys)):
-            if facts(record).respondent:
-                survey_type = journeys[record["journey_id"]]["a11_service"]["survey_type"]
-                out.add(touchpoints.to_row(record, survey_type))
+        for record in voc.journey_respondents(dept, month.label, sorted(journeys)):
+            survey_type = journeys[record["journey_id"]]["a11_service"]["survey_type"]
+            out.add(touchpoints.to_row(record, survey_type))
 
 
 def department_csv(dept: str, label: str, journey_id: str | None) -> str:
-    if departments_dal.get(dept) is None:
+    if org.department(dept) is None:
         raise NotFound(f"department {dept!r} not found")
     out = _Out()
     _write(out, dept, label, journey_id)
@@ -64,6 +62,6 @@ def department_csv(dept: str, label: str, journey_id: str | None) -> str:
 
 def organisation_csv(label: str) -> str:
     out = _Out()
-    for dept in departments_dal.all_names():
+    for dept in org.department_names():
         _write(out, dept, label, None)
     return out.buffer.getvalue()

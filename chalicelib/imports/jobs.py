@@ -6,12 +6,11 @@ from typing import Any
 
 from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
-from chalicelib.imports import store as dal
-from chalicelib.imports import object_store as store
+from chalicelib.core.errors import NotFound
 from chalicelib.db import keys
-from chalicelib.core.errors import BadRequest, NotFound
-from chalicelib.voc import feedback
-from chalicelib.imports import adapter
+from chalicelib.imports import object_store as store, store as dal
+from chalicelib.org import service as org
+from chalicelib.voc import service as voc
 from chalicelib.imports.schemas import (
     ImportJob,
     ImportJobCreate,
@@ -21,15 +20,21 @@ from chalicelib.imports.schemas import (
 )
 
 
+def _department(dept: str) -> None:
+    """404 for a department that does not exist."""
+    if org.department(dept) is None:
+        raise NotFound(f"department {dept!r} not found")
+
+
 def create_job(dept: str, body: ImportJobCreate, principal: Principal) -> ImportJobUpload:
-    feedback.department(dept)  # 404 for a department that does not exist
-    adapter.check_profile(dept, body.profile)
+    _department(dept)
+    voc.check_profile(dept, body.profile)
     store.bucket()  # 503 before anything is written when imports are not configured
     now = clock.now()
     job_id = dal.new_job_id(now)
     object_key = keys.import_object_key(dept, job_id)
     url, headers = store.presign_upload(dept, object_key, body.content_type)
-    dal.create({"job_id": job_id, "department": dept, "profile": body.profile or adapter.DEFAULT_PROFILE,
+    dal.create({"job_id": job_id, "department": dept, "profile": body.profile or voc.DEFAULT_PROFILE,
                 "file_name": body.file_name, "content_type": body.content_type, "object_key": object_key,
                 "created_by": principal.subject, "created_by_role": principal.role,
                 "created_by_name": principal.name, "created_at": now, "updated_at": now})
@@ -58,6 +63,6 @@ def list_jobs(dept: str, query: ImportJobQuery, principal: Principal) -> ImportJ
     """Newest first."""
     binding = f"{principal.scope_key}|import-jobs:{dept}|{json.dumps({'status': query.status})}"
     start = cursors.decode(query.cursor, binding)
-    feedback.department(dept)
+    _department(dept)
     items, last = dal.list_jobs(dept, query.limit, start, query.status)
     return ImportJobPage(items=[present(j) for j in items], next_cursor=cursors.encode(last, binding))

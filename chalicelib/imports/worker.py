@@ -25,12 +25,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
-from chalicelib.voc import store as feedback_dal
-from chalicelib.imports import store as dal
-from chalicelib.imports import object_store as store
-from chalicelib.db import keys
-from chalicelib.imports import adapter, json_array, reader
 from chalicelib.core.observability import logger, metrics
+from chalicelib.db import keys
+from chalicelib.imports import json_array, object_store as store, reader, store as dal
+from chalicelib.voc import service as voc
 
 CHUNK_ROWS = int(os.environ.get("CXGOV_IMPORT_CHUNK_ROWS", "1000"))
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -165,7 +163,7 @@ def _open(job: dict[str, Any], owner: str):
         start = 0
         if kind == "csv":
             header, start = reader.csv_header(stream)
-            unknown = adapter.csv_header_problems(dept, job["profile"], header)
+            unknown = voc.csv_header_problems(dept, job["profile"], header)
             if unknown:
                 raise reader.PoisonFile("the CSV header names columns the profile does not read: "
                                         + ", ".join(unknown))
@@ -222,7 +220,7 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
     counts = {"rows_done": len(chunk), "rejected": len(chunk) - len(good)}
     if good:
         call_started = clock.now()
-        result = adapter.import_chunk(dept, [(r.kind, r.data) for r in good], _principal(job), job["profile"])
+        result = voc.import_chunk(dept, [(r.kind, r.data) for r in good], _principal(job), job["profile"])
         counted: set[str] = set()  # records already counted in this chunk (a repeat is a duplicate)
         for answer in result.rows:
             row = good[answer.row - 1]
@@ -235,7 +233,7 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
             name = {"created": "created", "updated": "updated", "duplicate": "duplicates"}.get(status, "rejected")
             counts[name] = counts.get(name, 0) + 1
             if status == "rejected":
-                source_id = adapter.source_id_of(dept, job["profile"], row.data)
+                source_id = voc.source_id_of(dept, job["profile"], row.data)
                 for error in answer.errors or [{"field": "row", "message": "rejected"}]:
                     errors.append((row.number, source_id, str(error.get("field", "")), str(error.get("message", ""))))
     part = None
@@ -253,10 +251,10 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
 def _written_between(dept: str, feedback_id: str | None, since: datetime, until: datetime) -> bool:
     """Whether a record the import calls a duplicate was written by the run that died: after the
     last checkpoint, before this chunk's import began."""
-    record = feedback_dal.get(dept, feedback_id) if feedback_id else None
-    if record is None:
+    written = voc.created_at(dept, feedback_id) if feedback_id else None
+    if written is None:
         return False
-    return since.astimezone(timezone.utc) <= record["created_at"] < until.astimezone(timezone.utc)
+    return since.astimezone(timezone.utc) <= written < until.astimezone(timezone.utc)
 
 
 def _csv(errors: list[tuple[int, str, str, str]]) -> str:

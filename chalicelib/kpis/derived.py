@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any, Mapping
 
 from chalicelib.core import clock, periods
-from chalicelib.voc import counters_store as feedback_dal
 from chalicelib.kpis import rules as kpi_rules
-from chalicelib.voc import counters as voc_counters
 from chalicelib.kpis.schemas import Kpi, Measurement
+from chalicelib.voc import counters as voc_counters, service as voc
 
 PERCENT_SHARES = {"voc.within_target_share": "within_target_share",
                   "voc.out_of_hours_share": "out_of_hours_share", "voc.csat": "csat"}
@@ -64,14 +63,14 @@ def _start(effective_from: str | None) -> str:
 
 def measurement(kpi: Kpi, period: periods.Period) -> Measurement | None:
     months = period.months()
-    aggregates = feedback_dal.read_voc_aggregates(kpi.department, months[0].label, months[-1].label)
+    aggregates = voc.voc_aggregates(kpi.department, months[0].label, months[-1].label)
     return _measurement(kpi, period, aggregates)
 
 
 def measurements(kpi: Kpi, after: str | None, limit: int) -> tuple[list[Measurement], str | None]:
     """The KPI's periods that have feedback, oldest first, from the period starting after `after`
     (an ISO date); answers a page and the start of its last period when more may follow."""
-    aggregates = feedback_dal.read_all_voc_aggregates(kpi.department)
+    aggregates = voc.all_voc_aggregates(kpi.department)
     months = sorted({scope.split("#")[1] for scope in aggregates if scope.startswith("VOC#")})
     found = sorted({periods.containing(date.fromisoformat(f"{m}-01"), kpi.frequency) for m in months})
     found = [p for p in found if after is None or p.start.isoformat() > after]

@@ -1,19 +1,18 @@
 """Derived KPIs in the rollup's KPI figures. A derived KPI stores no measurement (its values are
-computed from the VoC aggregates when read, logic/kpi_derived.py), so the `KPI` aggregate counts it
+computed from the VoC aggregates when read, derived.py), so the `KPI` aggregate counts it
 in `kpi__defined` and `kpi__derived` only; the rollup evaluates the latest period that has a value,
 as a KPI's typed measurements count by their latest period. Reads: for a department that has derived
 KPIs, one Query of its KPI items, one of its month items' keys, and the aggregate items of the
-periods evaluated (logic/kpi_derived.measurement): departments x periods, never records."""
+periods evaluated (derived.measurement): departments x periods, never records."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Mapping
 
 from chalicelib.core import periods
-from chalicelib.voc import counters_store as feedback_dal
-from chalicelib.kpis import store as kpis_dal
-from chalicelib.kpis import derived as kpi_derived, rules as kpi_rules
+from chalicelib.kpis import derived as kpi_derived, rules as kpi_rules, store as kpis_dal
 from chalicelib.kpis.schemas import Kpi
+from chalicelib.voc import service as voc
 
 # A derived KPI's latest period is found by going back from the newest month with feedback; a
 # measure without data in so many periods counts as no data.
@@ -48,7 +47,7 @@ def derived_counts(dept: str) -> dict[str, int]:
     counts = {"met": 0, "missed": 0}
     if not derived:
         return counts
-    months = feedback_dal.months(dept)
+    months = voc.months(dept)
     for kpi in derived:
         attainment = latest_attainment(kpi, months)
         if attainment is not None:

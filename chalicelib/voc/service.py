@@ -1,0 +1,109 @@
+"""What other domains ask of the voice of the customer. They call these, never voc's stores:
+- imports (jobs of any size): a job's rows go through the synchronous import's own profiles, header
+  check and `import_feedback`, so both import a row the same way;
+- kpis (derived KPIs): the months that hold feedback and their aggregate items;
+- a11 (the OMB A-11 exports): a quarter's month counters and the respondents on its journeys;
+- reminders (the digests): a department's overdue unanswered feedback."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterator
+
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import BadRequest
+from chalicelib.voc import counters_store, ingest, profiles, store
+from chalicelib.voc.feedback import department
+from chalicelib.voc.ingest_schemas import ImportResult
+from chalicelib.voc.profile_mapper import NATIVE, Mapper
+from chalicelib.voc.records import facts
+
+# --- imports -------------------------------------------------------------------------------------
+
+DEFAULT_PROFILE = NATIVE
+# Needs a journey and a date the job does not carry: a Touchpoints file goes through the sync import.
+SYNC_ONLY = ("touchpoints",)
+
+
+def check_profile(dept: str, profile: str | None) -> None:
+    """400 on `profile` for one that does not exist (built-in or the department's) or that a job
+    cannot run."""
+    if profile in SYNC_ONLY:
+        raise BadRequest.for_field("profile", f"a {profile} file needs ?journey_id= (and received_at): "
+                                              "import it with POST …/feedback/imports")
+    profiles.resolve(dept, profile)
+
+
+def _mapper(dept: str, profile: str | None) -> Mapper | None:
+    chosen = profiles.resolve(dept, profile)
+    if chosen.native:
+        return None
+    return Mapper(chosen, department(dept).time_zone)
+
+
+def csv_header_problems(dept: str, profile: str | None, header: list[str]) -> list[str]:
+    """The header's problems for the profile (the sync path refuses the same ones): unknown native
+    fields, or the columns a profile reads that the header lacks."""
+    mapper = _mapper(dept, profile)
+    if mapper is None:
+        return [name or "(empty)" for name in header if name not in ingest.NATIVE_COLUMNS]
+    return [f"{d['field']} (missing)" for d in mapper.header_errors(header)]
+
+
+def source_id_of(dept: str, profile: str | None, row: Any) -> str:
+    """The row's source id, from the column the profile reads it from."""
+    mapper = _mapper(dept, profile)
+    column = "source_id" if mapper is None else mapper.column("source_id")
+    value = row.get(column) if isinstance(row, dict) else None
+    return str(value) if value is not None else ""
+
+
+def import_chunk(dept: str, rows: list[tuple[str, Any]], principal: Principal,
+                 profile: str | None) -> ImportResult:
+    """`rows` are (kind, raw source row): kind "csv" (a dict keyed by the file's columns) or "json"."""
+    return ingest.import_feedback(dept, rows, principal, profile=profile)
+
+
+def created_at(dept: str, feedback_id: str) -> datetime | None:
+    """When the record was written (None: there is no such record)."""
+    record = store.get(dept, feedback_id)
+    return record["created_at"] if record else None
+
+
+# --- kpis ----------------------------------------------------------------------------------------
+
+def months(dept: str) -> list[str]:
+    """Months that hold feedback, newest first."""
+    return counters_store.months(dept)
+
+
+def voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[str, dict[str, float]]:
+    """Every VoC aggregate item of those months (scope -> counters), what `counters.summarize` reads."""
+    return counters_store.read_voc_aggregates(dept, first_month, last_month)
+
+
+def all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
+    return counters_store.read_all_voc_aggregates(dept)
+
+
+# --- a11 -----------------------------------------------------------------------------------------
+
+def month_counters(dept: str, first_month: str, last_month: str) -> dict[str, float]:
+    """The month items of those months summed, counter by counter (`voc__journey__{id}__...`)."""
+    return counters_store.month_counters(dept, first_month, last_month)
+
+
+def journey_respondents(dept: str, month: str, journey_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """A month's records on those journeys that answered a survey, in receipt order."""
+    return (record for record in store.journey_records(dept, month, journey_ids) if facts(record).respondent)
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | None]:
+    """How many unanswered actionable feedback items are past their due time, and the oldest due:
+    the sparse `{dept}#FBOPEN` partition of `by_org` (one Query with Limit 1, then a COUNT Query of
+    the index entries only when there is one)."""
+    oldest, _ = store.query_open(dept, due_by=now, limit=1, start_key=None)
+    if not oldest:
+        return 0, None
+    return store.count_open(dept, due_by=now), oldest[0]
