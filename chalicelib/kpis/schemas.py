@@ -13,14 +13,15 @@ from chalicelib.core.schemas import (
     PageQuery,
     PatchModel,
     Timestamp,
+    api_enum,
     captured_example,
 )
 
-Unit = Literal["hours", "minutes", "seconds", "percent", "count", "score", "currency"]
-Direction = Literal["lower", "higher"]
-Frequency = Literal["monthly", "quarterly", "fiscal_year"]
-Standard = Literal["iso_18295", "omb_a11_280", "custom"]
-Attainment = Literal["met", "missed"]
+Unit = api_enum("KpiUnit", Literal["hours", "minutes", "seconds", "percent", "count", "score", "currency"])
+Direction = api_enum("Direction", Literal["lower", "higher"])
+Frequency = api_enum("Frequency", Literal["monthly", "quarterly", "fiscal_year"])
+Standard = api_enum("Standard", Literal["iso_18295", "omb_a11_280", "custom"])
+Attainment = api_enum("Attainment", Literal["met", "missed"])
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=100)]

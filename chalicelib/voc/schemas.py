@@ -17,14 +17,16 @@ from chalicelib.core.schemas import (
     PageQuery,
     QueryModel,
     Timestamp,
+    api_enum,
     captured_example,
     field_error,
 )
 
-Channel = Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
-                  "in_person", "mail", "app_311", "other"]
-Category = Literal["complaint", "request_for_help", "question", "compliment", "suggestion", "other"]
-Status = Literal["open", "in_progress", "responded", "closed"]
+Channel = api_enum("Channel", Literal["phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram",
+                                      "in_person", "mail", "app_311", "other"])
+Category = api_enum("FeedbackCategory",
+                    Literal["complaint", "request_for_help", "question", "compliment", "suggestion", "other"])
+Status = api_enum("FeedbackStatus", Literal["open", "in_progress", "responded", "closed"])
 Score5 = Annotated[int, Field(ge=1, le=5)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 SourceSystem = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
