@@ -18,7 +18,6 @@ import os
 import re
 from typing import Any, Iterable
 
-from chalicelib.a11 import store as dal
 from chalicelib.core import periods
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.org import service as org
@@ -58,7 +57,7 @@ def _quarter(label: str) -> tuple[periods.Period, int, int]:
 def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[str]]:
     period, fiscal_year, quarter = _quarter(label)
     if journey_id is not None:
-        journey = dal.journey(dept, journey_id)
+        journey = org.a11_journey(dept, journey_id)
         if journey is None:
             raise NotFound("no journey with this id in this department")
         if not journey["a11_service"]:
@@ -66,7 +65,7 @@ def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[
                                                      "set one on the journey before exporting it")
         journeys = [journey]
     else:
-        journeys = dal.a11_journeys(dept)
+        journeys = org.a11_journeys(dept)
     if not journeys:
         return []
     months = period.months()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from chalicelib.a11 import store as dal
 from chalicelib.a11.collection import _cell, _quarter
 from chalicelib.core.errors import BadRequest, NotFound, PayloadTooLarge
 from chalicelib.org import service as org
@@ -31,8 +30,8 @@ class _Out:
 
 def _journeys(dept: str, journey_id: str | None) -> list[dict]:
     if journey_id is None:
-        return dal.a11_journeys(dept)
-    journey = dal.journey(dept, journey_id)
+        return org.a11_journeys(dept)
+    journey = org.a11_journey(dept, journey_id)
     if journey is None:
         raise NotFound("no journey with this id in this department")
     if not journey["a11_service"]:

@@ -70,3 +70,27 @@ def update(dept: str, journey_id: str, changes: dict[str, Any], expected_version
             raise Conflict.for_field("version", "the journey was changed by someone else; read it again")
         raise
     return _to_model(item)
+
+
+# The OMB A-11 exports' reads (a11 asks through org.service): plain dicts, no version.
+def a11_journeys(dept: str) -> list[dict[str, Any]]:
+    found = []
+    for item in JourneyItem.query(keys.department_pk(dept), JourneyItem.sk.startswith(keys.JOURNEY_PREFIX),
+                                  filter_condition=JourneyItem.a11_service.exists()):
+        found.append(_a11_view(item))
+    return found
+
+
+def _a11_view(item: JourneyItem) -> dict[str, Any]:
+    return {"id": item.journey_id, "name": item.name,
+            "a11_service": item.a11_service.as_dict() if item.a11_service else None,
+            "created_at": item.created_at, "updated_at": item.updated_at}
+
+
+def a11_journey(dept: str, journey_id: str) -> dict[str, Any] | None:
+    if not keys.is_id(journey_id):
+        return None
+    try:
+        return _a11_view(JourneyItem.get(keys.department_pk(dept), keys.journey_sk(journey_id)))
+    except DoesNotExist:
+        return None

@@ -11,7 +11,7 @@ from typing import Iterable, Mapping
 from chalicelib.core import clock, cursors, periods
 from chalicelib.core.auth import Principal
 from chalicelib.db import aggregates
-from chalicelib.org import departments_store as departments_dal
+from chalicelib.org import service as org
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.kpis import rollup as kpi_rollup, rules as kpi_rules
 from chalicelib.voc import counters as voc_counters
@@ -97,7 +97,7 @@ class _Named:
 
 
 def _all_departments() -> list[_Named]:
-    return [_Named(dept, name) for dept, name in departments_dal.all_names().items()]
+    return [_Named(dept, name) for dept, name in org.department_names().items()]
 
 
 def _rows(principal: Principal, period_label: str | None,
@@ -108,7 +108,7 @@ def _rows(principal: Principal, period_label: str | None,
     months = period.months()
     if dept is not None or not principal.org_wide:
         dept = dept or principal.department
-        department = departments_dal.get(dept)
+        department = org.department(dept)
         if department is None:
             raise NotFound(f"department {dept!r} not found")
         departments = [_Named(department.id, department.name)]

@@ -10,7 +10,7 @@ from typing import Mapping
 from chalicelib.core import clock, periods
 from chalicelib.core.auth import Principal
 from chalicelib.db import aggregates
-from chalicelib.org import departments_store as departments_dal
+from chalicelib.org import service as org
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.voc import counters as voc_counters
 from chalicelib.audits.counters import SCOPE as REC
@@ -92,7 +92,7 @@ def _department_items(dept: str, months: list[periods.Period], now: datetime) ->
 
 
 def _department(dept: str) -> None:
-    if departments_dal.get(dept) is None:
+    if org.department(dept) is None:
         raise NotFound(f"department {dept!r} not found")
 
 

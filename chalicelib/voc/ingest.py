@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
-from chalicelib.core.errors import BadRequest, NotFound, from_validation_error
-from chalicelib.org import journeys
+from chalicelib.core.errors import BadRequest, from_validation_error
+from chalicelib.org import service as org
 from chalicelib.voc import ingest_writer as import_writer, touchpoints
 from chalicelib.voc.counters import A11_DRIVERS
 from chalicelib.voc.feedback import department
@@ -138,10 +138,10 @@ def _header_check(mapper: Mapper | None, rows: list[tuple[str, Any]]) -> None:
 
 
 def _journey(dept: str, journey_id: str):
-    try:
-        return journeys.get_journey(dept, journey_id)
-    except NotFound:
+    journey = org.journey(dept, journey_id)
+    if journey is None:
         raise BadRequest.for_field("journey_id", "no journey with this id in this department")
+    return journey
 
 
 def _mapper(dept: str, chosen: Any, zone: str, journey_id: str | None, received_at: datetime | None):
