@@ -49,20 +49,15 @@ SF311 = "https://mobile311.sfgov.org/open311/v2"
 NOT_RUN = {
     "make run": "the stack this test runs (python -m devtools.run); tests/e2e/test_local_stack.py runs `make run` itself",
     "make test": "the suite this test is part of: CI runs it (.ci/run)",
-    "PORT=8100 make run": "a second `make run`: tests/e2e/test_local_stack.py starts it on other ports",
-    "make help": "prints the Makefile's targets; nothing to check",
     "make digests": "tests/e2e/test_make_digests.py runs the same job (python -m devtools.digests) twice",
-    "make token": "the local issuer (devtools/issuer.py) mints every token of this test",
     "make bench": "minutes of benchmarks: their own command, not the suite",
     "make fuzz": "the longer Schemathesis run: its own command, not the suite",
     "make test-": "parts of `make test`",
     "make lock": "re-resolves the lock files from PyPI",
     "make package": "tests/infra/conftest.py builds the package (what `make package` does)",
     "make lint-template": "tests/infra runs cfn-lint on the packaged template",
-    "make browser": "installs Chromium with apt; `make test` runs it",
     "aws ": "needs an AWS account; the template it deploys is checked by tests/infra",
     "CXGOV_TABLE=": "writes the first grant into a deployed table with AWS credentials",
-    "python -m devtools.ledger_backfill": "an operator's command against the deployed tables",
 }
 PORT_IN_DOCS = 8000
 
@@ -170,7 +165,7 @@ def _command(doc: Path, line: int, text: str, comment: str) -> Command:
             except ValueError:
                 raise AssertionError(f"{doc.name}:{line}: `-> {{...}}` is not JSON: {mark['holds']}") from None
     for start, reason in NOT_RUN.items():
-        if text.startswith(start):
+        if text.lstrip().startswith(start):
             command.skip = reason
     return command
 
@@ -190,7 +185,7 @@ def test_every_shell_block_is_marked_sh_and_every_command_parses():
 
 
 def test_every_reason_not_to_run_is_still_used():
-    used = {c.text.split("\n")[0] for c in every_command() if c.skip}
+    used = {c.text.lstrip().split("\n")[0] for c in every_command() if c.skip}
     for start in NOT_RUN:
         assert any(text.startswith(start) for text in used), f"NOT_RUN[{start!r}] matches no command: remove it"
 
@@ -203,18 +198,22 @@ def test_the_readme_and_every_guide_show_commands_that_run():
 
 # --- with `make run`: every command ---
 @pytest.fixture(scope="module")
-def make_run(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """(API URL, its .local folder): `python -m devtools.run` on free ports with its own .local,
+def make_run(tmp_path_factory) -> Iterator[tuple[dict[int, int], Path]]:
+    """(its ports by the docs' ones: 8000 the API, 8001 DynamoDB Local, 8002 moto, 8003 the OIDC
+    provider; its .local folder): `python -m devtools.run` on free ports with its own .local,
     stopped (as Ctrl-C stops it) afterwards."""
     if os.environ.get("CXGOV_DOCS_API"):  # a `make run` already running (writing the docs)
-        yield os.environ["CXGOV_DOCS_API"], Path(os.environ.get("CXGOV_DOCS_LOCAL", ROOT / ".local"))
+        port = int(os.environ["CXGOV_DOCS_API"].rsplit(":", 1)[1])
+        yield ({PORT_IN_DOCS + n: port + n for n in range(4)},
+               Path(os.environ.get("CXGOV_DOCS_LOCAL", ROOT / ".local")))
         return
     tmp = tmp_path_factory.mktemp("make-run")
     local = tmp / "local"
     local.mkdir()
-    port = localstack.free_port()
-    env = {**os.environ, "PORT": str(port), "DDB_PORT": str(localstack.free_port()),
-           "S3_PORT": str(localstack.free_port()), "OIDC_PORT": str(localstack.free_port()),
+    ports = {PORT_IN_DOCS + n: localstack.free_port() for n in range(4)}
+    port = ports[PORT_IN_DOCS]
+    env = {**os.environ, "PORT": str(port), "DDB_PORT": str(ports[PORT_IN_DOCS + 1]),
+           "S3_PORT": str(ports[PORT_IN_DOCS + 2]), "OIDC_PORT": str(ports[PORT_IN_DOCS + 3]),
            "CXGOV_LOCAL_DATA": str(tmp / "ddb"), "CXGOV_LOCAL_DIR": str(local),
            "CXGOV_SEED_YEAR": os.environ.get("CXGOV_DOCS_SEED_YEAR", "0")}
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
@@ -228,7 +227,7 @@ def make_run(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         while not any("Serving on" in line for line in list(output)):
             assert process.poll() is None and time.monotonic() < deadline, "".join(output[-40:])
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", local
+        yield ports, local
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -273,17 +272,27 @@ curl() {  # the real curl, with its status and answer recorded for the test
   cat "$body"
   return $rc
 }
-__done() { printf '%s\t%s\n' "$1" "$2" >> "$__DOCS_LOG/exits.tsv"; printf '\n\x1e%s\n' "$1"; }
+__done() {  # command number, its exit, the exit the doc expects: the session stops at the first miss
+  printf '%s\t%s\n' "$1" "$2" >> "$__DOCS_LOG/exits.tsv"; printf '\n\x1e%s\n' "$1"
+  [ "$2" = "$3" ] || exit 99
+}
 """
 
 
-def run_doc(doc: Path, cmds: list[Command], work: Path, log: Path, port: int, open311: str) -> list[Ran]:
+def substitute(text: str, ports: dict[int, int], open311: str) -> str:
+    """The command as it runs here: `make run`'s ports of the docs (8000-8003) are this run's, the
+    Open311 endpoint is the tests' own."""
+    for theirs, ours in ports.items():
+        text = text.replace(f"127.0.0.1:{theirs}", f"127.0.0.1:{ours}").replace(f"PORT={theirs}", f"PORT={ours}")
+    return text.replace(SF311, open311)
+
+
+def run_doc(doc: Path, cmds: list[Command], work: Path, log: Path, ports: dict[int, int], open311: str) -> list[Ran]:
     log.mkdir()
     script = [PRELUDE]
     for n, command in enumerate(cmds):
-        text = (command.text.replace(f"127.0.0.1:{PORT_IN_DOCS}", f"127.0.0.1:{port}")
-                .replace(f"PORT={PORT_IN_DOCS}", f"PORT={port}").replace(SF311, open311))
-        script += [f"__cmd={n}", text, f"__done {n} $?"]
+        text = substitute(command.text, ports, open311)
+        script += [f"__cmd={n}", text, f"__done {n} $? {command.exit}"]
     path = log / "script.sh"
     path.write_text("\n".join(script) + "\n")
     env = {"PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
@@ -313,8 +322,6 @@ def _subset(want, got) -> bool:
 def problems(ran: Ran) -> list[str]:
     c = ran.command
     where = f"{c.doc.relative_to(ROOT)}:{c.line}"
-    if ran.exit is None:
-        return [f"{where}: never finished (the session stopped before it)"]
     found = []
     if ran.exit != c.exit:
         found.append(f"exit {ran.exit}, the doc expects {c.exit}")
@@ -334,10 +341,9 @@ def problems(ran: Ran) -> list[str]:
 
 
 def test_every_command_in_the_docs_runs(make_run, open311, tmp_path):
-    api, local = make_run
+    ports, local = make_run
     work = sandbox(tmp_path, local)
-    port = int(api.rsplit(":", 1)[1])
-    failures, counted, started = [], 0, time.monotonic()
+    failures, took, counted, started = [], [], 0, time.monotonic()
     only = os.environ.get("CXGOV_DOCS_ONLY")  # e.g. `dcxo`: one document, while writing it
     for doc in [d for d in DOCS if not only or d.stem == only]:
         cmds = commands(doc)
@@ -345,7 +351,13 @@ def test_every_command_in_the_docs_runs(make_run, open311, tmp_path):
         if not to_run:
             continue
         counted += len(to_run)
-        for ran in run_doc(doc, to_run, work, tmp_path / f"log-{doc.stem}", port, open311):
-            failures += problems(ran)
-    print(f"{counted} commands of {len(DOCS)} documents in {time.monotonic() - started:.1f} s")
+        began = time.monotonic()
+        ran = run_doc(doc, to_run, work, tmp_path / f"log-{doc.stem}", ports, open311)
+        for each in ran:
+            failures += problems(each) if each.exit is not None else []
+        if any(each.exit is None for each in ran):
+            failures.append(f"{doc.relative_to(ROOT)}: {sum(each.exit is None for each in ran)} command(s) "
+                            "not run: the session stops at the first command that exits otherwise than the doc says")
+        took.append(f"{doc.relative_to(ROOT)} {len(to_run)} in {time.monotonic() - began:.1f} s")
+    print(f"{counted} commands of {len(DOCS)} documents in {time.monotonic() - started:.1f} s: {', '.join(took)}")
     assert not failures, "\n\n".join(failures)
