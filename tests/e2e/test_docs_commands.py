@@ -41,6 +41,8 @@ import pytest
 from devtools import localstack
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.e2e
+
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs" / "guides").glob("*.md")),
         *sorted((ROOT / "docs").glob("*.md"))]
 SF311 = "https://mobile311.sfgov.org/open311/v2"
