@@ -38,7 +38,7 @@ from typing import Iterator
 
 import pytest
 
-from devtools import localstack
+from devtools import issuer, localstack
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -209,6 +209,7 @@ def make_run(tmp_path_factory) -> Iterator[tuple[dict[int, int], Path]]:
         yield ({PORT_IN_DOCS + n: port + n for n in range(4)},
                Path(os.environ.get("CXGOV_DOCS_LOCAL", ROOT / ".local")))
         return
+    issuer.ensure_keys()  # before any process of the run could race another test to create them
     tmp = tmp_path_factory.mktemp("make-run")
     local = tmp / "local"
     local.mkdir()
