@@ -56,7 +56,7 @@ def start_make_run(work: Path, seed_year: bool = True) -> tuple[subprocess.Popen
 def stop(process: subprocess.Popen) -> None:
     """As Ctrl-C stops `make run`; everything it started goes with it."""
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # `make run` stops on it as on Ctrl-C
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -203,7 +203,7 @@ def test_the_readme_and_every_guide_show_commands_that_run():
 def make_run(tmp_path_factory) -> Iterator[tuple[dict[int, int], Path]]:
     """(its ports by the docs' ones: 8000 the API, 8001 DynamoDB Local, 8002 moto, 8003 the OIDC
     provider; its .local folder): `python -m devtools.run` on free ports with its own .local,
-    stopped (as Ctrl-C stops it) afterwards."""
+    stopped afterwards (SIGTERM, which it takes as Ctrl-C)."""
     if os.environ.get("CXGOV_DOCS_API"):  # a `make run` already running (writing the docs)
         port = int(os.environ["CXGOV_DOCS_API"].rsplit(":", 1)[1])
         yield ({PORT_IN_DOCS + n: port + n for n in range(4)},
@@ -232,7 +232,7 @@ def make_run(tmp_path_factory) -> Iterator[tuple[dict[int, int], Path]]:
             time.sleep(0.2)
         yield ports, local
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # `make run` stops on it as on Ctrl-C
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
