@@ -9,13 +9,13 @@ from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-FENCE = re.compile(r"^\s*```.*?^\s*```", flags=re.S | re.M)
+FENCE = re.compile(r"^\s*```.*?^\s*```", flags=re.DOTALL | re.MULTILINE)
 
 
 def anchors(doc: Path) -> set[str]:
     """GitHub's ids of the document's headings: lower case, punctuation dropped, spaces to '-'."""
     found: set[str] = set()
-    for heading in re.findall(r"^#{1,6}\s+(.+?)\s*#*\s*$", FENCE.sub("", doc.read_text()), flags=re.M):
+    for heading in re.findall(r"^#{1,6}\s+(.+?)\s*#*\s*$", FENCE.sub("", doc.read_text()), flags=re.MULTILINE):
         slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
         n, candidate = 0, slug
         while candidate in found:
