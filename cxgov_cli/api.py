@@ -10,7 +10,7 @@ from typing import Any, BinaryIO, Callable
 
 import click
 
-# Exit codes (README "Command-line client"); click itself exits 2 on a usage error.
+# Exit codes (docs/import-jobs.md, "The `cxgov` command-line client"); click itself exits 2 on a usage error.
 OK, REJECTED_ROWS, USAGE, REFUSED, JOB_FAILED, UNAVAILABLE, TIMED_OUT = 0, 1, 2, 3, 4, 5, 6
 DEFAULT_API = "http://127.0.0.1:8000"
 _HINTS = {

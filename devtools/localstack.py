@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL = ROOT / ".local"
+# `make run`'s files (tokens.env, logs, checkpoints, the outbox); CXGOV_LOCAL_DIR moves them (the docs
+# test runs `make run` with its own, so a developer's .local/ is left alone). The issuer's keys stay
+# under ROOT/.local/issuer (devtools/issuer.py): the local stage reads its JWKS from there.
+LOCAL = Path(os.environ.get("CXGOV_LOCAL_DIR") or ROOT / ".local")
 FAKE_AWS_ENV = {
     # DynamoDB Local accepts any key made of letters and digits; nothing here reaches AWS.
     "AWS_ACCESS_KEY_ID": "local",

@@ -1,6 +1,7 @@
-"""The README's auditor walk-through, step by step: the auditor issues a report and a
-recommendation, the DCXO answers, the auditor evaluates the answer and concurs with closure, and
-the history verifies. If the README's calls stop working, this fails."""
+"""The auditor's walk-through of docs/guides/auditor.md ("A recommendation from issue to closure"),
+step by step: the auditor issues a report and a recommendation, the DCXO answers, the auditor
+evaluates the answer and concurs with closure, and the history verifies. If the guide's calls stop
+working, this fails in seconds (tests/e2e/test_docs_commands.py runs the guide's own commands too)."""
 from __future__ import annotations
 
 
