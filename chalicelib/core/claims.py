@@ -1,6 +1,7 @@
 """Which token claims carry the cxgov role, per stage: `custom:role`/`custom:department`, and group
 or app-role claims matched against patterns (`dcxo-{dept}`). Cognito's defaults below; Entra ID,
-Login.gov and others are configured with the same four variables (README, "Identity providers").
+Login.gov and others are configured with the same four variables (docs/operations.md, "Sign-in,
+identity providers and roles").
 
     CXGOV_ROLE_CLAIM        a claim holding the role itself            (default custom:role; "" = none)
     CXGOV_DEPARTMENT_CLAIM  the department of a dcxo named that way    (default custom:department)

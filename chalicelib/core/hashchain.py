@@ -1,6 +1,6 @@
 """The tamper-evident history: each entry holds the SHA-256 of the previous entry's canonical JSON.
 
-Canonical JSON is RFC 8785's (logic/ledger/jcs.py), so any third party's verifier computes the same
+Canonical JSON is RFC 8785's (core/jcs.py), so any third party's verifier computes the same
 hashes (docs/ledger.md). An entry's hash covers every field
 but `hash` itself (so also `prev_hash`). Verification recomputes every hash and names the first
 entry whose content no longer matches the hash recorded for it: by itself (`hash`), by its

@@ -362,7 +362,7 @@ class FeedbackItem(VersionedItem, discriminator="feedback"):
     classifications = ListAttribute(null=True)
     due_source = UnicodeAttribute(null=True)  # "source" when the source gave the due time (issue 12)
     survey_offered = BooleanAttribute(null=True)  # offered a survey (None: when answered one)
-    survey = MapAttribute(null=True)  # the Touchpoints answer columns as written (logic/a11)
+    survey = MapAttribute(null=True)  # the Touchpoints answer columns as written (voc/touchpoints.py)
 
 
 class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
@@ -375,8 +375,8 @@ class FeedbackSourceItem(CxgovItem, discriminator="feedback_source"):
 
 
 # --- the ledger (issue 15): the org-wide RFC 6962 log of history entries, docs/ledger.md ---
-# The main table's stream carries every history entry to the ledger's consumer (chalicelib/api/
-# ledger_events.py). Old and new images: a modified or removed history item is reported too.
+# The main table's stream carries every history entry to the ledger's consumer (chalicelib/ledger/
+# routes.py: append_to_ledger). Old and new images: a modified or removed history item is reported too.
 CxgovItem.Meta.stream_view_type = "NEW_AND_OLD_IMAGES"
 
 

@@ -1,4 +1,4 @@
-"""One `TransactWriteItems` per change, on the models' shared connection (dal/connection.py)."""
+"""One `TransactWriteItems` per change, on the models' shared connection (db/connection.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +13,7 @@ from chalicelib.db.items import CxgovItem
 
 class Transaction(TransactWrite):
     def put_serialized(self, put: dict) -> None:
-        """A Put already serialized (dal/item_codec.py: no model instance), sent with the others."""
+        """A Put already serialized (db/item_codec.py: no model instance), sent with the others."""
         self._put_items.append(put)
 
 

@@ -2,7 +2,7 @@
 attainment against the target in force for their period.
 
 Derived KPIs (`derived_from` a VoC measure) take no typed measurements: their values are computed
-from the department's feedback aggregates when read (logic/kpi_derived.py). The rollup's
+from the department's feedback aggregates when read (kpis/derived.py). The rollup's
 met/missed counters cover typed measurements; a derived KPI counts there as no_data."""
 from __future__ import annotations
 

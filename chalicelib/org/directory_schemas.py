@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.core.schemas import (InputModel, api_enum, OutputModel, Page, PageQuery, QueryModel, Slug, Timestamp,
+from chalicelib.core.schemas import (InputModel, OutputModel, Page, PageQuery, QueryModel, Slug, Timestamp, api_enum,
                                      field_error)
 
 Role = api_enum("Role", Literal["dcxo", "ccxo", "auditor"])

@@ -1,7 +1,7 @@
 """The digest job: one message per recipient and day (the CCXO's weekly), sent by Amazon SES v2, only
 when the digest holds something; never twice for the same recipient and day.
 
-Each send is claimed first with a conditional write (dal/reminders.claim_send): a re-run the same
+Each send is claimed first with a conditional write (reminders/store.claim_send): a re-run the same
 day, or a retried invocation, finds the claim and sends nothing. A send that SES throttles (or that
 fails to connect) is retried with backoff; one it refuses (a rejected address) is not. A failure is
 recorded on the claim (a later run that day tries again), logged, counted in the `DigestSendFailed`

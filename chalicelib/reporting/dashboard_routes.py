@@ -53,7 +53,7 @@ def _asset(name: str) -> str:
 
 
 def _oidc_config() -> dict | None:
-    """Sign-in settings for signin.js (README, "Signing in"): the issuer and the client the
+    """Sign-in settings for signin.js (docs/operations.md, "Sign-in, identity providers and roles"): the issuer and the client the
     dashboard signs in with. Without a client id the page offers no sign-in."""
     env = os.environ
     client_id = env.get("CXGOV_OIDC_CLIENT_ID", "")
