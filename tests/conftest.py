@@ -23,3 +23,8 @@ os.environ.setdefault("CXGOV_SEED_YEAR", "0")
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.chdir(ROOT)  # the local stage's JWKS path is relative to the project
+
+# moto's TransactWriteItems copies the whole table per action; roll back the named items instead
+from tests import moto_transactions  # noqa: E402
+
+moto_transactions.install()
