@@ -20,10 +20,10 @@ def _dept(prefix: str) -> str:
 
 
 def test_a_gzip_csv_through_the_job_path_gives_the_exact_counts_and_summary(import_stack, tmp_path):
-    # Given a generated export (gzip CSV) of 3,000 rows with duplicates and rejected rows, in its own
+    # Given a generated export (gzip CSV) of 2,000 rows with duplicates and rejected rows, in its own
     # department. (Its size is not the point: `make bench` imports 20,000 and 200,000 rows this way,
     # devtools/bench_job_memory.py, and checks the worker's memory stays flat.)
-    rows = generated_rows(3_000, seed=1)
+    rows = generated_rows(2_000, seed=1)
     dept = _dept("jobcsv")
     token = import_stack.department(dept)
     path = write_csv_gz(rows, tmp_path / "export.csv.gz")
