@@ -33,8 +33,12 @@ browser: ## install Debian's Chromium for the dashboard's browser test, if it is
 run: install ## start DynamoDB Local, seed the demo organisation, print tokens, serve the API on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m devtools.run
 
-test: install browser ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local)
-	$(PY) -m pytest
+# The suite on two pytest-xdist workers, a test module (or a group of them: tests/conftest.py) at a time.
+WORKERS ?= 2
+PARALLEL = -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+
+test: install browser ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local); prints the 15 slowest tests
+	$(PY) -m pytest $(PARALLEL) --durations=15
 
 test-unit: install ## unit tests of the domain only (no AWS)
 	$(PY) -m pytest tests/unit
@@ -43,7 +47,7 @@ test-integration: install ## HTTP tests through chalice.test.Client on moto
 	$(PY) -m pytest tests/integration
 
 test-e2e: install browser ## end-to-end tests over HTTP against chalice local and DynamoDB Local
-	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest $(PARALLEL) tests/e2e
 
 fuzz: install ## a longer Schemathesis run and wider races against the live local stack (CXGOV_FUZZ_EXAMPLES, default 300; CXGOV_RACE_CLIENTS, default 32)
 	CXGOV_FUZZ_EXAMPLES=$${CXGOV_FUZZ_EXAMPLES:-300} CXGOV_RACE_CLIENTS=$${CXGOV_RACE_CLIENTS:-32} $(PY) -m pytest -s tests/e2e/test_fuzz_api.py tests/e2e/test_races.py
@@ -54,7 +58,7 @@ digests: install ## run the digest job once now against the stack `make run` ser
 token: install ## mint a local token: make token ROLE=dcxo DEPT=parks
 	@$(PY) -m devtools.issuer --role $(ROLE) $(if $(DEPT),--dept $(DEPT))
 
-bench: install ## print import-time ratio and DynamoDB calls per request, measured on DynamoDB Local
+bench: install ## print the figures: import-time ratio, DynamoDB calls per request, and the scale runs kept out of `make test` (200,000-row job, 1,000-department dashboard)
 	$(PY) -m devtools.bench
 
 package: install ## build/package/sam.json + deployment.zip: chalice package merged with infra/ (offline, no AWS credentials)

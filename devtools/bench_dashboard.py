@@ -123,6 +123,21 @@ def render_overview(url: str, token: str, rounds: int = ROUNDS, screenshot: Path
             "complete_ms": statistics.median(completes), "rows": rows}
 
 
+def check(shown: dict, counted: list[dict], departments: int) -> None:
+    """What the overview must do at any size (tests/e2e/test_dashboard_scale.py at 60 departments,
+    `make bench` at 1,000): three data requests (who is calling, one page of the rollup, one of the
+    ranking), 25 rows shown, and each rollup reading the department list, every department's REC
+    item (one in ten has a recommendation) and each month's VoC items (March 2017: one per
+    department; the other months none): items, not records; each answer a page."""
+    assert shown["requests"] == ["/me", f"/rollup?period={PERIOD}&sort=attention&limit=25",
+                                 f"/benchmarks?measure=voc.within_target_share&period={PERIOD}&limit=25"], shown
+    assert shown["rows"] == 25, shown
+    expected = departments + len(range(0, departments, 10)) + departments
+    assert [c["status"] for c in counted] == [200, 200, 200], counted
+    assert [c["items_read"] for c in counted] == [0, expected, expected], counted
+    assert all(c["bytes"] < 60_000 for c in counted), counted
+
+
 def run() -> None:
     from devtools import issuer
 
@@ -145,6 +160,9 @@ def run() -> None:
         calls = ", ".join(f"{k} {v}" for k, v in sorted(r["calls"].items())) or "none"
         print(f"    GET {r['path']:<72} {r['status']}  items read {r['items_read']:>6}  calls {sum(r['calls'].values()):>3} ({calls})  {r['bytes'] / 1000:.1f} kB")
     print(f"  items read in all: {sum(r['items_read'] for r in reads):,}")
+    check(shown, reads, DEPARTMENTS)
+    print(f"  (checked: the three requests, 25 rows shown, items read = {DEPARTMENTS:,} departments + "
+          f"{len(range(0, DEPARTMENTS, 10)):,} REC + {DEPARTMENTS:,} VoC months per rollup)")
 
 
 if __name__ == "__main__":

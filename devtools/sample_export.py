@@ -11,6 +11,7 @@ import gzip
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 CHANNELS = ("web", "email", "phone", "twitter", "facebook", "sms", "chat", "app_311")
 CATEGORIES = ("complaint", "request_for_help", "question", "compliment", "suggestion")
@@ -43,6 +44,31 @@ def write_csv_gz(rows: list[dict[str, str]], path: Path) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def expected(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """What the import must produce, computed here from the rows alone."""
+    seen: set[str] = set()
+    created = duplicates = rejected = 0
+    kept = []
+    for row in rows:
+        if row["channel"] not in CHANNELS:
+            rejected += 1
+        elif row["source_id"] in seen:
+            duplicates += 1
+        else:
+            seen.add(row["source_id"])
+            created += 1
+            kept.append(row)
+    nps = [int(r["nps"]) for r in kept]
+    csat = [int(r["csat"]) for r in kept]
+    by_channel: dict[str, int] = {}
+    for r in kept:
+        by_channel[r["channel"]] = by_channel.get(r["channel"], 0) + 1
+    return {"created": created, "duplicates": duplicates, "rejected": rejected, "volume": len(kept),
+            "nps": round((sum(n >= 9 for n in nps) - sum(n <= 6 for n in nps)) / len(nps) * 100, 6),
+            "csat": round(sum(c >= 4 for c in csat) / len(csat), 6),
+            "actionable": sum(r["actionable"] == "true" for r in kept), "by_channel": by_channel}
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import import_dispatcher, issuer, localstack
-from devtools.sample_export import CHANNELS, generated_rows, write_csv_gz  # noqa: F401 (the tests import them from here)
+from devtools.sample_export import CHANNELS, expected, generated_rows, write_csv_gz  # noqa: F401 (the tests import them from here)
 
 RUN_SECONDS = 20  # short Lambda runs: long jobs go through follow-up messages
 WORKER_ENV = {"CXGOV_IMPORT_MARGIN_SECONDS": "2", "CXGOV_IMPORT_LEASE_SECONDS": "8",
@@ -70,39 +70,6 @@ class ImportStack:
         return subprocess.run([sys.executable, "-m", "devtools.reconcile", "--dept", dept], cwd=localstack.ROOT,
                               env={**os.environ, **import_dispatcher.stage_env(), **self.env},
                               capture_output=True, text=True, timeout=600)
-
-
-def peak_rss_kib(process: subprocess.Popen) -> int:
-    """The process's peak resident set (VmHWM), read while it still runs."""
-    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmHWM")
-
-
-def expected(rows: list[dict[str, str]]) -> dict[str, Any]:
-    """What the import must produce, computed here from the rows alone."""
-    seen: set[str] = set()
-    created = duplicates = rejected = 0
-    kept = []
-    for row in rows:
-        if row["channel"] not in CHANNELS:
-            rejected += 1
-        elif row["source_id"] in seen:
-            duplicates += 1
-        else:
-            seen.add(row["source_id"])
-            created += 1
-            kept.append(row)
-    nps = [int(r["nps"]) for r in kept]
-    csat = [int(r["csat"]) for r in kept]
-    by_channel: dict[str, int] = {}
-    for r in kept:
-        by_channel[r["channel"]] = by_channel.get(r["channel"], 0) + 1
-    return {"created": created, "duplicates": duplicates, "rejected": rejected, "volume": len(kept),
-            "nps": round((sum(n >= 9 for n in nps) - sum(n <= 6 for n in nps)) / len(nps) * 100, 6),
-            "csat": round(sum(c >= 4 for c in csat) / len(csat), 6),
-            "actionable": sum(r["actionable"] == "true" for r in kept), "by_channel": by_channel}
 
 
 def as_json(row: dict[str, str]) -> dict[str, Any]:

@@ -21,13 +21,11 @@ CONFIG = "package_name_override: cxgov_client\nproject_name_override: cxgov-clie
 
 
 @pytest.fixture(scope="module")
-def v1(tmp_path_factory):
+def v1(stack, tmp_path_factory):
+    """The API under /v1 on the session's database (the test's department has a name of its own)."""
     work = tmp_path_factory.mktemp("client")
-    with localstack.database(localstack.free_port(), log=work / "ddb.log") as endpoint:
-        env = localstack.endpoint_env(endpoint)
-        localstack.create_tables_in_subprocess(env)
-        with stage_gateway.stage_gateway(localstack.free_port(), env, log=work / "v1.log") as url:
-            yield url
+    with stage_gateway.stage_gateway(localstack.free_port(), stack.env, log=work / "v1.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

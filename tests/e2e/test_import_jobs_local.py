@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.import_stack import expected, generated_rows, json_lines, peak_rss_kib, write_csv_gz
+from tests.e2e.import_stack import expected, generated_rows, json_lines, write_csv_gz
 
 pytestmark = pytest.mark.e2e
 
@@ -19,63 +19,50 @@ def _dept(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:6]}"
 
 
-def _import(import_stack, dept, token, path):
+def test_a_gzip_csv_through_the_job_path_gives_the_exact_counts_and_summary(import_stack, tmp_path):
+    # Given a generated export (gzip CSV) of 2,000 rows with duplicates and rejected rows, in its own
+    # department. (Its size is not the point: `make bench` imports 20,000 and 200,000 rows this way,
+    # devtools/bench_job_memory.py, and checks the worker's memory stays flat.)
+    rows = generated_rows(2_000, seed=1)
+    dept = _dept("jobcsv")
+    token = import_stack.department(dept)
+    path = write_csv_gz(rows, tmp_path / "export.csv.gz")
+    # When a fresh worker process imports it
+    worker = import_stack.start_worker()
     job = import_stack.start(dept, token)
     import_stack.upload(job, path)
-    # ~4 min for 200k rows on an idle 2-core machine; a loaded one is several times slower
-    return import_stack.wait(dept, token, job["id"], timeout=3600)
+    job = import_stack.wait(dept, token, job["id"])
+    import_stack.workers.remove(worker)
+    from devtools import import_dispatcher
 
-
-def test_200k_rows_through_the_job_path_with_flat_memory(import_stack, tmp_path):
-    # Given two generated exports (gzip CSV) of 20,000 and 200,000 rows, each into its own department
-    small_rows, large_rows = generated_rows(20_000, seed=1), generated_rows(200_000, seed=2)
-    figures = {}
-    for label, rows in (("20k", small_rows), ("200k", large_rows)):
-        dept = _dept(f"jobs{label}")
-        token = import_stack.department(dept)
-        path = write_csv_gz(rows, tmp_path / f"{label}.csv.gz")
-        # When a fresh worker process imports it
-        worker = import_stack.start_worker()
-        started = time.monotonic()
-        job = _import(import_stack, dept, token, path)
-        seconds = time.monotonic() - started
-        figures[label] = peak_rss_kib(worker)
-        import_stack.workers.remove(worker)
-        from devtools import import_dispatcher
-
-        import_dispatcher.stop_worker(worker)
-        # Then the counts equal the independent computation
-        want = expected(rows)
-        assert job["status"] == "completed", job
-        assert (job["rows_done"], job["created"], job["duplicates"], job["rejected"]) == (
-            len(rows), want["created"], want["duplicates"], want["rejected"]), job
-        assert job["file_format"] == "csv+gzip" and job["errors_url"]
-        # And so does the VoC summary of March 2017
-        status, _, summary = import_stack.http.request("GET", f"/departments/{dept}/voc-summary?period=2017-03",
-                                                       token=token)
-        assert status == 200
-        assert (summary["volume"], summary["actionable"]) == (want["volume"], want["actionable"])
-        assert summary["nps"] == pytest.approx(want["nps"], abs=1e-6)
-        assert summary["csat"] == pytest.approx(want["csat"], abs=1e-6)
-        assert {c: v["volume"] for c, v in summary["by_channel"].items() if v["volume"]} == want["by_channel"]
-        print(f"\n{label}: {len(rows):,} rows in {seconds:.1f} s ({len(rows) / seconds:,.0f} rows/s), "
-              f"worker peak RSS {figures[label] / 1024:.1f} MiB")
-    # And the worker's peak memory does not grow with the file (goal: within 1.2x)
-    ratio = figures["200k"] / figures["20k"]
-    print(f"peak RSS 200k / 20k = {ratio:.3f}")
-    assert ratio < 1.2, figures
+    import_dispatcher.stop_worker(worker)
+    # Then the counts equal the independent computation
+    want = expected(rows)
+    assert want["duplicates"] and want["rejected"]
+    assert job["status"] == "completed", job
+    assert (job["rows_done"], job["created"], job["duplicates"], job["rejected"]) == (
+        len(rows), want["created"], want["duplicates"], want["rejected"]), job
+    assert job["file_format"] == "csv+gzip" and job["errors_url"]
+    # And so does the VoC summary of March 2017
+    status, _, summary = import_stack.http.request("GET", f"/departments/{dept}/voc-summary?period=2017-03",
+                                                   token=token)
+    assert status == 200
+    assert (summary["volume"], summary["actionable"]) == (want["volume"], want["actionable"])
+    assert summary["nps"] == pytest.approx(want["nps"], abs=1e-6)
+    assert summary["csat"] == pytest.approx(want["csat"], abs=1e-6)
+    assert {c: v["volume"] for c, v in summary["by_channel"].items() if v["volume"]} == want["by_channel"]
 
 
 def test_a_killed_worker_resumes_without_duplicates_and_without_drift(import_stack, tmp_path):
-    # Given a 12,000-row job whose worker is killed (SIGKILL) once it has imported some rows
-    rows = generated_rows(12_000, seed=3)
+    # Given a 5,000-row job whose worker is killed (SIGKILL) once it has imported some rows
+    rows = generated_rows(5_000, seed=3)
     dept = _dept("jobkill")
     token = import_stack.department(dept)
     worker = import_stack.start_worker()
     job = import_stack.start(dept, token)
     import_stack.upload(job, write_csv_gz(rows, tmp_path / "kill.csv.gz"))
     deadline = time.monotonic() + 300
-    while import_stack.job(dept, token, job["id"])["rows_done"] < 2_000:
+    while import_stack.job(dept, token, job["id"])["rows_done"] < 1_000:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     os.kill(worker.pid, signal.SIGKILL)

@@ -95,9 +95,10 @@ def test_dynamodb_local_keeps_data_across_a_restart(tmp_path, e2e_tokens):
 
 
 def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
-    port, ddb_port, s3_port = localstack.free_port(), localstack.free_port(), localstack.free_port()
+    port, ddb_port, s3_port, oidc_port = (localstack.free_port() for _ in range(4))
+    # Every port named (the default PORT+1..+3 may be another test's, on the other xdist worker)
     env = {**os.environ, "PORT": str(port), "DDB_PORT": str(ddb_port), "S3_PORT": str(s3_port),
-           "CXGOV_LOCAL_DATA": str(tmp_path / "ddb")}
+           "OIDC_PORT": str(oidc_port), "CXGOV_LOCAL_DATA": str(tmp_path / "ddb")}
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     # A new session, so a hung stop can be killed with everything it started; the output is read
     # to the end on a thread (an unread pipe would block the server once it fills).
@@ -141,6 +142,7 @@ def test_make_run_serves_prints_tokens_and_stops_everything(tmp_path):
     assert not localstack.port_in_use(port)
     assert not localstack.port_in_use(ddb_port)
     assert not localstack.port_in_use(s3_port)
+    assert not localstack.port_in_use(oidc_port)
 
 
 def _upload_evidence(http, token: str, s3_port: int) -> None:

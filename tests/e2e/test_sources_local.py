@@ -24,14 +24,14 @@ DEPT = "e2e-sf"
 
 
 @pytest.fixture(scope="module")
-def sources_stack(tmp_path_factory) -> Iterator[Http]:
+def sources_stack(stack, tmp_path_factory) -> Iterator[Http]:
+    """A chalice local with Secrets Manager and short outbound timeouts, on the session's database
+    (this module's department, DEPT, is its own)."""
     logs = tmp_path_factory.mktemp("sources-logs")
-    with localstack.database(localstack.free_port(), log=logs / "dynamodb.log") as endpoint, \
-            localstack.moto_server(localstack.free_port()) as moto:
-        env = {**localstack.endpoint_env(endpoint), "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto,
+    with localstack.moto_server(localstack.free_port()) as moto:
+        env = {**stack.env, "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto,
                "CXGOV_OUTBOUND_TIMEOUT_SECONDS": "1", "CXGOV_OUTBOUND_RETRIES": "1",
                "CXGOV_OUTBOUND_BACKOFF_SECONDS": "0.05"}
-        localstack.create_tables_in_subprocess(env)
         with localstack.chalice_local(localstack.free_port(), env, log=logs / "chalice.log") as (url, _):
             yield Http(url, env)
 
