@@ -30,6 +30,9 @@ def _enter(stack: contextlib.ExitStack, what: str, context):
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # A process started in the background by a script (CI, `make test &`) inherits SIGINT ignored,
+    # and Python then raises no KeyboardInterrupt: Ctrl-C must stop `make run` wherever it started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     port = int(os.environ.get("PORT", "8000"))
     ddb_port = int(os.environ.get("DDB_PORT", str(port + 1)))
     s3_port = int(os.environ.get("S3_PORT", str(port + 2)))

@@ -29,7 +29,7 @@ def stack(tmp_path_factory):
 # stream has, so the batch is several chunks.
 CRASHING = textwrap.dedent("""
     import os, sys
-    from chalicelib.db import ledger
+    from chalicelib.ledger import store as ledger
     from devtools import ledger_stream
     ledger_stream.BATCH = 1000
     original, calls = ledger._append_chunk, []
@@ -141,7 +141,7 @@ def test_a_consumer_killed_mid_batch_loses_and_repeats_nothing(stack, e2e_tokens
 
 APPENDER = textwrap.dedent("""
     import sys
-    from chalicelib.db import ledger
+    from chalicelib.ledger import store as ledger
     from chalicelib.ledger import log
     t = int(sys.argv[1])
     ledger.append([log.leaf_of(f"race{t}", f"rec{t}", seq, f"{t:02d}{seq:062d}") for seq in range(1, 31)])
