@@ -5,13 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, ConvertToMiddleware, Response
 
 from chalicelib.http.routing import correlation_id, error_response, to_api_error
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import ApiError, BadRequest, UnsupportedMediaType
-from chalicelib.core.observability import get_tracer, logger, metrics
+from chalicelib.core.observability import count, flush_metrics, get_tracer, logger
 
 _CHALICE_ERRORS: dict[str, type[ApiError]] = {
     "UnsupportedMediaType": UnsupportedMediaType,
@@ -45,13 +44,22 @@ def _http(app: Chalice, event: Any, get_response: Callable[[Any], Response]) -> 
     except Exception as exc:  # noqa: BLE001 - a failing middleware still answers in the envelope
         response = error_response(to_api_error(exc), cid)
     status = response.status_code
-    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    count("Requests")
     if status >= 500:
-        metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        count("ServerErrors")
     elif status >= 400:
-        metrics.add_metric(name="ClientErrors", unit=MetricUnit.Count, value=1)
+        count("ClientErrors")
     logger.info("request handled", extra={"status": status})
     return response
+
+
+def _publish_metrics(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Every event (HTTP, queue, schedule, stream) publishes its metrics when it ends, as
+    Powertools' `log_metrics` does, but one thread at a time (`flush_metrics`)."""
+    try:
+        return get_response(event)
+    finally:
+        flush_metrics()
 
 
 def _traced(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,7 +69,7 @@ def _traced(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 def register_middleware(app: Chalice) -> None:
     app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
-    app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
+    app.register_middleware(_publish_metrics)
     if get_settings().tracing_enabled:
         app.register_middleware(ConvertToMiddleware(_traced))
     app.register_middleware(functools.partial(_http, app), "http")

@@ -21,11 +21,10 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
-from chalicelib.core.observability import logger, metrics
+from chalicelib.core.observability import count, logger
 from chalicelib.db import keys
 from chalicelib.imports import json_array, object_store as store, reader, store as dal
 from chalicelib.voc import service as voc
@@ -240,7 +239,7 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
     if errors:
         part = chunk[0].number
         store.put_text(dept, keys.import_errors_part_key(dept, job["job_id"], part), _csv(errors))
-    metrics.add_metric(name="ImportRows", unit=MetricUnit.Count, value=len(chunk))
+    count("ImportRows", len(chunk))
     updated = dal.checkpoint(dept, job["job_id"], owner, offset=chunk[-1].end_offset, counts=counts,
                              error_part=part, lease_seconds=lease_seconds(), now=clock.now())
     if updated is None:
@@ -276,6 +275,5 @@ def _end(job: dict[str, Any], owner: str, status: str, error: str | None) -> Non
                       [keys.import_errors_part_key(dept, job_id, n) for n in current["error_parts"]])
     if dal.finish(dept, job_id, owner, status, clock.now(), error=error, report_key=report) is None:
         raise LeaseLost()
-    metrics.add_metric(name="ImportJobsCompleted" if status == "completed" else "ImportJobsFailed",
-                       unit=MetricUnit.Count, value=1)
+    count("ImportJobsCompleted" if status == "completed" else "ImportJobsFailed")
     logger.info("import job finished", extra={"job_id": job_id, "status": status, "error": error})

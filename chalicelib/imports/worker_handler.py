@@ -3,11 +3,10 @@ worker's own follow-ups), one per invocation. Locally devtools/import_dispatcher
 same handler with the messages it receives from moto's SQS."""
 from __future__ import annotations
 
-from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Blueprint
 
 from chalicelib.core.lazy import lazy
-from chalicelib.core.observability import metrics
+from chalicelib.core.observability import count
 
 worker = lazy("chalicelib.imports.worker")
 
@@ -18,7 +17,7 @@ QUEUE = "cxgov-imports"  # the template points the event source at its ImportQue
 @bp.on_sqs_message(queue=QUEUE, batch_size=1, name="import_worker")
 def import_worker(event) -> None:
     for record in event:
-        metrics.add_metric(name="ImportMessages", unit=MetricUnit.Count, value=1)
+        count("ImportMessages")
         attributes = record.to_dict().get("attributes") or {}
         worker.handle_message(record.body, int(attributes.get("ApproximateReceiveCount") or 1),
                               record.context.get_remaining_time_in_millis)

@@ -24,7 +24,7 @@ from chalicelib.org import service as org_service
 from chalicelib.reminders import store as dal
 from chalicelib.reminders import contacts, digest, mail
 from chalicelib.reminders.schemas import DigestItem, DigestRun, DigestRunRecipient, OrgTotals
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import count, logger
 
 RETRYABLE = {"TooManyRequestsException", "Throttling", "ThrottlingException", "ServiceUnavailable",
              "InternalFailure", "InternalServerError", "RequestTimeout"}
@@ -185,14 +185,12 @@ def run(now: datetime | None = None) -> DigestRun:
 
 
 def _report(result: DigestRun) -> None:
-    from chalicelib.core.observability import metrics
-
     summary = {status: result.count(status)
                for status in ("sent", "failed", "already_sent", "in_flight", "nothing_due")}
     logger.info("digest run", extra={"day": result.day.isoformat(), **summary})
     try:
-        metrics.add_metric(name="DigestSent", unit="Count", value=summary["sent"])
-        metrics.add_metric(name="DigestSendFailed", unit="Count", value=summary["failed"])
+        count("DigestSent", summary["sent"])
+        count("DigestSendFailed", summary["failed"])
     except Exception:  # noqa: BLE001 - a metric never breaks the job
         logger.exception("digest metrics not recorded")
 
