@@ -54,18 +54,23 @@ def _quarter(label: str) -> tuple[periods.Period, int, int]:
     return period, fiscal_year, quarter
 
 
+def a11_journeys(dept: str, journey_id: str | None) -> list[dict]:
+    """The department's journeys with an A-11 service, or the one asked for (404 if it is not the
+    department's, 400 if it names no A-11 service)."""
+    if journey_id is None:
+        return org.a11_journeys(dept)
+    journey = org.a11_journey(dept, journey_id)
+    if journey is None:
+        raise NotFound("no journey with this id in this department")
+    if not journey["a11_service"]:
+        raise BadRequest.for_field("journey_id", "this journey names no A-11 service (a11_service): "
+                                                 "set one on the journey before exporting it")
+    return [journey]
+
+
 def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[str]]:
     period, fiscal_year, quarter = _quarter(label)
-    if journey_id is not None:
-        journey = org.a11_journey(dept, journey_id)
-        if journey is None:
-            raise NotFound("no journey with this id in this department")
-        if not journey["a11_service"]:
-            raise BadRequest.for_field("journey_id", "this journey names no A-11 service (a11_service): "
-                                                     "set one on the journey before exporting it")
-        journeys = [journey]
-    else:
-        journeys = org.a11_journeys(dept)
+    journeys = a11_journeys(dept, journey_id)
     if not journeys:
         return []
     months = period.months()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from chalicelib.a11.collection import _cell, _quarter
-from chalicelib.core.errors import BadRequest, NotFound, PayloadTooLarge
+from chalicelib.a11.collection import _cell, _quarter, a11_journeys
+from chalicelib.core.errors import NotFound, PayloadTooLarge
 from chalicelib.org import service as org
 from chalicelib.voc import service as voc, touchpoints
 
@@ -28,21 +28,9 @@ class _Out:
                                   [{"field": "journey_id", "message": "export one journey at a time"}])
 
 
-def _journeys(dept: str, journey_id: str | None) -> list[dict]:
-    if journey_id is None:
-        return org.a11_journeys(dept)
-    journey = org.a11_journey(dept, journey_id)
-    if journey is None:
-        raise NotFound("no journey with this id in this department")
-    if not journey["a11_service"]:
-        raise BadRequest.for_field("journey_id", "this journey names no A-11 service (a11_service): "
-                                                 "set one on the journey before exporting it")
-    return [journey]
-
-
 def _write(out: _Out, dept: str, label: str, journey_id: str | None) -> None:
     period, _, _ = _quarter(label)
-    journeys = {j["id"]: j for j in _journeys(dept, journey_id)}
+    journeys = {j["id"]: j for j in a11_journeys(dept, journey_id)}
     if not journeys:
         return
     for month in period.months():
