@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
-from chalicelib.core.schemas import OutputModel, PageQuery, Page, QueryModel
+from chalicelib.core.schemas import EARLIEST, LATEST, OutputModel, Page, PageQuery, QueryModel
 
 HEX = r"^[0-9a-f]{64}$"
 _HEAD = {"tree_size": 1742, "root_hash": "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
@@ -35,6 +35,14 @@ class TreeHead(OutputModel):
 class TreeHeadQuery(PageQuery):
     from_: AwareDatetime | None = Field(default=None, alias="from", description="signed at or after (RFC 3339 with offset)")
     to: AwareDatetime | None = Field(default=None, description="signed at or before (RFC 3339 with offset)")
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _within_dates_people_type(cls, value: datetime | None) -> datetime | None:
+        # Year 1 at +01:51 is year 0 in UTC: far-off years are typing mistakes, refused as elsewhere.
+        if value is not None and not EARLIEST <= value.date() <= LATEST:
+            raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+        return value
 
 
 class TreeHeadPage(Page):

@@ -225,3 +225,11 @@ def test_only_new_history_items_become_leaves():
     leaves = log.leaves_from_records(records)
     assert [(l.department, l.rec_id, l.seq) for l in leaves] == [("parks", "r1", 1)]
     assert leaves[0].data == b'{"department":"parks","hash":"' + b"a" * 64 + b'","rec_id":"r1","seq":1}'
+
+
+def test_tree_heads_refuse_far_off_dates_with_a_400_naming_the_field(seeded, tokens):
+    # Year 1 at +01:51 is year 0 in UTC (the fuzzer's 500); a date-time people type is 1900-2999
+    for name in ("from", "to"):
+        answer = seeded.get(f"/ledger/tree-heads?{name}=0001-01-01T00%3A01%3A00%2B01%3A51", token=tokens["auditor"])
+        assert answer.status_code == 400, answer.body
+        assert [d["field"] for d in answer.json["error"]["details"]] == [name]
