@@ -33,8 +33,9 @@ HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "
          "aws_xray_sdk", "chalicelib.db", "chalicelib.core.auth")
 # Of cxgov's own modules `import app` loads only the packages, the routes and the light shared parts.
 LIGHT = ("chalicelib.core.claims", "chalicelib.core.config", "chalicelib.core.cursors", "chalicelib.core.errors",
-         "chalicelib.core.lazy", "chalicelib.core.observability", "chalicelib.http.idempotency",
-         "chalicelib.http.middleware", "chalicelib.http.routing", "chalicelib.http.system")
+         "chalicelib.core.lazy", "chalicelib.core.observability", "chalicelib.http.errors",
+         "chalicelib.http.idempotency", "chalicelib.http.middleware", "chalicelib.http.routing",
+         "chalicelib.http.system")
 
 
 def _light(module: str) -> bool:

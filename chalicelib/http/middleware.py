@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 from chalice import Chalice, ConvertToMiddleware, Response
 
-from chalicelib.http.routing import correlation_id, error_response, to_api_error
+from chalicelib.http.errors import error_response, to_api_error
+from chalicelib.http.routing import correlation_id
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import ApiError, BadRequest, UnsupportedMediaType
 from chalicelib.core.observability import count, flush_metrics, get_tracer, logger

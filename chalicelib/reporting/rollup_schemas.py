@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.core.schemas import MoneyText, api_enum, OutputModel, QueryModel, Timestamp, captured_example
-from chalicelib.voc.schemas import VocFigures
+from chalicelib.voc.summary_schemas import VocFigures
 
 PERIOD_HELP = "2017-03 (month), 2017-Q2 (quarter) or FY2017 (federal fiscal year); default: this fiscal year"
 

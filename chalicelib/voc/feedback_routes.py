@@ -9,10 +9,10 @@ from chalicelib.core.lazy import lazy
 logic = lazy("chalicelib.voc.feedback")
 ingest = lazy("chalicelib.voc.ingest")
 voc_summary = lazy("chalicelib.voc.summary")
-(ClassificationCreate, Feedback, FeedbackCreate, FeedbackPage, FeedbackQuery, ResponseCreate, SummaryQuery,
- VocSummary) = lazy(
+(ClassificationCreate, Feedback, FeedbackCreate, FeedbackPage, FeedbackQuery, ResponseCreate) = lazy(
     "chalicelib.voc.schemas", "ClassificationCreate", "Feedback", "FeedbackCreate", "FeedbackPage",
-    "FeedbackQuery", "ResponseCreate", "SummaryQuery", "VocSummary")
+    "FeedbackQuery", "ResponseCreate")
+SummaryQuery, VocSummary = lazy("chalicelib.voc.summary_schemas", "SummaryQuery", "VocSummary")
 FeedbackImportDoc, ImportQuery, ImportResult = lazy(
     "chalicelib.voc.ingest_schemas", "FeedbackImportDoc", "ImportQuery", "ImportResult")
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from chalicelib.core import clock, periods
 from chalicelib.voc import counters as voc_counters, counters_store
 from chalicelib.voc.feedback import department
-from chalicelib.voc.schemas import VocSummary
+from chalicelib.voc.summary_schemas import VocSummary
 
 
 def summary(dept: str, period: str | periods.Period, now: datetime | None = None) -> VocSummary:
