@@ -80,7 +80,7 @@ def survey_embed(call: Call) -> Response:
 
 
 @api_route(bp, "/s/{survey_id}/questions", "GET", summary="A survey's questions", tag=TAG, roles=PUBLIC,
-           response=PublicQuestions, throttle=THROTTLE)
+           response=PublicQuestions, errors=(503,), throttle=THROTTLE)
 def survey_questions(call: Call) -> Response:
     """What the page and the embed show; each read counts as an offer of the survey (the A-11
     collection's `volume_of_customers_provided_survey_opportunity`)."""
@@ -93,7 +93,7 @@ def survey_questions(call: Call) -> Response:
 
 @api_route(bp, "/s/{survey_id}/responses", "POST", summary="Answer a survey", tag=TAG, roles=PUBLIC,
            body=ResponseCreate, response=Accepted, status=202, content_types=("application/json", "text/plain"),
-           max_body_bytes=MAX_BODY, errors=(403,), throttle=THROTTLE)
+           max_body_bytes=MAX_BODY, errors=(403, 503), throttle=THROTTLE)
 def survey_respond(call: Call) -> Response:
     """From the hosted page or an allowed origin (`Origin` required), at most 10 responses a minute
     per client address (429 with `Retry-After`), a body of at most 16 KiB, each answer valid for its

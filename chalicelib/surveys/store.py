@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import clock
-from chalicelib.core.errors import Conflict
+from chalicelib.core.errors import Conflict, ServiceUnavailable
 from chalicelib.db import aggregates, keys
 from chalicelib.db.items import SurveyItem, SurveyRateItem, SurveyResponseItem
 from chalicelib.db.transactions import cancellation_codes, transaction
@@ -19,6 +19,8 @@ from chalicelib.voc import service as voc
 
 RATE_LIMIT = 10  # responses per client address, department and UTC minute
 RATE_WINDOW_TTL = timedelta(minutes=5)
+ATTEMPTS = 3  # a transaction another one held an item of (TransactionConflict) is tried again
+T = TypeVar("T")
 
 
 class RateLimited(Exception):
@@ -81,11 +83,33 @@ def update(dept: str, survey_id: str, changes: Mapping[str, Any], expected_versi
 
 # --- public writes ---------------------------------------------------------------------------------
 
+def _rate_limited(exc: TransactWriteError) -> bool:
+    return "ConditionalCheckFailed" in cancellation_codes(exc)
+
+
+def _written(write: Callable[[], T]) -> T:
+    """`write()` (one transaction), again while another transaction holds one of its items: every
+    response of a department adds to the same month items, so busy surveys meet that in DynamoDB.
+    A full rate window raises RateLimited; still held after ATTEMPTS, a 503 with Retry-After."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return write()
+        except TransactWriteError as exc:
+            if _rate_limited(exc):
+                raise RateLimited() from exc
+            if "TransactionConflict" not in cancellation_codes(exc):
+                raise
+    raise ServiceUnavailable("other responses are being written; try again", headers={"Retry-After": "1"})
+
+
 def count_view(survey: Mapping[str, Any], month: str) -> None:
     """One offer of the survey (its questions shown), in a transaction so a retry never adds twice."""
-    with transaction() as tx:
-        aggregates.add_counters(tx, survey["department"], scope(month), {
-            f"srv__survey__{survey['id']}__views": 1, f"srv__journey__{survey['journey_id']}__views": 1})
+    def write() -> None:
+        with transaction() as tx:
+            aggregates.add_counters(tx, survey["department"], scope(month), {
+                f"srv__survey__{survey['id']}__views": 1, f"srv__journey__{survey['journey_id']}__views": 1})
+
+    _written(write)
 
 
 def _rate_window(tx: Any, dept: str, client: str, now: datetime) -> None:
@@ -96,21 +120,15 @@ def _rate_window(tx: Any, dept: str, client: str, now: datetime) -> None:
               condition=SurveyRateItem.count.does_not_exist() | (SurveyRateItem.count < RATE_LIMIT))
 
 
-def _rate_limited(exc: TransactWriteError) -> bool:
-    return "ConditionalCheckFailed" in cancellation_codes(exc)
-
-
 def count_honeypot(survey: Mapping[str, Any], month: str, client: str, now: datetime) -> None:
     """A dropped bot response: counted (and within the client's rate window), nothing else stored."""
-    try:
+    def write() -> None:
         with transaction() as tx:
             aggregates.add_counters(tx, survey["department"], scope(month),
                                     {f"srv__survey__{survey['id']}__honeypot": 1})
             _rate_window(tx, survey["department"], client, now)
-    except TransactWriteError as exc:
-        if _rate_limited(exc):
-            raise RateLimited() from exc
-        raise
+
+    _written(write)
 
 
 def record_response(survey: Mapping[str, Any], data: dict[str, Any], own: dict[str, Any],
@@ -129,13 +147,8 @@ def record_response(survey: Mapping[str, Any], data: dict[str, Any], own: dict[s
         tx.save(response, condition=SurveyResponseItem.pk.does_not_exist())
         _rate_window(tx, dept, client, now)
 
-    try:
-        record = voc.record_survey_response(dept, data, now, actor=f"survey:{survey['id']}", extra=extra)
-    except TransactWriteError as exc:
-        if _rate_limited(exc):
-            raise RateLimited() from exc
-        raise
-    return record["id"]
+    return _written(lambda: voc.record_survey_response(dept, data, now, actor=f"survey:{survey['id']}",
+                                                       extra=extra))["id"]
 
 
 # --- reads for the A-11 collection and tests --------------------------------------------------------

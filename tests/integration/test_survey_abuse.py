@@ -133,3 +133,41 @@ def test_origins_count_as_the_host_the_page_was_served_from(survey, api):
     assert h.respond(api, survey["id"], VALID, origin="http://127.0.0.1:8000").status_code == 202
     assert h.respond(api, survey["id"], VALID, origin="http://127.0.0.1:8001").status_code == 403
     assert h.respond(api, survey["id"], VALID, origin=h.SITE).status_code == 202
+
+
+def _conflicts(times: int):
+    """Connection.transact_write_items cancelled by DynamoDB's TransactionConflict `times` times
+    (another transaction held an item; DynamoDB Local never does it), then the real call."""
+    from pynamodb.connection import Connection
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    real = Connection.transact_write_items
+    left = {"n": times}
+
+    def call(self, *args, **kwargs):
+        if left["n"] > 0:
+            left["n"] -= 1
+            cause = VerboseClientError(
+                {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}},
+                "TransactWriteItems", cancellation_reasons=[None, CancellationReason(code="TransactionConflict")])
+            raise TransactWriteError("Failed to write transaction items", cause=cause)
+        return real(self, *args, **kwargs)
+
+    return call, left
+
+
+def test_a_response_another_write_held_up_is_tried_again_then_503(survey, api, tokens, monkeypatch):
+    from pynamodb.connection import Connection
+
+    # Held up twice, the third attempt writes it once
+    call, left = _conflicts(2)
+    monkeypatch.setattr(Connection, "transact_write_items", call)
+    assert h.respond(api, survey["id"], VALID).status_code == 202 and left["n"] == 0
+    assert len(api.get("/departments/parks/feedback", token=tokens["ccxo"]).json["items"]) == 1
+    # Held up every time: a 503 to retry, and nothing stored
+    call, _ = _conflicts(10**6)
+    monkeypatch.setattr(Connection, "transact_write_items", call)
+    before = _table()
+    busy = h.respond(api, survey["id"], VALID)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+    assert _table() == before
