@@ -7,11 +7,12 @@ import re
 import secrets
 from typing import Any, Mapping
 
+from chalicelib.core import periods
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.org import service as org
 from chalicelib.surveys import questions as rules, store
-from chalicelib.surveys.schemas import Survey, SurveyCreate, SurveyPatch
+from chalicelib.surveys.schemas import Survey, SurveyCounts, SurveyCreate, SurveyPatch
 
 ID_PATTERN = r"^[a-z][a-z0-9-]{1,39}_[0-9a-f]{16}$"
 
@@ -83,3 +84,12 @@ def patch_survey(dept: str, survey_id: str, body: SurveyPatch, principal: Princi
     _check(changes.get("languages", current["languages"]), changes.get("title", current["title"]),
            changes.get("questions", current["own"]))
     return present(store.update(dept, survey_id, changes, current["version"], actor=principal.subject), base_path)
+
+
+def counts(dept: str, survey_id: str, period: str) -> SurveyCounts:
+    """Views, responses and honeypot drops of the survey in the period's months (the department's zone)."""
+    get_record(dept, survey_id)
+    months = periods.parse(period).months()
+    counters = store.counters(dept, months[0].label, months[-1].label)
+    return SurveyCounts(survey_id=survey_id, period=period, **{
+        what: int(counters.get(f"srv__survey__{survey_id}__{what}", 0)) for what in ("views", "responses", "honeypot")})

@@ -9,8 +9,8 @@ from chalicelib.http.routing import Call, api_route
 
 logic = lazy("chalicelib.surveys.definitions")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
-Survey, SurveyCreate, SurveyPage, SurveyPatch = lazy(
-    "chalicelib.surveys.schemas", "Survey", "SurveyCreate", "SurveyPage", "SurveyPatch")
+Survey, SurveyCreate, SurveyPage, SurveyPatch, CountsQuery, SurveyCounts = lazy(
+    "chalicelib.surveys.schemas", "Survey", "SurveyCreate", "SurveyPage", "SurveyPatch", "CountsQuery", "SurveyCounts")
 
 bp = Blueprint(__name__)
 TAG = "surveys"
@@ -48,3 +48,11 @@ def patch_survey(call: Call) -> Survey:
     """Its title, languages, own questions, allowed origins, or `active` (an inactive survey's
     public page and routes answer 404). Send the `version` you read to turn a concurrent change into a 409."""
     return logic.patch_survey(call.path["dept"], call.path["survey_id"], call.body, call.principal, call.base_path)
+
+
+@api_route(bp, "/departments/{dept}/surveys/{survey_id}/counts", "GET", summary="A survey's offers and responses",
+           tag=TAG, roles=ROLES, query=CountsQuery, response=SurveyCounts)
+def survey_counts(call: Call) -> SurveyCounts:
+    """In a period: how often its questions were shown (offers), the responses accepted, and those
+    dropped for filling the hidden `website` field."""
+    return logic.counts(call.path["dept"], call.path["survey_id"], call.query.period)

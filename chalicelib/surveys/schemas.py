@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, PatchModel, Timestamp, api_enum
+from chalicelib.core.schemas import InputModel, OutputModel, Page, PatchModel, QueryModel, Timestamp, api_enum
 
 SurveyKind = api_enum("SurveyKind", Literal["a11_thumbs", "a11_likert", "csat", "nps", "ces"])
 Language = api_enum("SurveyLanguage", Literal["en", "es"])
@@ -215,3 +215,27 @@ class Accepted(OutputModel):
     accepted: bool
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"accepted": True}]})
+
+
+class CountsQuery(QueryModel):
+    period: str = Field(description="2017-03 (month), 2017-Q2 (quarter), FY2017 or FY2017-Q2")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        from chalicelib.core import periods
+
+        periods.parse(value)
+        return value
+
+
+class SurveyCounts(OutputModel):
+    survey_id: str
+    period: str
+    views: int = Field(description="reads of its questions (the hosted page or an embed showing it): offers")
+    responses: int = Field(description="responses accepted, each a feedback record")
+    honeypot: int = Field(description="responses that filled the hidden field: answered 202, dropped")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "survey_id": "parks_5f2c9a0b1d3e4f60", "period": "FY2017-Q2", "views": 412, "responses": 398,
+        "honeypot": 3}]})

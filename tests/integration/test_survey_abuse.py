@@ -100,6 +100,9 @@ def test_the_honeypot_is_answered_as_accepted_counted_and_dropped(survey, api, t
     assert sorted(item["kind"]["S"] for item in added) == ["aggregate", "survey_rate"]
     assert service.survey_counts("parks", survey["id"], "2017-02", "2017-02") == {
         "views": 0, "responses": 0, "honeypot": 3}
+    counts = api.get(f"/departments/parks/surveys/{survey['id']}/counts?period=FY2017-Q2", token=tokens["dcxo-parks"])
+    assert counts.json == {"survey_id": survey["id"], "period": "FY2017-Q2", "views": 0, "responses": 0,
+                           "honeypot": 3}
     assert api.get("/departments/parks/feedback", token=tokens["ccxo"]).json["items"] == []
 
 

@@ -84,6 +84,15 @@ def test_responses_count_in_the_summary_and_both_a11_exports(seeded, api, tokens
     # and 9 CSAT responses without views: offers are the responses
     assert int(second["volume_of_customers_provided_survey_opportunity"]) == 16
 
+    # Each survey's own counts: its views and its responses
+    for made in (thumbs, csat, likert):
+        counts = api.get(f"/departments/parks/surveys/{made['id']}/counts?period=2017-02", token=tokens["ccxo"]).json
+        assert (counts["views"], counts["responses"], counts["honeypot"]) == (views[made["id"]], len(mine(made["id"])), 0)
+    assert api.get(f"/departments/parks/surveys/{thumbs['id']}/counts?period=2017-01",
+                   token=tokens["ccxo"]).json["responses"] == 0
+    assert api.get(f"/departments/parks/surveys/{thumbs['id']}/counts?period=2017-13",
+                   token=tokens["ccxo"]).status_code == 400
+
     # The A-11 responses export: one row per response, its answer columns as given
     responses = _csv(api.get("/departments/parks/exports/a11-cx-responses.csv?quarter=FY2017-Q2",
                              token=tokens["ccxo"]))
