@@ -99,7 +99,10 @@ def _page(page: str | None) -> str | None:
     """The page without its query and fragment (they may carry personal data)."""
     if not page:
         return None
-    parts = urllib.parse.urlsplit(page)
+    try:
+        parts = urllib.parse.urlsplit(page)
+    except ValueError:  # not a URL (an unbalanced IPv6 bracket): keep nothing of it
+        return None
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:2000] or None
 
 

@@ -91,3 +91,11 @@ def test_the_browsers_language_and_allowed_origins():
     for bad in ("http://www.parks.example.gov", "https://x.gov/page", "ftp://x.gov", "https://u:p@x.gov", "x.gov"):
         with pytest.raises(ValueError):
             origin_of(bad)
+
+
+def test_the_page_is_kept_without_query_or_fragment_and_never_breaks():
+    from chalicelib.surveys.public import _page
+
+    assert _page("https://www.parks.example.gov/done?case=123#top") == "https://www.parks.example.gov/done"
+    assert _page("http://[::1") is None and _page("") is None and _page(None) is None
+    assert _page("not a url") == "not a url"
