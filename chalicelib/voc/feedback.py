@@ -17,7 +17,7 @@ from chalicelib.voc import counters as voc_counters, store as dal
 from chalicelib.voc.counters import A11_DRIVERS
 from chalicelib.voc.counters_store import months as feedback_months
 from chalicelib.voc.records import build_record, facts, utc
-from chalicelib.voc.redaction import redact
+from chalicelib.core.redaction import redact
 from chalicelib.voc.schemas import (
     ClassificationCreate,
     Feedback,
