@@ -71,9 +71,9 @@ _UPS = re.compile(r"(?<![A-Za-z0-9])1Z[ ]?[0-9A-Z]{3}[ ]?[0-9A-Z]{3}[ ]?[0-9A-Z]
 _TRACKING_WORDS = r"(?:tracking|track|tracker|package|parcel|shipment|fedex|ups|usps|label)"
 _TRACKING_CONTEXT = re.compile(
     _TRACKING_WORDS + r"(?:[^\d\n]{0,30}?)(?P<num>(?<![\d+])\d(?:[ ]?\d){11,21}(?!\d))", re.IGNORECASE)
-# 3-2-4 digits split the same way twice or not at all; not part of a longer number, a decimal or a
-# version (`1.078.05.1120`), and the separator is never a line break.
-_NINE = r"(?<![\d{d}$])(?<!\d[.,])(?:{a}(?P<s>{sep}){g}(?P=s)|{a}{g}){s}(?!\d|[{d}.,]\d)"
+# 3-2-4 digits split the same way twice or not at all; not part of a longer number or ASCII word (a hash),
+# a decimal or a version (`1.078.05.1120`), and the separator is never a line break.
+_NINE = r"(?<![A-Za-z_\d{d}$])(?<!\d[.,])(?:{a}(?P<s>{sep}){g}(?P=s)|{a}{g}){s}(?![A-Za-z_\d]|[{d}.,]\d)"
 _ITIN_AREA, _ITIN_GROUP = r"9\d\d", r"(?:5\d|6[0-5]|7\d|8[0-8]|9[0-2]|9[4-9])"
 _ITIN = re.compile(_NINE.format(d=_DASHES, sep=SEP, a=_ITIN_AREA, g=_ITIN_GROUP, s=r"\d{4}"))
 _SSN = re.compile(_NINE.format(d=_DASHES, sep=SEP, a=r"(?!000|666|9\d\d)\d{3}", g=r"(?!00)\d\d",

@@ -4,6 +4,8 @@ double spaces, USPS numbers with dashes or in lower case, `00` international pho
 generated with hypothesis and set in text; and the ordinary numbers around them that must stay."""
 from __future__ import annotations
 
+import hashlib
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -154,6 +156,7 @@ def test_the_forms_of_the_issue(post, text, counts):
     "score 12.5 of 100.0; 4111.11 paid; ratio 1.234.567.890.123.456; 43% in 6 hours",
     "in 2007 and 2008 I paid 0044 dollars, call 00 for the operator",
     "@USPS where is it? Sent to me@home and 5@3.50each",
+    "evidence sha256 4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4, id_078051120",
 ])
 def test_ordinary_numbers_and_at_signs_are_not_personal_data(post):
     assert (redact(post).text, redact(post).counts) == (post, {})
@@ -168,7 +171,8 @@ def ordinary_numbers(draw) -> str:
         f"{year}-{month:02d}-{day:02d}", f"{month}/{day}/{year}", f"{day:02d}.{month:02d}.{year}",
         f"{year}{month:02d}{day:02d}", f"${cents // 100:,}.{cents % 100:02d}", f"{cents:,}",
         f"ticket {reference}", f"order #{reference}", f"case no. {reference}", f"claim number: {reference}",
-        f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}", f"{draw(st.integers(0, 100))}%"]))
+        f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}", f"{draw(st.integers(0, 100))}%",
+        f"sha256 {hashlib.sha256(reference.encode()).hexdigest()}"]))
 
 
 @settings(max_examples=200, deadline=None)
