@@ -18,9 +18,10 @@ two spaces, or a dash or dot with a space either side or not:
    JCB 35).
 5. `itin`: `9xx-7x-xxxx` (the IRS's ITIN: 9, then a group 50-65, 70-88, 90-92 or 94-99), split by
    `SEP`, or 9 such digits in a row.
-6. `ssn`: 3-2-4 digits split by `SEP` with a valid area/group/serial (not 000/666/9xx, 00, 0000),
-   9 such digits in a row unless a reference word comes just before them (`ticket`, `order`,
-   `case`, `#`, ...: `REFERENCE`), or 9 digits introduced by "ssn"/"social security".
+6. `ssn`: 3-2-4 digits split by `SEP` (the same twice) with a valid area/group/serial (not
+   000/666/9xx, 00, 0000), 9 such digits in a row unless a reference word comes just before them
+   (`ticket`, `order #`, `case no.`, ...: `REFERENCE`), or 9 digits introduced by "ssn"/"social
+   security". Never inside a longer number or an ASCII word (a hex digest), a decimal or a version.
 7. `account`: 6-20 letters/digits (at least 4 digits) introduced by "account"/"acct"/"a/c" (with
    optional "number", "no", "#", ":").
 8. `phone`: the `phonenumbers` library's `PhoneNumberMatcher`, region US, `Leniency.VALID` (valid
