@@ -1,6 +1,7 @@
 """Issue 25.2 through HTTP: staff text that enters a recommendation's chained history (decision,
 resolution, transition reason, corrective actions and their notes, evidence) and a feedback
-response's responder are redacted before they are written: once chained, nothing can remove them."""
+response's responder are redacted before they are written: once chained, nothing can remove them.
+And a customer's comment in the written forms the previous rules let through."""
 from __future__ import annotations
 
 import json
@@ -88,3 +89,19 @@ def test_a_responder_is_redacted_before_it_is_kept_with_the_feedback(seeded, api
     assert answered.status_code == 201, answered.body
     assert [r["responder"] for r in answered.json["responses"]] == ["[email]"]
     assert "agent.smith" not in _stored_text()
+
+
+def test_a_comment_in_the_forms_of_issue_25_is_stored_redacted(seeded, api, tokens):
+    # Given a post holding each form the previous rules let through
+    comment = ("Écrivez à josé@correo.es ou 用户@例子。广告; SSN 078.05.1120, ITIN 912 78 1234, card "
+               "4111.1111.1111.1111, parcel 9400-1118-9922-3100-0123-45, ea123456789us, call 0044 20 7946 0958")
+    created = api.post("/departments/parks/feedback", token=tokens["dcxo-parks"], body={
+        "channel": "twitter", "received_at": "2017-03-15T14:00:00+00:00", "category": "complaint",
+        "comment": comment})
+    # Then the record keeps each replaced by its kind, and the count per kind
+    assert created.status_code == 201, created.body
+    assert created.json["comment"] == ("Écrivez à [email] ou [email]; SSN [ssn], ITIN [itin], card [card], "
+                                       "parcel [tracking], [tracking], call [phone]")
+    assert created.json["redactions"] == {"email": 2, "ssn": 1, "itin": 1, "card": 1, "tracking": 2, "phone": 1}
+    stored = _stored_text()
+    assert [s for s in ("josé@", "例子", "1120", "912 78", "4111", "9400-", "ea1234", "7946") if s in stored] == []
