@@ -17,7 +17,7 @@ from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
 from chalicelib.voc.records import build_record, facts
-from chalicelib.voc.redaction import redact
+from chalicelib.core.redaction import redact
 from chalicelib.voc.schemas import FeedbackCreate
 
 # --- imports -------------------------------------------------------------------------------------
