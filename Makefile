@@ -30,7 +30,7 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed ## install Python and npm dependencies from the lock files into the project
+install: $(VENV)/.installed node_modules/.installed ## install Python and npm dependencies from the lock files into the project
 	@$(PY) -m devtools.dashboard_assets  # the USWDS files the dashboard serves (issue 20)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -44,7 +44,7 @@ run: install ## start DynamoDB Local, seed the demo organisation, print tokens, 
 WORKERS ?= 2
 PARALLEL = -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
-test: install browser ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local); prints the 15 slowest tests
+test: install browser $(CHECKOV_VENV)/.installed ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local); prints the 15 slowest tests
 	$(PY) -m pytest $(PARALLEL) --durations=15
 
 test-unit: install ## unit tests of the domain only (no AWS)

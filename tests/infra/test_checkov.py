@@ -1,7 +1,7 @@
 """The packaged template under an outside IaC scanner (issue 25): checkov's CloudFormation rules find
 no failure, and every check the template skips says why in the template itself
-(`Metadata: checkov: skip: [{id, comment}]`). checkov lives in .venv-checkov (`make install`, from
-requirements-checkov.lock): its pins conflict with the dev lock's."""
+(`Metadata: checkov: skip: [{id, comment}]`). checkov lives in .venv-checkov (made by `make test`, `make test-infra`
+or `make scan-template` from requirements-checkov.lock): its pins conflict with the dev lock's."""
 from __future__ import annotations
 
 import json
@@ -31,7 +31,7 @@ def _pinned_version() -> str:
 
 
 def _scan(template: Path) -> dict:
-    assert CHECKOV.exists(), "checkov is missing: `make install` creates .venv-checkov from requirements-checkov.lock"
+    assert CHECKOV.exists(), "checkov is missing: `make .venv-checkov/.installed` (part of `make test`) creates it from requirements-checkov.lock"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BC_", "PRISMA_"))}
     run = subprocess.run([str(CHECKOV), "--file", str(template), "--framework", "cloudformation",
                           "--skip-download", "--output", "json"], capture_output=True, text=True,
