@@ -159,9 +159,13 @@ def tree_head_sk(timestamp: str, tree_size: int) -> str:
 
 
 def history_owner(pk: str) -> tuple[str, str] | None:
-    """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
-    dept, marker, rec_id = pk.rpartition("#REC#")
-    return (dept, rec_id) if marker and dept and rec_id else None
+    """(department, owner id) of a history item's partition key: `{dept}#REC#{rec_id}` (a
+    recommendation's chain) or `{dept}#ASMT#{assessment_id}` (an assessment's)."""
+    for marker in ("#REC#", "#ASMT#"):
+        dept, found, owner = pk.rpartition(marker)
+        if found and dept and owner:
+            return dept, owner
+    return None
 
 
 # --- reminders and digests ---
@@ -279,3 +283,44 @@ def import_errors_key(dept: str, job_id: str) -> str:
 
 def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
     return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"
+
+
+# --- assessments (issue 28) ---
+# Uploaded framework libraries are org-level (`ORG#...`); assessments live under the department.
+ORG_FRAMEWORKS = "FRAMEWORK"
+ASSESSMENT_PREFIX = "ASMT#"
+ANSWER_PREFIX = "ANS#"
+
+
+def framework_pk(framework_id: str) -> str:
+    return f"ORG#FRAMEWORK#{framework_id}"
+
+
+def framework_sk(version: str) -> str:
+    return f"V#{version}"
+
+
+def assessments_pk(dept: str) -> str:
+    return f"{dept}#ASMT"
+
+
+def assessment_sk(assessment_id: str) -> str:
+    return f"{ASSESSMENT_PREFIX}{assessment_id}"
+
+
+def assessment_org_pk(framework_id: str) -> str:
+    """`by_org` partition of every assessment against one framework (the org summary's read)."""
+    return f"ASMT#{framework_id}"
+
+
+def assessment_org_sk(dept: str, as_of: str, assessment_id: str) -> str:
+    return f"{dept}#{as_of}#{assessment_id}"
+
+
+def assessment_children_pk(dept: str, assessment_id: str) -> str:
+    """An assessment's answers (`ANS#{ref}`) and its chained history (`H#{seq}`)."""
+    return f"{dept}#ASMT#{assessment_id}"
+
+
+def answer_sk(ref: str) -> str:
+    return f"{ANSWER_PREFIX}{ref}"
