@@ -11,7 +11,11 @@ from chalicelib.core.schemas import InputModel, OutputModel, Page, PageQuery, Qu
 FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,59}$")]
 FrameworkVersion = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")]
 Ref = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,19}$")]
-CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+# An open vocabulary each framework names itself (the operational audit's are the audit report's
+# five categories): no enum to declare, so the API document names the format instead.
+CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$"),
+                         Field(json_schema_extra={"format": "framework-category"})]
+CategoryText = Annotated[str, Field(json_schema_extra={"format": "framework-category"})]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 KpiCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,59}$")]
@@ -79,7 +83,7 @@ class RequirementOut(OutputModel):
     ref: str
     title: str
     description: str
-    category: str
+    category: CategoryText
     assessable: bool
     kpi_codes: list[str]
 

@@ -16,10 +16,10 @@ Framework, FrameworkCreate, FrameworkPage, FrameworkVersionQuery = lazy(
     "chalicelib.assessments.framework_schemas", "Framework", "FrameworkCreate", "FrameworkPage",
     "FrameworkVersionQuery")
 (AnswerPut, Assessment, AssessmentCreate, AssessmentOrgSummary, AssessmentPage, AssessmentQuery,
- FindingsCreate, FindingsCreated, HistoryPage, SummaryQuery, TransitionCreate) = lazy(
+ FindingsCreate, FindingsCreated, AssessmentHistoryPage, SummaryQuery, TransitionCreate) = lazy(
     "chalicelib.assessments.schemas", "AnswerPut", "Assessment", "AssessmentCreate",
     "AssessmentOrgSummary", "AssessmentPage", "AssessmentQuery", "FindingsCreate", "FindingsCreated",
-    "HistoryPage", "SummaryQuery", "TransitionCreate")
+    "AssessmentHistoryPage", "SummaryQuery", "TransitionCreate")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
 
 bp = Blueprint(__name__)
@@ -97,15 +97,15 @@ def transition(call: Call) -> Assessment:
 
 
 @api_route(bp, ONE + "/history", "GET", summary="An assessment's chained history", tag=TAG,
-           roles=EVERYONE, query=PageQuery, response=HistoryPage)
-def history(call: Call) -> HistoryPage:
+           roles=EVERYONE, query=PageQuery, response=AssessmentHistoryPage)
+def history(call: Call) -> AssessmentHistoryPage:
     """Every change, each entry chained to the previous by SHA-256 (as a recommendation's), and
     whether the chain verifies against the assessment's head."""
     dept, assessment_id = call.path["dept"], call.path["assessment_id"]
     binding = f"{call.principal.scope_key}|assessment-history|{dept}|{assessment_id}"
     items, last, valid = logic.history(dept, assessment_id, call.query.limit,
                                        cursors.decode(call.query.cursor, binding))
-    return HistoryPage(items=items, valid=valid, next_cursor=cursors.encode(last, binding))
+    return AssessmentHistoryPage(items=items, valid=valid, next_cursor=cursors.encode(last, binding))
 
 
 @api_route(bp, ONE + "/findings", "POST", summary="Raise gaps as recommendations", tag=TAG,

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from chalicelib.assessments.framework_schemas import FrameworkId, FrameworkVersion, Ref
+from chalicelib.assessments.framework_schemas import CategoryText, FrameworkId, FrameworkVersion, Ref
+from chalicelib.kpis.schemas import Unit
 from chalicelib.core.schemas import (
     CalendarDay,
     InputModel,
@@ -102,7 +103,7 @@ _SCORE = {"assessed": 4, "compliant": 2, "partially_compliant": 1, "non_complian
 class KpiReading(OutputModel):
     kpi_id: str
     name: str
-    unit: str
+    unit: Unit
     period: str | None
     value: float | None
     target: float | None
@@ -127,7 +128,7 @@ class FindingLink(OutputModel):
 class RequirementState(OutputModel):
     ref: str
     title: str
-    category: str
+    category: CategoryText
     assessable: bool
     kpi_codes: list[str]
     answer: AnswerOut | None
@@ -212,21 +213,21 @@ class FindingsCreated(OutputModel):
         {"report_id": "1a230ef83d8ec0d7136d2", "recommendations": [{"ref": "OPS-1", "id": "1a230ef83e4fa52ac8627"}]}]})
 
 
-class HistoryEntry(OutputModel):
+class AssessmentHistoryEntry(OutputModel):
     seq: int
     assessment_id: str
     at: str
     actor: str
     actor_name: str | None
-    role: str
+    role: Literal["dcxo", "ccxo", "auditor"]
     event: str
     changes: dict
     prev_hash: str
     hash: str
 
 
-class HistoryPage(Page):
-    items: list[HistoryEntry]
+class AssessmentHistoryPage(Page):
+    items: list[AssessmentHistoryEntry]
     valid: bool = Field(description="every entry's hash recomputes and chains to the assessment's head")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"items": [

@@ -16,7 +16,7 @@ from chalicelib.assessments.schemas import (
     AssessmentCreate,
     AssessmentOrgSummary,
     AssessmentSummary,
-    HistoryEntry,
+    AssessmentHistoryEntry,
     RequirementState,
     TransitionCreate,
 )
@@ -222,7 +222,7 @@ def history(dept: str, assessment_id: str, limit: int, start_key: dict | None):
     every = entries if start_key is None and last is None else [
         {**s, "seq": int(s["seq"]), "changes": json.loads(s["changes"])} for s in dal.history_all(dept, assessment_id)]
     valid, _, _ = hashchain.verify(every, item["history_head"], int(item["history_seq"]))
-    return [HistoryEntry(**{**e, "assessment_id": e.pop("rec_id")}) for e in entries], last, valid
+    return [AssessmentHistoryEntry(**{**e, "assessment_id": e.pop("rec_id")}) for e in entries], last, valid
 
 
 # --- across departments ---
