@@ -44,8 +44,9 @@ def get_framework(framework_id: str, version: str) -> dict[str, Any] | None:
 
 
 def framework_versions(framework_id: str) -> list[dict[str, Any]]:
-    with credentials.org_role():
-        return [plain(item) for item in FrameworkItem.query(keys.framework_pk(framework_id))]
+    """Every published version of one library (a `by_org` query: the function role's)."""
+    return [plain(item) for item in FrameworkItem.by_org.query(
+        keys.ORG_FRAMEWORKS, FrameworkItem.org_sk.startswith(f"{framework_id}#"))]
 
 
 def list_frameworks(limit: int, start_key: dict | None) -> tuple[list[dict], dict | None]:
