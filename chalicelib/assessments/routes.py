@@ -118,7 +118,7 @@ def raise_findings(call: Call) -> FindingsCreated:
 
 
 @api_route(bp, "/assessments/summary", "GET", summary="Each department's latest approved assessment, ranked",
-           tag=TAG, roles=DECIDERS, query=SummaryQuery, response=AssessmentOrgSummary)
+           tag=TAG, roles=DECIDERS, query=SummaryQuery, response=AssessmentOrgSummary, errors=(404,))
 def org_summary(call: Call) -> AssessmentOrgSummary:
-    """Ranked by compliance share, then maturity mean."""
+    """Ranked by compliance share, then maturity mean; a framework that does not exist is a 404."""
     return logic.org_summary(call.query.framework_id)
