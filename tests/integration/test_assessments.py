@@ -313,3 +313,22 @@ def test_org_summary_ranks_latest_approved_per_department(seeded, tokens):
     _same(rows[0]["score"]["compliance_share"], (1 + 0.5) / 2)
     _same(rows[1]["score"]["compliance_share"], 2 / 3)
     assert seeded.get("/assessments/summary?framework_id=nope-nope", token=tokens["ccxo"]).status_code == 404
+
+
+def test_a_stale_version_is_a_409_and_a_keyed_retry_creates_nothing_twice(seeded, tokens):
+    dcxo = tokens["dcxo-parks"]
+    body = {"framework_id": AUDIT, "title": "Keyed", "as_of": "2026-09-30"}
+    headers = {"Idempotency-Key": "assessment-keyed-1"}
+    first = seeded.post(f"/departments/{DEPT}/assessments", token=dcxo, body=body, headers=headers)
+    again = seeded.post(f"/departments/{DEPT}/assessments", token=dcxo, body=body, headers=headers)
+    assert first.status_code == again.status_code == 201 and first.json["id"] == again.json["id"]
+    listed = seeded.get(f"/departments/{DEPT}/assessments", token=dcxo).json["items"]
+    assert [a["id"] for a in listed if a["title"] == "Keyed"] == [first.json["id"]]
+    version = first.json["version"]
+    assert answer(seeded, dcxo, first.json, "OPS-1", result="compliant", version=version).status_code == 200
+    stale = answer(seeded, dcxo, first.json, "OPS-2", result="compliant", version=version)
+    assert stale.status_code == 409 and stale.json["error"]["details"][0]["field"] == "version"
+    # another department's assessment id is simply not there for this dcxo
+    other = make_assessment(seeded, tokens, "harbour")
+    assert seeded.get(f"/departments/{DEPT}/assessments/{other['id']}", token=dcxo).status_code == 404
+    assert seeded.get(url(other), token=dcxo).status_code == 403
