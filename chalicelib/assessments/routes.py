@@ -12,6 +12,10 @@ from chalicelib.http.routing import ANY_ROLE, Call, api_route
 frameworks = lazy("chalicelib.assessments.frameworks")
 logic = lazy("chalicelib.assessments.service")
 findings = lazy("chalicelib.assessments.findings")
+evidence = lazy("chalicelib.assessments.evidence")
+AssessmentEvidenceCreate, AssessmentEvidenceCreated, AssessmentEvidencePage = lazy(
+    "chalicelib.assessments.schemas", "AssessmentEvidenceCreate", "AssessmentEvidenceCreated",
+    "AssessmentEvidencePage")
 Framework, FrameworkCreate, FrameworkPage, FrameworkVersionQuery = lazy(
     "chalicelib.assessments.framework_schemas", "Framework", "FrameworkCreate", "FrameworkPage",
     "FrameworkVersionQuery")
@@ -94,6 +98,21 @@ def transition(call: Call) -> Assessment:
     ccxo, never the person who submitted it); approved is final. Anything else is a 409 naming the
     allowed targets."""
     return logic.transition(call.path["dept"], call.path["assessment_id"], call.body, call.principal)
+
+
+@api_route(bp, ONE + "/evidence", "POST", summary="Upload an evidence file", tag=TAG, roles=EVERYONE,
+           body=AssessmentEvidenceCreate, response=AssessmentEvidenceCreated, status=201, idempotent=True)
+def create_assessment_evidence(call: Call) -> AssessmentEvidenceCreated:
+    """While a draft: answers a presigned S3 PUT (the audits' evidence upload) whose signed headers
+    carry the declared SHA-256; answers then cite the file's id in `evidence_ids`."""
+    return evidence.create_evidence(call.path["dept"], call.path["assessment_id"], call.body, call.principal)
+
+
+@api_route(bp, ONE + "/evidence", "GET", summary="An assessment's evidence files", tag=TAG, roles=EVERYONE,
+           response=AssessmentEvidencePage)
+def list_assessment_evidence(call: Call) -> AssessmentEvidencePage:
+    """Each file with `confirmed` (its stored bytes hash to the declared SHA-256)."""
+    return AssessmentEvidencePage(items=evidence.list_evidence(call.path["dept"], call.path["assessment_id"]))
 
 
 @api_route(bp, ONE + "/history", "GET", summary="An assessment's chained history", tag=TAG,

@@ -127,8 +127,8 @@ def create_assessment(dept: str, body: AssessmentCreate, principal: Principal, r
         for answer in dal.answers(dept, body.copy_from, consistent=True):
             if answer["ref"] in categories:  # a ref the new version dropped is not copied
                 maturity = answer.get("maturity")
-                copied.append({**{k: answer.get(k) for k in ("ref", "result", "observation",
-                                                             "evidence_ids", "links")},
+                # Its files stay the earlier assessment's (cited there); links carry over.
+                copied.append({**{k: answer.get(k) for k in ("ref", "result", "observation", "links")},
                                "maturity": maturity if maturity is None or int(maturity) in levels else None,
                                "answered_by": answer.get("answered_by")})
     assessment_id = dal.new_id()
@@ -169,6 +169,12 @@ def put_answer(dept: str, assessment_id: str, ref: str, body: AnswerPut, princip
         raise BadRequest.for_field("maturity", f"must be a level of the framework's scale: {levels}")
     if body.maturity is not None and body.result == "not_applicable":
         raise BadRequest.for_field("maturity", "a requirement that does not apply takes no maturity")
+    if body.evidence_ids:
+        known = {stored["evidence_id"] for stored in dal.list_evidence(dept, assessment_id)}
+        for index, evidence_id in enumerate(body.evidence_ids):
+            if evidence_id not in known:
+                raise BadRequest.for_field(f"evidence_ids.{index}", "no evidence file with this id in this "
+                                                                    "assessment (upload it with POST .../evidence)")
     answer = {"ref": ref, **body.model_dump(mode="json", exclude={"version"}), "answered_by": principal.subject}
     answers = [a for a in dal.answers(dept, assessment_id, consistent=True) if a["ref"] != ref] + [answer]
     score = rules.score(categories, answers)

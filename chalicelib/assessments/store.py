@@ -16,6 +16,7 @@ from chalicelib.core.errors import BadRequest, Conflict
 from chalicelib.db import credentials, keys
 from chalicelib.db.items import (
     AssessmentAnswerItem,
+    AssessmentEvidenceItem,
     AssessmentItem,
     CxgovItem,
     DepartmentItem,
@@ -185,6 +186,8 @@ def add_to_transaction(tx: TransactWrite, change: Change, actor: str) -> None:
     tx.save(_history_item(change.dept, change.history), condition=HistoryItem.pk.does_not_exist())
     if change.answer is not None:
         tx.save(_answer_item(change.dept, change.assessment_id, change.answer))
+    for new in change.extra:
+        tx.save(new, condition=type(new).pk.does_not_exist())
     tx.update(item, actions=actions, condition=AssessmentItem.pk.exists())
 
 
@@ -208,3 +211,32 @@ def history_page(dept: str, assessment_id: str, limit: int, start_key: dict | No
 def history_all(dept: str, assessment_id: str) -> list[dict]:
     return [plain(item) for item in HistoryItem.query(keys.assessment_children_pk(dept, assessment_id),
                                                       HistoryItem.sk.startswith("H#"))]
+
+
+# --- evidence files ---
+def new_evidence(dept: str, assessment_id: str, fields: dict[str, Any]) -> AssessmentEvidenceItem:
+    now = clock.now()
+    return AssessmentEvidenceItem(keys.assessment_children_pk(dept, assessment_id),
+                                  keys.assessment_evidence_sk(fields["evidence_id"]), confirmed=False,
+                                  created_at=now, updated_at=now, **fields)
+
+
+def list_evidence(dept: str, assessment_id: str) -> list[dict[str, Any]]:
+    result = AssessmentEvidenceItem.query(
+        keys.assessment_children_pk(dept, assessment_id),
+        AssessmentEvidenceItem.sk.startswith(keys.EVIDENCE_OF_ASSESSMENT_PREFIX))
+    return [plain(item) for item in result]
+
+
+def confirm_evidence(dept: str, assessment_id: str, evidence_id: str, at: str) -> None:
+    """Marks a file confirmed once its stored bytes hashed to the declared SHA-256 (derived state,
+    written once: the condition keeps a second confirmation from moving its time)."""
+    item = AssessmentEvidenceItem(keys.assessment_children_pk(dept, assessment_id),
+                                  keys.assessment_evidence_sk(evidence_id))
+    try:
+        item.update(actions=[AssessmentEvidenceItem.confirmed.set(True),
+                             AssessmentEvidenceItem.confirmed_at.set(at)],
+                    condition=AssessmentEvidenceItem.confirmed == False)  # noqa: E712 - a DynamoDB condition
+    except Exception as exc:  # noqa: BLE001 - confirmed meanwhile: nothing to do
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise

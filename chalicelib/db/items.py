@@ -643,3 +643,18 @@ class AssessmentAnswerItem(CxgovItem, discriminator="assessment_answer"):
     evidence_ids = ListAttribute(of=UnicodeAttribute, default=list)
     links = ListAttribute(of=UnicodeAttribute, default=list)
     answered_by = UnicodeAttribute(null=True)
+
+
+class AssessmentEvidenceItem(CxgovItem, discriminator="assessment_evidence"):
+    """pk `{dept}#ASMT#{assessment_id}`, sk `EVID#{evidence_id}`: a file uploaded through the
+    evidence bucket's presigned PUT (object `{dept}/assessments/{assessment_id}/{evidence_id}`),
+    confirmed once its stored bytes hash to the declared SHA-256."""
+
+    evidence_id = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    confirmed = BooleanAttribute()
+    confirmed_at = UnicodeAttribute(null=True)

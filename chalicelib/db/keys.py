@@ -324,3 +324,15 @@ def assessment_children_pk(dept: str, assessment_id: str) -> str:
 
 def answer_sk(ref: str) -> str:
     return f"{ANSWER_PREFIX}{ref}"
+
+
+EVIDENCE_OF_ASSESSMENT_PREFIX = "EVID#"
+
+
+def assessment_evidence_sk(evidence_id: str) -> str:
+    return f"{EVIDENCE_OF_ASSESSMENT_PREFIX}{evidence_id}"
+
+
+def assessment_evidence_object_key(dept: str, assessment_id: str, evidence_id: str) -> str:
+    """In the evidence bucket, under the department's prefix as every evidence file."""
+    return f"{dept}/assessments/{assessment_id}/{evidence_id}"

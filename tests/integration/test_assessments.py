@@ -332,3 +332,35 @@ def test_a_stale_version_is_a_409_and_a_keyed_retry_creates_nothing_twice(seeded
     other = make_assessment(seeded, tokens, "harbour")
     assert seeded.get(f"/departments/{DEPT}/assessments/{other['id']}", token=dcxo).status_code == 404
     assert seeded.get(url(other), token=dcxo).status_code == 403
+
+
+def test_evidence_files_use_the_audits_upload_and_answers_cite_them(seeded, tokens):
+    import hashlib as _hashlib
+
+    import requests
+
+    from tests.integration.audit_helpers import BUCKET, s3
+
+    s3().create_bucket(Bucket=BUCKET)
+    dcxo = tokens["dcxo-parks"]
+    assessment = make_assessment(seeded, tokens, DEPT)
+    data = b"FY2026 staffing plan for evenings and weekends"
+    made = seeded.post(url(assessment, "/evidence"), token=dcxo,
+                       body={"file_name": "staffing.pdf", "content_type": "application/pdf",
+                             "sha256": _hashlib.sha256(data).hexdigest()})
+    assert made.status_code == 201, made.body
+    listed = seeded.get(url(assessment, "/evidence"), token=tokens["auditor"]).json["items"]
+    assert [(e["id"], e["confirmed"]) for e in listed] == [(made.json["id"], False)]  # nothing uploaded yet
+    put = requests.put(made.json["upload_url"], data=data, headers=made.json["upload_headers"])
+    assert put.status_code == 200, put.text
+    listed = seeded.get(url(assessment, "/evidence"), token=dcxo).json["items"]
+    assert listed[0]["confirmed"] is True
+    assert s3().head_object(Bucket=BUCKET, Key=f"{DEPT}/assessments/{assessment['id']}/{made.json['id']}")
+    cited = answer(seeded, dcxo, assessment, "OPS-1", result="compliant", evidence_ids=[made.json["id"]])
+    assert cited.status_code == 200
+    ops1 = next(r for r in cited.json["requirements"] if r["ref"] == "OPS-1")
+    assert ops1["answer"]["evidence_ids"] == [made.json["id"]]
+    unknown = answer(seeded, dcxo, assessment, "OPS-2", result="compliant", evidence_ids=["0123456789abcdef"])
+    assert unknown.status_code == 400 and unknown.json["error"]["details"][0]["field"] == "evidence_ids.0"
+    events = [e["event"] for e in seeded.get(url(assessment, "/history"), token=dcxo).json["items"]]
+    assert events == ["created", "evidence_added", "answered"]
