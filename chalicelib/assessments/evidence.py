@@ -12,6 +12,7 @@ from chalicelib.assessments.service import history_entry, load, now_text
 from chalicelib.audits import service as audits
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict
+from chalicelib.core.redaction import redact_text
 from chalicelib.db import keys
 
 
@@ -22,7 +23,7 @@ def create_evidence(dept: str, assessment_id: str, body: AssessmentEvidenceCreat
         raise Conflict.for_field("status", f"the assessment is {item['status']}: evidence is added while it is a draft")
     evidence_id = dal.new_id()
     fields = {"evidence_id": evidence_id, "file_name": body.file_name, "content_type": body.content_type,
-              "sha256": body.sha256, "description": body.description,
+              "sha256": body.sha256, "description": redact_text(body.description),
               "object_key": keys.assessment_evidence_object_key(dept, assessment_id, evidence_id)}
     url, headers = audits.presign_upload(fields["object_key"], body.content_type, body.sha256)
     entry = history_entry(item, principal, "evidence_added",

@@ -23,6 +23,7 @@ from chalicelib.assessments.schemas import (
 from chalicelib.core import clock, hashchain
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.redaction import redact_text
 from chalicelib.kpis import service as kpis
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -176,6 +177,7 @@ def put_answer(dept: str, assessment_id: str, ref: str, body: AnswerPut, princip
                 raise BadRequest.for_field(f"evidence_ids.{index}", "no evidence file with this id in this "
                                                                     "assessment (upload it with POST .../evidence)")
     answer = {"ref": ref, **body.model_dump(mode="json", exclude={"version"}), "answered_by": principal.subject}
+    answer["observation"] = redact_text(answer["observation"])  # staff text, as the audits' (core.redaction)
     answers = [a for a in dal.answers(dept, assessment_id, consistent=True) if a["ref"] != ref] + [answer]
     score = rules.score(categories, answers)
     entry = history_entry(item, principal, "answered", {k: v for k, v in answer.items() if k != "answered_by"})
@@ -196,6 +198,7 @@ def transition(dept: str, assessment_id: str, body: TransitionCreate, principal:
                        or [{"field": "to", "message": "no transition is allowed"}])
     if rule.needs_reason and not body.reason:
         raise BadRequest.for_field("reason", f"say why it goes back to {body.to}")
+    reason = redact_text(body.reason)
     if body.to == "submitted":
         answered = json.loads(item["score"])["assessed"]
         if answered == 0:
@@ -206,9 +209,9 @@ def transition(dept: str, assessment_id: str, body: TransitionCreate, principal:
         sets = {"status": "approved", "decided_at": now_text(), "decided_by": principal.subject}
     else:
         sets = {"status": "draft", "decided_at": now_text(), "decided_by": principal.subject,
-                "return_reason": body.reason, "submitted_by": None}
+                "return_reason": reason, "submitted_by": None}
     entry = history_entry(item, principal, "transition",
-                          {"from": item["status"], "to": body.to, "reason": body.reason})
+                          {"from": item["status"], "to": body.to, "reason": reason})
     dal.commit(dal.Change(dept, assessment_id, int(item["version"]), sets, entry), principal.subject)
     return get_assessment(dept, assessment_id, principal)
 

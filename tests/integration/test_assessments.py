@@ -364,3 +364,15 @@ def test_evidence_files_use_the_audits_upload_and_answers_cite_them(seeded, toke
     assert unknown.status_code == 400 and unknown.json["error"]["details"][0]["field"] == "evidence_ids.0"
     events = [e["event"] for e in seeded.get(url(assessment, "/history"), token=dcxo).json["items"]]
     assert events == ["created", "evidence_added", "answered"]
+
+
+def test_staff_text_is_redacted_before_it_enters_the_chain(seeded, tokens):
+    dcxo = tokens["dcxo-parks"]
+    assessment = make_assessment(seeded, tokens, DEPT)
+    said = answer(seeded, dcxo, assessment, "OPS-1", result="non_compliant",
+                  observation="Caller 202-555-0173 (jo.parker@example.com) waited two days")
+    observation = next(r for r in said.json["requirements"] if r["ref"] == "OPS-1")["answer"]["observation"]
+    assert "202-555-0173" not in observation and "jo.parker@example.com" not in observation
+    assert "waited two days" in observation
+    history = seeded.get(url(assessment, "/history"), token=dcxo).json
+    assert "202-555-0173" not in str(history) and history["valid"] is True
