@@ -22,8 +22,9 @@ DOMAINS = {
     "audits": {"org"},
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits"},
+    "reporting": {"org", "voc", "kpis", "audits", "assessments"},
     "surveys": {"org", "voc"},
+    "assessments": {"org", "audits", "kpis"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}
