@@ -30,7 +30,7 @@ def _since(value: datetime | None) -> datetime | None:
 class SourceCreate(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
-    name: Name
+    name: Name | None = Field(default=None, description="default: the host of `base_url`")
     kind: Literal["open311"] = "open311"
     base_url: Url = Field(description="the GeoReport v2 endpoint (…/requests.json is appended); in AWS "
                           "only https resolving to public addresses")
