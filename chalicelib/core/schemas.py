@@ -79,10 +79,76 @@ def captured_example(name: str) -> Callable[[dict[str, Any], type], None]:
     return extra
 
 
+# Characters no text of the API may hold (issue 25): C0 controls but tab, line feed and carriage
+# return, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069) that make text read differently than it is stored. Stripped from every string of
+# every body (InputModel) once it is validated: never stored, so never exported.
+CONTROL_CHARACTERS = ([c for c in range(0x20) if chr(c) not in "\t\n\r"] + list(range(0x7F, 0xA0))
+                      + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)))
+_STRIP_CONTROLS = dict.fromkeys(CONTROL_CHARACTERS)
+
+
+def without_controls(value: Any) -> Any:
+    """`value` with CONTROL_CHARACTERS removed from its strings, inside lists and objects too
+    (nested models clean their own fields)."""
+    if isinstance(value, str):
+        cleaned = value.translate(_STRIP_CONTROLS)
+        if cleaned == value:
+            return value
+        cleaned = cleaned.strip()
+        if value.strip() and not cleaned:
+            raise ValueError("holds only control characters")
+        return cleaned
+    if isinstance(value, list):
+        return [without_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {without_controls(k): without_controls(v) for k, v in value.items()}
+    return value
+
+
+# What DynamoDB can store as a number: 0, or a magnitude from 1e-130 to 9.99...e125, with at most 38
+# significant digits. Anything else fails the write (a 500): every number of every body is checked.
+DYNAMODB_SMALLEST, DYNAMODB_LARGEST = Decimal("1e-130"), Decimal("9." + "9" * 37 + "e125")
+_NUMBER_RANGE = ("DynamoDB stores numbers of magnitude 1e-130 to 9.99e125 (or 0), with at most 38 "
+                 "significant digits")
+
+
+def _storable(number: int | float | Decimal) -> bool:
+    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    if not exact.is_finite():
+        return False
+    if exact == 0:
+        return True
+    return (DYNAMODB_SMALLEST <= abs(exact) <= DYNAMODB_LARGEST
+            and len(exact.normalize().as_tuple().digits) <= 38)
+
+
+def unstorable_number(value: Any) -> bool:
+    """True when `value` is, or holds (lists, objects), a number DynamoDB cannot store."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return not _storable(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(unstorable_number(v) for v in value)
+    if isinstance(value, dict):
+        return any(unstorable_number(v) for v in value.values())
+    return False  # nested models check their own fields
+
+
 class InputModel(BaseModel):
     # defer_build: a model's validator is built on first use, not when a cold start imports it.
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True,
                               str_strip_whitespace=True)
+
+    # After validation (a `before` validator would make strict JSON parsing read "2017-03-14T..." as a
+    # Python str, not a datetime): every field of every body, at any depth (nested models run it too).
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text_and_numbers(cls, value: Any) -> Any:
+        if unstorable_number(value):
+            raise ValueError(_NUMBER_RANGE)
+        return without_controls(value)
 
 
 class PatchModel(InputModel):

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 auth = lazy("chalicelib.core.auth")
 credentials = lazy("chalicelib.db.credentials")
 models = lazy("chalicelib.core.schemas")
+jsontext = lazy("chalicelib.core.jsontext")  # duplicate keys and nesting, before pydantic reads a body
 
 PUBLIC: tuple[str, ...] = ()
 ANY_ROLE: tuple[str, ...] = ROLES
@@ -157,6 +158,7 @@ def _parse_body(spec: RouteSpec, request: Any) -> tuple[Any, bytes]:
         raise BadRequest.for_field("body", "a JSON body is required")
     if spec.body_parser is not None:
         return spec.body_parser(raw, (request.headers or {}).get("content-type")), raw
+    jsontext.check(raw)  # a key given twice, nesting too deep: a 400 before pydantic reads it
     from pydantic import ValidationError
 
     try:
