@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from chalicelib.core.text import strip_controls
+
 # Dates people type: far-off years are typing mistakes, and would overflow date arithmetic.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 CalendarDay = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
@@ -79,20 +81,13 @@ def captured_example(name: str) -> Callable[[dict[str, Any], type], None]:
     return extra
 
 
-# Characters no text of the API may hold (issue 25): C0 controls but tab, line feed and carriage
-# return, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
-# U+2066-U+2069) that make text read differently than it is stored. Stripped from every string of
-# every body (InputModel) once it is validated: never stored, so never exported.
-CONTROL_CHARACTERS = ([c for c in range(0x20) if chr(c) not in "\t\n\r"] + list(range(0x7F, 0xA0))
-                      + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)))
-_STRIP_CONTROLS = dict.fromkeys(CONTROL_CHARACTERS)
-
-
+# Control characters (core/text.py) are stripped from every string of every body once it is
+# validated: never stored, so never exported.
 def without_controls(value: Any) -> Any:
     """`value` with CONTROL_CHARACTERS removed from its strings, inside lists and objects too
     (nested models clean their own fields)."""
     if isinstance(value, str):
-        cleaned = value.translate(_STRIP_CONTROLS)
+        cleaned = strip_controls(value)
         if cleaned == value:
             return value
         cleaned = cleaned.strip()

@@ -38,6 +38,7 @@ auth = lazy("chalicelib.core.auth")
 credentials = lazy("chalicelib.db.credentials")
 models = lazy("chalicelib.core.schemas")
 jsontext = lazy("chalicelib.core.jsontext")  # duplicate keys and nesting, before pydantic reads a body
+text = lazy("chalicelib.core.text")
 
 PUBLIC: tuple[str, ...] = ()
 ANY_ROLE: tuple[str, ...] = ROLES
@@ -213,7 +214,10 @@ def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal
 
 def _shape(spec: RouteSpec, result: Any) -> dict[str, Any]:
     if isinstance(result, Response):
-        return {"status": result.status_code, "body": result.body, "headers": result.headers}
+        body = result.body
+        if isinstance(body, str) and spec.response_media_type == "text/csv":
+            body = text.strip_controls(body)  # exports never carry control characters (issue 25)
+        return {"status": result.status_code, "body": body, "headers": result.headers}
     body = result if isinstance(result, dict) else models.dump(result)  # a dict needs no pydantic
     return {"status": spec.status, "body": body, "headers": {}}
 

@@ -140,3 +140,20 @@ def test_a_csv_column_named_twice_is_a_400_naming_it(seeded, tokens):
                            headers={"Content-Type": "text/csv"})
     assert response.status_code == 400, response.body
     assert _fields(response) == ["category"]
+
+
+def test_text_stored_before_the_rule_is_exported_without_control_characters(seeded, tokens):
+    from chalicelib.db import keys
+    from chalicelib.db.items import RecommendationItem
+    from tests.integration.audit_helpers import make_rec
+
+    rec = make_rec(seeded, tokens, text="Hire\u202e two\x07 more\x00 staff")
+    assert rec["text"] == "Hire two more staff"  # stripped on the way in
+    # a record written before the rule existed (straight to the table)
+    item = RecommendationItem.get(keys.recommendations_pk("parks"), keys.recommendation_sk(rec["id"]))
+    item.update(actions=[RecommendationItem.text.set("Old\u202e text\x07 with\u2066 controls\x1b")])
+    response = seeded.get("/exports/recommendations.csv", token=tokens["ccxo"])
+    assert response.status_code == 200
+    exported = response.body.decode()
+    assert "Old text with controls" in exported
+    assert not any(ch in exported for ch in CONTROLS)
