@@ -5,10 +5,16 @@ string of every body (core/schemas.InputModel); CSV exports strip them too, so t
 that rule is not exported with them either."""
 from __future__ import annotations
 
+import re
+
 CONTROL_CHARACTERS = ([c for c in range(0x20) if chr(c) not in "\t\n\r"] + list(range(0x7F, 0xA0))
                       + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)))
-_STRIP = dict.fromkeys(CONTROL_CHARACTERS)
+CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in CONTROL_CHARACTERS) + "]")
+
+
+def has_controls(text: str) -> bool:
+    return CONTROLS.search(text) is not None
 
 
 def strip_controls(text: str) -> str:
-    return text.translate(_STRIP)
+    return CONTROLS.sub("", text)
