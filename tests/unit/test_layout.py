@@ -22,7 +22,8 @@ DOMAINS = {
     "audits": {"org"},
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits"},
+    "reporting": {"org", "voc", "kpis", "audits", "peers"},
+    "peers": {"org", "voc", "imports"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}
