@@ -108,11 +108,14 @@ def contribution(peer_set: dict[str, Any], fields: dict[str, Any], raw: dict[str
         agree = tuple(A11_DRIVERS[d] for d, (pos, neg) in drivers.items() if d in A11_DRIVERS and pos and not neg)
         asked = tuple(A11_DRIVERS[d] for d, (pos, neg) in drivers.items() if d in A11_DRIVERS and (pos or neg))
         return Contribution(**common, seconds=None, within=None, agree=agree, asked=asked, response=True)
+    # In UTC: aware datetimes sharing one zone object subtract and compare as wall times (DST!)
+    received = received.astimezone(timezone.utc)
     closed = fields.get("first_responded_at")
-    due = fields.get("due_at") if isinstance(fields.get("due_at"), datetime) else None
+    closed = closed.astimezone(timezone.utc) if isinstance(closed, datetime) else None
+    due = fields.get("due_at").astimezone(timezone.utc) if isinstance(fields.get("due_at"), datetime) else None
     if due is None and peer_set.get("target_hours") is not None:
         due = received + timedelta(hours=float(peer_set["target_hours"]))
-    if isinstance(closed, datetime):
+    if closed is not None:
         seconds = round((closed - received).total_seconds())
         if seconds < 0:
             raise RowProblem("first_responded_at", "the row is closed before it was created")

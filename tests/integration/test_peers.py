@@ -1,0 +1,111 @@
+"""Peers outside the organisation (issue 29) on moto: peer sets in the MyLA311 and NYC 311 layouts
+uploaded through the import-job path, their figures against the test's own computation
+(tests/integration/peer_helpers.py), re-uploads keyed by source id, who may write."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.integration import import_helpers
+from tests.integration import peer_helpers as peers
+
+LA_TARGET, NYC_TARGET = 72, 48
+
+
+def _assert_figures(items: list[dict], want: dict, period: str) -> None:
+    got = {(i["group"], i["service_type"]): i for i in items}
+    assert set(got) == set(want), (sorted(got, key=str), sorted(want, key=str))
+    for key, expected in want.items():
+        item = got[key]
+        assert item["period"] == period
+        assert (item["volume"], item["closed"]) == (expected["volume"], expected["closed"]), key
+        for name in ("mean", "median", "p90"):
+            assert item["hours_to_close"][name] == pytest.approx(expected[name], abs=1e-5), (key, name)
+        assert item["within_target_share"] == pytest.approx(expected["within_target_share"], abs=1e-6), key
+        assert item["a11"] is None
+
+
+def _la_set(api, tokens) -> str:
+    created = peers.create_set(api, tokens["ccxo"], target_hours=LA_TARGET)
+    assert created.status_code == 201, created.body
+    return created.json["id"]
+
+
+def _nyc_set(api, tokens) -> str:
+    created = peers.create_set(api, tokens["ccxo"], name="NYC 311 2018 Q1", publisher="City of New York",
+                               retrieved_on="2018-03-20", profile="nyc311", group_column="Agency",
+                               service_column="Complaint Type", target_hours=NYC_TARGET)
+    assert created.status_code == 201, created.body
+    return created.json["id"]
+
+
+def test_a_myla311_set_uploaded_as_a_job_has_the_figures_computed_here(seeded, tokens, monkeypatch):
+    # Given a MyLA311 export of 400 requests (Q4 2017) plus a row closed before it was created
+    import_helpers.set_up(monkeypatch)
+    rows = peers.la_rows(400)
+    bad = dict(rows[0], SRNumber="1-9999999", ClosedDate="09/01/2017 10:00:00 AM", Status="Closed")
+    set_id = _la_set(seeded, tokens)
+    # When the CCXO uploads it and the worker runs
+    job = peers.upload(seeded, tokens["ccxo"], set_id, peers.csv_bytes(peers.LA_HEADER, rows + [bad]))
+    # Then every row is read, the bad one rejected by its column
+    assert job["status"] == "completed", job
+    assert (job["rows_done"], job["created"], job["duplicates"], job["rejected"]) == (401, 400, 0, 1), job
+    # And the figures of the quarter and of one month equal the test's own computation
+    facts = [peers.la_facts(r) for r in rows]
+    for period, months in (("2017-Q4", ["2017-10", "2017-11", "2017-12"]), ("2017-11", ["2017-11"])):
+        read = seeded.get(f"/peer-sets/{set_id}/figures?period={period}", token=tokens["auditor"])
+        assert read.status_code == 200, read.body
+        want = peers.expected_figures(facts, months, LA_TARGET, date(2018, 1, 5))
+        _assert_figures(read.json["items"], want, period)
+    # And a DCXO reads them too (peer data is read by every role)
+    assert seeded.get(f"/peer-sets/{set_id}/figures?period=2017-Q4", token=tokens["dcxo-parks"]).status_code == 200
+
+
+def test_an_nyc311_set_uses_each_due_date_and_a_reupload_replaces_nothing_twice(seeded, tokens, monkeypatch):
+    # Given an NYC 311 export (Q1 2018, most rows with their own Due Date) uploaded once
+    import_helpers.set_up(monkeypatch)
+    rows = peers.nyc_rows(300)
+    set_id = _nyc_set(seeded, tokens)
+    first = peers.upload(seeded, tokens["ccxo"], set_id, peers.csv_bytes(peers.NYC_HEADER, rows))
+    assert (first["status"], first["created"], first["rejected"]) == ("completed", 300, 0), first
+    # When the same file is uploaded again, and then one with a request closed later and a new one
+    again = peers.upload(seeded, tokens["ccxo"], set_id, peers.csv_bytes(peers.NYC_HEADER, rows))
+    assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 300), again
+    changed = dict(rows[5], **{"Closed Date": "03/30/2018 11:00:00 PM", "Status": "Closed"})
+    extra = dict(rows[6], **{"Unique Key": "38999999"})
+    rows = rows[:5] + [changed] + rows[6:] + [extra]
+    third = peers.upload(seeded, tokens["ccxo"], set_id, peers.csv_bytes(peers.NYC_HEADER, [changed, extra]))
+    assert (third["created"], third["updated"], third["duplicates"]) == (1, 1, 0), third
+    # Then the figures count each source row once, as it stands now
+    facts = [peers.nyc_facts(r) for r in rows]
+    months = ["2018-01", "2018-02", "2018-03"]
+    read = seeded.get(f"/peer-sets/{set_id}/figures?period=2018-Q1", token=tokens["ccxo"])
+    assert read.status_code == 200, read.body
+    want = peers.expected_figures(facts, months, NYC_TARGET, date(2018, 3, 20))
+    assert sum(v["volume"] for (g, s), v in want.items() if s is None) == 301
+    _assert_figures(read.json["items"], want, "2018-Q1")
+
+
+def test_only_the_ccxo_writes_peer_sets_and_every_role_reads_them(seeded, tokens, monkeypatch):
+    import_helpers.set_up(monkeypatch)
+    for role in ("dcxo-parks", "auditor"):
+        assert peers.create_set(seeded, tokens[role]).status_code == 403, role
+    set_id = _la_set(seeded, tokens)
+    for role in ("dcxo-parks", "auditor"):
+        refused = seeded.post(f"/peer-sets/{set_id}/uploads", token=tokens[role],
+                              body={"file_name": "x.csv", "content_type": "text/csv"})
+        assert refused.status_code == 403, role
+    for role in ("ccxo", "auditor", "dcxo-parks"):
+        listed = seeded.get("/peer-sets", token=tokens[role])
+        assert listed.status_code == 200 and [s["id"] for s in listed.json["items"]] == [set_id], role
+        assert seeded.get(f"/peer-sets/{set_id}", token=tokens[role]).json["group_column"] == "Owner"
+    # Peer sets are not departments: the department listing and its count do not change
+    departments = seeded.get("/departments", token=tokens["ccxo"]).json["items"]
+    assert all(not d["id"].upper().startswith("PEER") for d in departments)
+    # Bad input names the field
+    bad = peers.create_set(seeded, tokens["ccxo"], kind="a11_responses")
+    assert bad.status_code == 400 and bad.json["error"]["details"][0]["field"] == "profile", bad.body
+    missing = seeded.get(f"/peer-sets/{set_id}/figures", token=tokens["ccxo"])
+    assert missing.status_code == 400 and missing.json["error"]["details"][0]["field"] == "period"
+    assert seeded.get("/peer-sets/0123456789abcdef0123456789abcdef", token=tokens["ccxo"]).status_code == 404
