@@ -1,7 +1,6 @@
 """Peers outside the organisation (DESIGN "Peers outside the organisation")."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
@@ -13,8 +12,9 @@ PeerSetKind = api_enum("PeerSetKind", Literal["service_requests", "a11_responses
 PeerProfile = api_enum("PeerProfile", Literal["la311", "nyc311", "open311", "touchpoints"])
 UploadStatus = Literal["awaiting_upload", "queued", "running", "completed", "failed"]
 ContentType = Literal["text/csv", "application/json", "application/x-ndjson"]
-A11_MEASURES = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee_helpfulness")
-_MEASURE = re.compile(r"^(volume|within_target_share|median_hours_to_close|a11\.(" + "|".join(A11_MEASURES) + "))$")
+MeasureName = Literal["volume", "within_target_share", "median_hours_to_close", "a11.effectiveness", "a11.ease",
+                      "a11.efficiency", "a11.transparency", "a11.humanity", "a11.employee_helpfulness"]
+PeerMeasure = api_enum("PeerMeasure", MeasureName)
 Column = Field(min_length=1, max_length=128)
 
 _SET_EXAMPLE = {"name": "NYC 311 service requests, FY2017", "publisher": "City of New York",
@@ -187,15 +187,8 @@ class PeerMapping(OutputModel):
 
 
 class BenchmarkQuery(PeriodQuery):
-    measure: str = Field(description="volume, within_target_share, median_hours_to_close or a11.<driver>")
-
-    @field_validator("measure")
-    @classmethod
-    def _measure(cls, value: str) -> str:
-        if not _MEASURE.match(value):
-            raise ValueError("volume, within_target_share, median_hours_to_close or a11.<driver> ("
-                             + ", ".join(A11_MEASURES) + ")")
-        return value
+    measure: PeerMeasure = Field(description="volume, within_target_share, median_hours_to_close "
+                                             "(the department's: median first-response hours) or a11.<driver>")
 
 
 class PeerValue(OutputModel):
@@ -219,7 +212,7 @@ class PeerBenchmark(OutputModel):
     higher shares; for volume, larger); null without a department value or peers with one."""
 
     department: float | None
-    measure: str
+    measure: MeasureName
     period: str
     peers: list[PeerValue]
     distribution: Distribution | None

@@ -109,3 +109,64 @@ def test_only_the_ccxo_writes_peer_sets_and_every_role_reads_them(seeded, tokens
     missing = seeded.get(f"/peer-sets/{set_id}/figures", token=tokens["ccxo"])
     assert missing.status_code == 400 and missing.json["error"]["details"][0]["field"] == "period"
     assert seeded.get("/peer-sets/0123456789abcdef0123456789abcdef", token=tokens["ccxo"]).status_code == 404
+
+
+def test_a_department_compared_on_median_hours_and_within_target_share(seeded, tokens, monkeypatch):
+    import statistics
+    from datetime import datetime, timedelta, timezone
+
+    # Given an LA set (Q4 2017) and an NYC set (Q1 2018), both in FY2018
+    import_helpers.set_up(monkeypatch)
+    la_rows, nyc_rows = peers.la_rows(150, seed=3), peers.nyc_rows(150, seed=5)
+    la_id, nyc_id = _la_set(seeded, tokens), _nyc_set(seeded, tokens)
+    assert peers.upload(seeded, tokens["ccxo"], la_id, peers.csv_bytes(peers.LA_HEADER, la_rows))["created"] == 150
+    assert peers.upload(seeded, tokens["ccxo"], nyc_id, peers.csv_bytes(peers.NYC_HEADER, nyc_rows))["created"] == 150
+    # And parks' feedback in December 2017, first responses after 1, 200, 240, 300 and 400 hours
+    # (its median, 240 h, and its within-target share, 1 of 5, fall among the peers')
+    start = datetime(2017, 12, 4, 15, 0, tzinfo=timezone.utc)
+    for n, hours in enumerate((1, 200, 240, 300, 400)):
+        received = start + timedelta(days=n)
+        made = seeded.post("/departments/parks/feedback", token=tokens["dcxo-parks"], body={
+            "channel": "phone", "received_at": received.isoformat(), "comment": "the swings are broken",
+            "first_responded_at": (received + timedelta(hours=hours)).isoformat()})
+        assert made.status_code == 201, made.body
+    # When the DCXO maps parks to six peer groups (one absent from the data) and asks for each measure
+    mapping = [(la_id, "BOS", None), (la_id, "LADBS", None), (la_id, "OCB", "Bulky Items"),
+               (nyc_id, "DSNY", None), (nyc_id, "DPR", None), (nyc_id, "DOT", "Street Condition"),
+               (nyc_id, "NOPE", None)]
+    body = {"groups": [{"peer_set_id": s, "group": g, "service_type": t} for s, g, t in mapping]}
+    put = seeded.put("/departments/parks/peer-mapping", token=tokens["dcxo-parks"], body=body)
+    assert put.status_code == 200, put.body
+    assert seeded.put("/departments/parks/peer-mapping", token=tokens["auditor"], body=body).status_code == 403
+    unknown = seeded.put("/departments/parks/peer-mapping", token=tokens["ccxo"], body={"groups": [
+        {"peer_set_id": "0" * 32, "group": "BOS"}]})
+    assert unknown.status_code == 400 and unknown.json["error"]["details"][0]["field"] == "groups.0.peer_set_id"
+    # Then the peers' values, distribution and percentile equal the test's own computation
+    fy = [f"2017-{m:02d}" for m in (10, 11, 12)] + [f"2018-{m:02d}" for m in range(1, 10)]
+    own = {la_id: peers.expected_figures([peers.la_facts(r) for r in la_rows], fy, LA_TARGET, date(2018, 1, 5)),
+           nyc_id: peers.expected_figures([peers.nyc_facts(r) for r in nyc_rows], fy, NYC_TARGET, date(2018, 3, 20))}
+    summary = seeded.get("/departments/parks/voc-summary?period=FY2018", token=tokens["dcxo-parks"]).json
+    for measure, name, department, lower_better in (
+            ("median_hours_to_close", "median", 240.0, True),
+            ("within_target_share", "within_target_share", summary["within_target_share"], False)):
+        read = seeded.get(f"/departments/parks/benchmarks/peers?measure={measure}&period=FY2018",
+                          token=tokens["dcxo-parks"])
+        assert read.status_code == 200, read.body
+        answer = read.json
+        assert answer["department"] == pytest.approx(department, abs=1e-6), answer
+        values = [own[s][(g, t)][name] if (g, t) in own[s] else None for s, g, t in mapping]
+        assert [p["value"] for p in answer["peers"]] == pytest.approx(values, abs=1e-5)
+        assert [p["volume"] for p in answer["peers"]] == [own[s][(g, t)]["volume"] if (g, t) in own[s] else 0
+                                                          for s, g, t in mapping]
+        present = [v for v in values if v is not None]
+        quartiles = statistics.quantiles(present, n=4, method="inclusive")
+        assert answer["distribution"] == pytest.approx({"min": min(present), "p25": quartiles[0],
+                                                        "median": quartiles[1], "p75": quartiles[2],
+                                                        "max": max(present)}, abs=1e-5)
+        beaten = sum(1 for v in present if (department < v if lower_better else department > v))
+        assert 0 < beaten < len(present)  # the department is among its peers, not above or below all
+        assert answer["percentile"] == pytest.approx(100 * beaten / len(present), abs=0.01)
+    # And another department's DCXO cannot read parks' comparison
+    other = seeded.get("/departments/parks/benchmarks/peers?measure=volume&period=FY2018",
+                       token=tokens["dcxo-harbour"])
+    assert other.status_code == 403
