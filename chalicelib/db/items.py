@@ -630,9 +630,12 @@ class PeerPartItem(CxgovItem, discriminator="peer_part"):
 class PeerValueItem(CxgovItem, discriminator="peer_value"):
     """One row in one partition `PEER#{set}#V#{month}#{part}`: sk `C#{seconds to close:012d}#{row}`
     (closed; sorted, so exact medians stream), `O#{row}` (open), `R#{row}` (an A-11 response).
-    `w`: 1 within target, 0 against, absent not judged; `agree`/`asked`: A-11 drivers."""
+    `w`: 1 within target, 0 against, absent not judged; `agree`/`asked`: A-11 drivers. A row that
+    moves leaves `gone` in its old place (the worker's role deletes nothing; a later upload that moves
+    it back overwrites it)."""
 
     w = NumberAttribute(null=True)
+    gone = NumberAttribute(null=True)  # 1: the row moved (a later upload changed it); reads skip it
     agree = ListAttribute(of=UnicodeAttribute, null=True)
     asked = ListAttribute(of=UnicodeAttribute, null=True)
 

@@ -109,13 +109,14 @@ def _stream(peer_set_id: str, month: str, part: str, prefix: str) -> Iterator[An
 def _tally(peer_set_id: str, month: str, part: str) -> rules.Tally:
     tally = rules.Tally()
     for item in _stream(peer_set_id, month, part, ""):
-        tally.add(item.sk, item.w, item.agree, item.asked)
+        if not item.gone:
+            tally.add(item.sk, item.w, item.agree, item.asked)
     return tally
 
 
 def _closed_seconds(peer_set_id: str, months: list[str], part: str) -> Iterator[int]:
     """The closed rows' seconds to close over those months, ascending."""
-    streams = [(int(i.sk[2:14]) for i in _stream(peer_set_id, m, part, "C#")) for m in months]
+    streams = [(int(i.sk[2:14]) for i in _stream(peer_set_id, m, part, "C#") if not i.gone) for m in months]
     return heapq.merge(*streams)
 
 

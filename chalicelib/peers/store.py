@@ -87,15 +87,14 @@ def _value(place: str, row: Contribution) -> PeerValueItem:
 def put_parts(peer_set_id: str, rows: Iterable[Contribution]) -> None:
     """Names each partition the rows fall in (idempotent: a later chunk writes the same items)."""
     parts = {(r.month, part): (r.group, service) for r in rows for service, part in r.parts()}
-    with PeerPartItem.batch_write() as batch:
-        for (month, part), (group, service) in sorted(parts.items()):
-            batch.save(PeerPartItem(keys.peer_parts_pk(peer_set_id), keys.peer_part_sk(month, part),
-                                    group=group, service_type=service))
+    for (month, part), (group, service) in sorted(parts.items()):  # a few per chunk: months x groups
+        PeerPartItem(keys.peer_parts_pk(peer_set_id), keys.peer_part_sk(month, part), group=group,
+                     service_type=service).save()
 
 
 def write_rows(peer_set_id: str, rows: list[tuple[Contribution, PeerRowItem | None]]) -> None:
     """Each row's guard and value items in transactions of up to 100 items; a changed row's old value
-    items are deleted in the same transaction (conditioned on the guard still holding what was read)."""
+    items are marked `gone` in the same transaction (conditioned on the guard still holding what was read)."""
     pending: list[tuple[Contribution, PeerRowItem | None]] = []
     size = 0
     for row, guard in rows:
@@ -122,9 +121,9 @@ def _commit(peer_set_id: str, rows: list[tuple[Contribution, PeerRowItem | None]
             else:
                 tx.save(item, condition=PeerRowItem.digest == guard.digest)
                 for place in guard.places:
-                    if place not in new:
+                    if place not in new:  # a tombstone: the worker's role deletes nothing
                         pk, sk = place.split("|", 1)
-                        tx.delete(PeerValueItem(pk, sk))
+                        tx.save(PeerValueItem(pk, sk, gone=1))
             for place in new:
                 tx.save(_value(place, row))
 
