@@ -170,3 +170,44 @@ def test_a_department_compared_on_median_hours_and_within_target_share(seeded, t
     other = seeded.get("/departments/parks/benchmarks/peers?measure=volume&period=FY2018",
                        token=tokens["dcxo-harbour"])
     assert other.status_code == 403
+
+
+def test_an_a11_set_in_touchpoints_layout_gives_each_drivers_share_agreeing(seeded, tokens, monkeypatch):
+    import random
+
+    # Given Touchpoints A-11 responses of two federal services (a `service_provider` column names them)
+    import_helpers.set_up(monkeypatch)
+    drivers = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
+    rnd, rows = random.Random(29), []
+    for i in range(80):
+        row = {"external_id": f"tp-{i}", "created_at": f"2018-02-{1 + i % 27:02d}T1{i % 10}:00:00+00:00",
+               "service_provider": rnd.choice(["IRS", "SSA"]), "question_1": rnd.choice(["0", "1"]),
+               "question_4": ""}
+        for d in drivers:
+            pos, neg = rnd.choice([("1", "0"), ("0", "1"), ("null", "null"), ("1", "1"), ("", "")])
+            row[f"positive_{d}"], row[f"negative_{d}"] = pos, neg
+        rows.append(row)
+    created = peers.create_set(seeded, tokens["ccxo"], name="A-11 FY2018 Q2", publisher="performance.gov",
+                               retrieved_on="2018-04-02", kind="a11_responses", profile="touchpoints",
+                               group_column="service_provider", service_column=None, target_hours=None)
+    assert created.status_code == 201, created.body
+    header = ["external_id", "created_at", "service_provider", "question_1",
+              *(f"positive_{d}" for d in drivers), *(f"negative_{d}" for d in drivers), "question_4"]
+    job = peers.upload(seeded, tokens["ccxo"], created.json["id"], peers.csv_bytes(header, rows))
+    assert (job["status"], job["created"], job["rejected"]) == ("completed", 80, 0), job
+    # When the figures of February are read
+    read = seeded.get(f"/peer-sets/{created.json['id']}/figures?period=2018-02", token=tokens["auditor"])
+    assert read.status_code == 200, read.body
+    # Then each service's share agreeing per driver is the share of those who ticked it positive only
+    # among those who ticked it at all, as computed here
+    names = {"employee": "employee_helpfulness"}
+    for item in read.json["items"]:
+        mine = [r for r in rows if r["service_provider"] == item["group"]]
+        assert item["service_type"] is None and item["volume"] == len(mine) and item["closed"] == 0
+        want = {}
+        for d in drivers[:-1]:
+            asked = [r for r in mine if "1" in (r[f"positive_{d}"], r[f"negative_{d}"])]
+            agree = [r for r in asked if r[f"positive_{d}"] == "1" and r[f"negative_{d}"] != "1"]
+            want[names.get(d, d)] = len(agree) / len(asked) if asked else None
+        assert item["a11"] == pytest.approx(want, abs=1e-6), item["group"]
+    assert sorted(i["group"] for i in read.json["items"]) == ["IRS", "SSA"]
