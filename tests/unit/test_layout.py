@@ -22,7 +22,7 @@ DOMAINS = {
     "audits": {"org"},
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits", "peers"},
+    "reporting": {"org", "voc", "kpis", "audits"},
     "peers": {"org", "voc", "imports"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
