@@ -171,20 +171,40 @@ def ranks(n: int) -> dict[str, tuple[int, ...]]:
     return {"median": middle, "p90": (math.ceil(0.9 * n),)}
 
 
+class RankPicker:
+    """Median and p90 of n values offered in ascending order: keeps only the values at the ranks it
+    needs; `done` once past the highest."""
+
+    def __init__(self, n: int):
+        self.wanted = ranks(n)
+        self.needed = {r for rs in self.wanted.values() for r in rs}
+        self.last = max(self.needed, default=0)
+        self.rank, self.found = 0, {}
+
+    @property
+    def done(self) -> bool:
+        return self.rank >= self.last
+
+    def offer(self, value: int) -> None:
+        self.rank += 1
+        if self.rank in self.needed:
+            self.found[self.rank] = value
+
+    def result(self) -> dict[str, float | None]:
+        if not self.wanted:
+            return {"median": None, "p90": None}
+        return {name: round(sum(self.found[r] for r in rs) / len(rs) / 3600, 6) for name, rs in self.wanted.items()}
+
+
 def order_statistics(sorted_seconds: Iterator[int], n: int) -> dict[str, float | None]:
     """Median and p90 (hours) from a stream of the n closed rows' seconds in ascending order; reads
-    only up to the highest rank it needs and keeps only the values at the wanted ranks."""
-    wanted = ranks(n)
-    if not wanted:
-        return {"median": None, "p90": None}
-    needed = {r for rs in wanted.values() for r in rs}
-    last, found = max(needed), {}
-    for rank, value in enumerate(sorted_seconds, start=1):
-        if rank in needed:
-            found[rank] = value
-        if rank >= last:
+    only up to the highest rank it needs."""
+    picker = RankPicker(n)
+    for value in sorted_seconds:
+        picker.offer(value)
+        if picker.done:
             break
-    return {name: round(sum(found[r] for r in rs) / len(rs) / 3600, 6) for name, rs in wanted.items()}
+    return picker.result()
 
 
 def share(part: int, whole: int) -> float | None:

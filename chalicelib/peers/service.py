@@ -3,11 +3,12 @@ its comparison with the peers. What reporting (the department page) asks of peer
 
 Exact medians in bounded memory: every row is stored as a value item whose sort key begins with its
 seconds to close (zero-padded), in a partition per group (and per group and service type) and
-month. A figure is computed on read in two streaming passes: the first counts (volume, closed, sum
-of seconds, within target, A-11 drivers) page by page; the second merges the period's months in
-sort-key order (`heapq.merge`, one page of each month at a time) and stops at the rank of the p90,
-keeping only the values at the median's and the p90's ranks. Memory: one page (500 items) per month
-of the period, whatever the number of rows; reads: about 1.9 times the period's rows."""
+month. A figure is computed on read: DynamoDB counts the closed rows (a COUNT query, nothing
+transferred), which fixes the median's and the p90's ranks; then one pass merges the period's months
+in sort-key order (`heapq.merge`, one page of each month at a time; closed rows come first, by
+seconds to close), counting volume, closed, seconds, within target and A-11 drivers, and keeping only
+the values at those ranks. Memory: one page (1,000 items) per month of the period, whatever the
+number of rows; reads: the period's rows once (plus the count)."""
 from __future__ import annotations
 
 import heapq
@@ -97,27 +98,28 @@ def get_upload(peer_set_id: str, upload_id: str) -> PeerUpload:
 
 # --- figures ---------------------------------------------------------------------------------------
 
-def _stream(peer_set_id: str, month: str, part: str, prefix: str) -> Iterator[Any]:
+def _rows(peer_set_id: str, month: str, part: str) -> Iterator[tuple]:
     start = None
     while True:
-        items, start = store.values_page(peer_set_id, month, part, prefix, start)
-        yield from items
+        rows, start = store.rows_page(peer_set_id, month, part, start)
+        yield from rows
         if not start:
             return
 
 
-def _tally(peer_set_id: str, month: str, part: str) -> rules.Tally:
+def _figure(peer_set: dict[str, Any], group: str, service: str | None, period: str, months: list[str],
+            part: str) -> dict[str, Any]:
+    """One pass over the period's months merged in sort-key order (closed rows first, ascending
+    seconds to close, across months): counts, and the values at the median's and p90's ranks, whose
+    positions DynamoDB's count of the closed rows gives first."""
+    set_id = peer_set["peer_set_id"]
+    picker = rules.RankPicker(sum(store.count_closed(set_id, m, part) for m in months))
     tally = rules.Tally()
-    for item in _stream(peer_set_id, month, part, ""):
-        if not item.gone:
-            tally.add(item.sk, item.w, item.agree, item.asked)
-    return tally
-
-
-def _closed_seconds(peer_set_id: str, months: list[str], part: str) -> Iterator[int]:
-    """The closed rows' seconds to close over those months, ascending."""
-    streams = [(int(i.sk[2:14]) for i in _stream(peer_set_id, m, part, "C#") if not i.gone) for m in months]
-    return heapq.merge(*streams)
+    for sk, w, agree, asked in heapq.merge(*(_rows(set_id, m, part) for m in months), key=lambda r: r[0]):
+        tally.add(sk, w, agree, asked)
+        if sk.startswith("C#"):
+            picker.offer(int(sk[2:14]))
+    return rules.figure(group, service, period, tally, picker.result(), peer_set["kind"] == "a11_responses")
 
 
 def figures_of(peer_set: dict[str, Any], period: periods.Period,
@@ -131,13 +133,9 @@ def figures_of(peer_set: dict[str, Any], period: periods.Period,
         found.setdefault((group, service), (part, []))[1].append(month)
     answer = []
     for (group, service), (part, in_months) in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        tally = rules.Tally()
-        for month in in_months:
-            tally.merge(_tally(set_id, month, part))
-        if not tally.volume:
-            continue  # every row of it moved elsewhere on a later upload
-        stats = rules.order_statistics(_closed_seconds(set_id, in_months, part), tally.closed)
-        answer.append(rules.figure(group, service, period.label, tally, stats, peer_set["kind"] == "a11_responses"))
+        figure = _figure(peer_set, group, service, period.label, in_months, part)
+        if figure["volume"]:  # else every row of it moved elsewhere on a later upload
+            answer.append(figure)
     return answer
 
 

@@ -26,7 +26,7 @@ from chalicelib.peers.rules import Contribution
 SET_FIELDS = ("peer_set_id", "name", "publisher", "source_url", "retrieved_on", "profile", "group_column",
               "service_column", "target_hours", "created_by", "created_at", "version")
 TX_ITEMS = 100  # DynamoDB's limit of items in one transaction
-PAGE = 500  # value items per page while streaming (bounded memory whatever the partition's size)
+PAGE = 1000  # value items per page while streaming (bounded memory whatever the partition's size)
 
 
 def _set(item: PeerSetItem) -> dict[str, Any]:
@@ -140,15 +140,48 @@ def parts(peer_set_id: str, months: list[str]) -> list[tuple[str, str, str | Non
     return found
 
 
-def values_page(peer_set_id: str, month: str, part: str, prefix: str, start_key: dict | None
-                ) -> tuple[list[PeerValueItem], dict | None]:
-    """One page of a partition's value items in sort-key order (closed ones by seconds to close)."""
-    pk = keys.peer_values_pk(peer_set_id, month, part)
-    condition = PeerValueItem.sk.startswith(prefix) if prefix else None
+_NAMES = {"#pk": "pk", "#sk": "sk", "#w": "w", "#agree": "agree", "#asked": "asked", "#gone": "gone"}
+
+
+def _query(pk: str, prefix: str, **extra: Any) -> dict[str, Any]:
+    """One Query page on the table with the low-level client (no model per item: figures read every
+    row of a period), within the function's role."""
+    from chalicelib.db import connection
+
+    values = {":pk": {"S": pk}, **({":p": {"S": prefix}} if prefix else {})}
+    condition = "#pk = :pk AND begins_with(#sk, :p)" if prefix else "#pk = :pk"
     with credentials.org_role():
-        result = PeerValueItem.query(pk, condition, limit=PAGE, page_size=PAGE, last_evaluated_key=start_key)
-        items = list(result)
-        return items, result.last_evaluated_key
+        return connection.client("dynamodb").query(
+            TableName=PeerValueItem.Meta.table_name, KeyConditionExpression=condition,
+            FilterExpression="attribute_not_exists(#gone)", ExpressionAttributeValues=values, **extra)
+
+
+def count_closed(peer_set_id: str, month: str, part: str) -> int:
+    """How many closed rows a partition holds (counted by DynamoDB, nothing transferred)."""
+    pk, total, start = keys.peer_values_pk(peer_set_id, month, part), 0, None
+    while True:
+        page = _query(pk, "C#", Select="COUNT", ExpressionAttributeNames={"#pk": "pk", "#sk": "sk", "#gone": "gone"},
+                      **({"ExclusiveStartKey": start} if start else {}))
+        total += page["Count"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return total
+
+
+def rows_page(peer_set_id: str, month: str, part: str, start_key: dict | None
+              ) -> tuple[list[tuple[str, int | None, list[str] | None, list[str] | None]], dict | None]:
+    """One page of a partition's rows in sort-key order (closed ones first, by seconds to close):
+    (sk, w, agree, asked)."""
+    page = _query(keys.peer_values_pk(peer_set_id, month, part), "", Limit=PAGE,
+                  ProjectionExpression="#sk, #w, #agree, #asked", ExpressionAttributeNames=_NAMES,
+                  **({"ExclusiveStartKey": start_key} if start_key else {}))
+
+    def strings(value: dict | None) -> list[str] | None:
+        return [v["S"] for v in value["L"]] if value else None
+
+    rows = [(i["sk"]["S"], int(i["w"]["N"]) if "w" in i else None, strings(i.get("agree")), strings(i.get("asked")))
+            for i in page["Items"]]
+    return rows, page.get("LastEvaluatedKey")
 
 
 # --- mapping ---------------------------------------------------------------------------------------
