@@ -84,12 +84,21 @@ def _value(place: str, row: Contribution) -> PeerValueItem:
                          asked=list(row.asked) if row.asked is not None else None)
 
 
+_NAMED: set[tuple[str, str, str]] = set()  # partitions this process has named (items never change)
+
+
 def put_parts(peer_set_id: str, rows: Iterable[Contribution]) -> None:
-    """Names each partition the rows fall in (idempotent: a later chunk writes the same items)."""
+    """Names each partition the rows fall in, once per worker process (idempotent puts: another
+    process, or a run after a restart, writes the same items again)."""
     parts = {(r.month, part): (r.group, service) for r in rows for service, part in r.parts()}
-    for (month, part), (group, service) in sorted(parts.items()):  # a few per chunk: months x groups
+    if len(_NAMED) > 100_000:
+        _NAMED.clear()
+    for (month, part), (group, service) in sorted(parts.items()):
+        if (peer_set_id, month, part) in _NAMED:
+            continue
         PeerPartItem(keys.peer_parts_pk(peer_set_id), keys.peer_part_sk(month, part), group=group,
                      service_type=service).save()
+        _NAMED.add((peer_set_id, month, part))
 
 
 def write_rows(peer_set_id: str, rows: list[tuple[Contribution, PeerRowItem | None]]) -> None:

@@ -211,3 +211,42 @@ def test_an_a11_set_in_touchpoints_layout_gives_each_drivers_share_agreeing(seed
             want[names.get(d, d)] = len(agree) / len(asked) if asked else None
         assert item["a11"] == pytest.approx(want, abs=1e-6), item["group"]
     assert sorted(i["group"] for i in read.json["items"]) == ["IRS", "SSA"]
+
+
+def test_an_open311_set_as_a_json_array_reads_closings_of_closed_requests_only(seeded, tokens, monkeypatch):
+    import json
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    # Given GeoReport v2 requests (times with an offset; `updated_datetime` is a closing only when
+    # `status` is closed; `expected_datetime` the request's own due time where given)
+    import_helpers.set_up(monkeypatch)
+    rnd, rows, facts = random.Random(311), [], []
+    zone = timezone(timedelta(hours=-5))
+    for i in range(60):
+        created = datetime(2018, 1, 28, tzinfo=zone) + timedelta(minutes=rnd.randrange(0, 8 * 24 * 60))
+        status = rnd.choice(["open", "closed", "closed"])
+        updated = created + timedelta(minutes=rnd.randrange(5, 6 * 24 * 60))
+        due = created + timedelta(hours=rnd.choice([24, 96])) if rnd.random() < 0.6 else None
+        row = {"service_request_id": f"req-{i}", "status": status, "service_name": rnd.choice(["Pothole", "Graffiti"]),
+               "agency_responsible": rnd.choice(["Public Works", "Streets"]), "requested_datetime": created.isoformat(),
+               "updated_datetime": updated.isoformat(), "description": "", "service_code": "001"}
+        if due:
+            row["expected_datetime"] = due.isoformat()
+        rows.append(row)
+        utc = created.astimezone(timezone.utc)
+        facts.append({"id": row["service_request_id"], "group": row["agency_responsible"], "service": row["service_name"],
+                      "created": utc, "month": utc.strftime("%Y-%m"),
+                      "closed": updated.astimezone(timezone.utc) if status == "closed" else None,
+                      "due": due.astimezone(timezone.utc) if due else None})
+    created = peers.create_set(seeded, tokens["ccxo"], name="Open311 city", publisher="A city", profile="open311",
+                               retrieved_on="2018-02-10", group_column="agency_responsible",
+                               service_column="service_name", target_hours=48)
+    assert created.status_code == 201, created.body
+    job = peers.upload(seeded, tokens["ccxo"], created.json["id"], json.dumps(rows).encode(),
+                       content_type="application/json", file_name="requests.json")
+    assert (job["status"], job["file_format"], job["created"], job["rejected"]) == ("completed", "json", 60, 0), job
+    # Then the figures of February (months in UTC for a profile without a zone) are the test's own
+    read = seeded.get(f"/peer-sets/{created.json['id']}/figures?period=2018-02", token=tokens["dcxo-parks"])
+    assert read.status_code == 200, read.body
+    _assert_figures(read.json["items"], peers.expected_figures(facts, ["2018-02"], 48, date(2018, 2, 10)), "2018-02")
