@@ -21,7 +21,7 @@ import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from devtools import import_dispatcher, issuer, localstack
+from devtools import import_dispatcher, issuer, localstack, summary
 from devtools.bench_job_memory import GOAL, RUN_SECONDS, WORKER_ENV, _request, peak_rss_kib
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PEER_ROWS", "20000,200000").split(",")]
@@ -111,8 +111,13 @@ def run() -> None:
                       f"completed)  worker peak RSS {one['peak_kib'] / 1024:6.1f} MiB   figures of 2017-11 "
                       f"({one['month_rows']:,} rows, exact medians) {one['figures_seconds']:.1f} s", flush=True)
                 found.append(one)
+                summary.record(f"peer upload rows/s ({size:,} rows)", f"{size / one['seconds']:,.0f}/s", "", None)
+                summary.record(f"peer figures of a month ({one['month_rows']:,} rows, exact medians)",
+                               f"{one['figures_seconds']:.1f} s", "", None)
     if len(found) > 1:
         ratio = found[-1]["peak_kib"] / found[0]["peak_kib"]
         print(f"  peak RSS {found[-1]['rows']:,} / {found[0]['rows']:,} rows = {ratio:.3f} "
               f"(goal < {GOAL}: {'met' if ratio < GOAL else 'NOT MET'})")
+        summary.record(f"peer upload worker peak RSS {found[-1]['rows']:,} / {found[0]['rows']:,} rows",
+                       f"{ratio:.3f}", f"< {GOAL}", ratio < GOAL)
         assert ratio < GOAL, f"the worker's peak memory grew with the file: {ratio:.3f}x"

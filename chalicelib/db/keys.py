@@ -281,6 +281,23 @@ def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
     return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"
 
 
+# --- surveys collected first-hand (issue 30) ---
+def surveys_pk(dept: str) -> str:
+    return f"{dept}#SURVEY"
+
+
+def survey_sk(survey_id: str) -> str:
+    return f"SURVEY#{survey_id}"
+
+
+def survey_rate_pk(dept: str, client_hash: str) -> str:
+    return f"{dept}#SRVRATE#{client_hash}"
+
+
+def survey_response_pk(dept: str, survey_id: str, month: str) -> str:
+    return f"{dept}#SRVRESP#{survey_id}#{month}"
+
+
 # --- peers outside the organisation (issue 29) ---
 # Peer data is not tenant data: every partition starts with `PEER#`, which no department id can
 # (ids are lower-case), so no department's listing, rollup or key condition ever reaches it.

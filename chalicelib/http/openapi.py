@@ -46,6 +46,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "source_id": {**_HEX32, "example": "3c9e1a7b5d2f4e6a8b0c1d3e5f7a9b2c"},
     "job_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
                "description": "an import job: creation time and randomness, Crockford base32", "example": "01jf3k5q9x2m7v8w4c6b0n1p2r"},
+    "survey_id": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,39}_[0-9a-f]{16}$",
+                  "description": "the department's id and 16 hex digits", "example": "parks_5f2c9a0b1d3e4f60"},
     "peer_set_id": {**_HEX32, "description": "a peer set (issue 29)", "example": "7e4d2c1b0a9f4e8d8c7b6a5f4e3d2c1b"},
     "upload_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
                   "description": "a peer set's upload (an import job)", "example": "01jf3k5q9x2m7v8w4c6b0n1p2r"},

@@ -3,19 +3,22 @@
   check and `import_feedback`, so both import a row the same way;
 - kpis (derived KPIs): the months that hold feedback and their aggregate items;
 - a11 (the OMB A-11 exports): a quarter's month counters and the respondents on its journeys;
-- reminders (the digests): a department's overdue unanswered feedback."""
+- reminders (the digests): a department's overdue unanswered feedback;
+- surveys (collected first-hand): a response written as a feedback record, free text redacted."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters_store, ingest, profiles, store, touchpoints
+from chalicelib.voc import counters as voc_counters, counters_store, ingest, profiles, store, touchpoints
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
-from chalicelib.voc.records import facts
+from chalicelib.voc.records import build_record, facts
+from chalicelib.core.redaction import redact
+from chalicelib.voc.schemas import FeedbackCreate
 
 # --- imports -------------------------------------------------------------------------------------
 
@@ -107,6 +110,25 @@ def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | No
     if not oldest:
         return 0, None
     return store.count_open(dept, due_by=now), oldest[0]
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+def redact_text(text: str) -> str:
+    """Free text with personal data redacted, as every feedback comment is."""
+    return redact(text).text
+
+
+def record_survey_response(dept: str, data: dict[str, Any], now: datetime, actor: str,
+                           extra: Callable[[Any, dict[str, Any]], None]) -> dict[str, Any]:
+    """A survey response as a feedback record (`data`: FeedbackCreate's fields), written in one
+    transaction with its counters and the items `extra(tx, record)` adds (the survey's own). The
+    record's month and id are fixed before the transaction, so `extra` can key by them."""
+    body = FeedbackCreate.model_validate(data)
+    record = build_record(department(dept), body, now)
+    store.create(record, voc_counters.contributions(facts(record)), actor=actor,
+                 extra=lambda tx: extra(tx, record))
+    return record
 
 
 # --- peers (issue 29): other governments' published rows, read with the built-in profiles ---------

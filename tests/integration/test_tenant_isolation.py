@@ -148,3 +148,15 @@ def _harbour_source(api, tokens) -> str:
 
 OTHER_IDS["profile_id"] = _harbour_profile
 OTHER_IDS["source_id"] = _harbour_source
+
+
+# --- surveys collected first-hand (issue 30) ---
+def _harbour_survey(api, tokens) -> str:
+    body = {"journey_id": kpi_helpers.other_journey_id(api, tokens), "title": {"en": "secret-marker-survey"},
+            "kind": "csat", "languages": ["en"], "allowed_origins": ["https://www.harbour.example.gov"]}
+    response = api.post(f"/departments/{OTHER}/surveys", token=tokens["dcxo-harbour"], body=body)
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["survey_id"] = _harbour_survey
