@@ -25,6 +25,7 @@ DOMAINS = {
     "reporting": {"org", "voc", "kpis", "audits", "assessments"},
     "surveys": {"org", "voc"},
     "assessments": {"org", "audits", "kpis"},
+    "peers": {"org", "voc", "imports"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}
