@@ -159,7 +159,12 @@ def tree_head_sk(timestamp: str, tree_size: int) -> str:
 
 
 def history_owner(pk: str) -> tuple[str, str] | None:
-    """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
+    """(department, chain id) of a history item's partition key: `{dept}#REC#{rec_id}` (a
+    recommendation: its id) or `{dept}#REVIEWPLAN#{plan_id}` (a review plan: `review-plan-{plan_id}`,
+    the `rec_id` its entries and ledger leaves carry)."""
+    dept, marker, plan_id = pk.rpartition("#REVIEWPLAN#")
+    if marker and dept and plan_id:
+        return dept, f"review-plan-{plan_id}"
     dept, marker, rec_id = pk.rpartition("#REC#")
     return (dept, rec_id) if marker and dept and rec_id else None
 
@@ -279,3 +284,53 @@ def import_errors_key(dept: str, job_id: str) -> str:
 
 def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
     return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"
+
+
+# --- second look: review plans and samples (issue 26) ---
+ORG_REVIEW_LATEST = "REVIEWLATEST"
+REVIEW_LATEST_SK = "REVIEW#LATEST"
+
+
+def reviews_pk(dept: str) -> str:
+    return f"{dept}#REVIEW"
+
+
+def review_plan_sk(plan_id: str) -> str:
+    return f"PLAN#{plan_id}"
+
+
+def review_samples_prefix(plan_id: str) -> str:
+    return f"SAMPLE#{plan_id}#"
+
+
+def review_sample_sk(plan_id: str, sample_id: str) -> str:
+    return f"{review_samples_prefix(plan_id)}{sample_id}"
+
+
+def review_period_sk(plan_id: str, period: str) -> str:
+    return f"PERIOD#{plan_id}#{period}"
+
+
+def review_entries_pk(dept: str, sample_id: str) -> str:
+    return f"{dept}#RVS#{sample_id}"
+
+
+def review_entry_sk(feedback_id: str) -> str:
+    return f"I#{feedback_id}"
+
+
+def review_queue_org_pk(role: str) -> str:
+    """`by_org` partition of the open samples awaiting `role`'s verdicts."""
+    return f"REVIEWOPEN#{role}"
+
+
+def review_queue_org_sk(dept: str, period: str, sample_id: str) -> str:
+    return f"{dept}#{period}#{sample_id}"
+
+
+REVIEW_CHAIN_PREFIX = "review-plan-"
+
+
+def review_history_pk(dept: str, plan_id: str) -> str:
+    """A review plan's history chain (HistoryItem entries, `H#{seq}`), picked up by the ledger."""
+    return f"{dept}#REVIEWPLAN#{plan_id}"

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters_store, ingest, profiles, store
+from chalicelib.voc import counters_store, feedback, ingest, profiles, store
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
@@ -107,3 +107,26 @@ def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | No
     if not oldest:
         return 0, None
     return store.count_open(dept, due_by=now), oldest[0]
+
+
+# --- reviews (second look) -----------------------------------------------------------------------
+
+def population(dept: str, months: list[str], actionable: bool, categories: list[str] | None,
+               channels: list[str] | None, stats: dict[str, int]) -> Iterator[tuple[str, bool, str]]:
+    """(feedback_id, actionable, category) of the records of those months (partitions in the
+    department's zone) classified as `actionable` now, in those categories and channels, streamed."""
+    for month in months:
+        yield from store.population(dept, month, actionable, categories, channels, stats)
+
+
+def feedback_record(dept: str, feedback_id: str) -> dict[str, Any] | None:
+    return store.get(dept, feedback_id)
+
+
+def add_reclassification(tx: Any, record: dict[str, Any], actionable: bool, category: str, reason: str,
+                         actor: str, now: datetime) -> dict[str, Any]:
+    """Adds to the caller's transaction the reclassification of `record` (as read, version
+    conditioned) with its classification-trail entry and counters; answers the record after it."""
+    new, entry, counters = feedback.reclassification(record, actionable, category, reason, actor, now)
+    store.add_reclassification(tx, record, new, entry, counters, actor, now)
+    return new

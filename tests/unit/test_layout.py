@@ -23,6 +23,7 @@ DOMAINS = {
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits"},
     "reporting": {"org", "voc", "kpis", "audits"},
+    "reviews": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}
