@@ -71,13 +71,13 @@ def plan_history(call: Call) -> ReviewHistoryPage:
 
 @api_route(bp, PLAN + "/history/verify", "GET", summary="Verify a review plan's history chain", tag=TAG,
            roles=ROLES, response=ReviewHistoryVerification)
-def verify_history(call: Call) -> ReviewHistoryVerification:
+def verify_plan_history(call: Call) -> ReviewHistoryVerification:
     return history.verify(call.path["dept"], call.path["plan_id"])
 
 
 @api_route(bp, SAMPLES, "POST", summary="Draw a period's sample", tag=TAG, roles=ROLES, body=SampleCreate,
            response=Sample, status=201)
-def draw(call: Call) -> Sample:
+def draw_sample(call: Call) -> Sample:
     """The plan's reviewer role draws once per period: a fresh seed, each item ranked by
     SHA-256("{seed}:{feedback_id}"), the n of smallest rank (Cochran with the finite-population
     correction). A second draw of the period is a 409."""
@@ -111,7 +111,7 @@ def give_verdict(call: Call) -> Sample:
 
 @api_route(bp, SAMPLE + "/close", "POST", summary="Close a sample with its estimate", tag=TAG, roles=ROLES,
            response=Sample)
-def close(call: Call) -> Sample:
+def close_sample(call: Call) -> Sample:
     """Every item needs its verdict (409 naming how many are left). `result`: rate = misclassified ÷
     reviewed, its Wilson score interval at the plan's confidence, and the projection onto the
     population."""
@@ -120,7 +120,7 @@ def close(call: Call) -> Sample:
 
 @api_route(bp, "/reviews", "GET", summary="The caller's review queue", tag=TAG, roles=ROLES, query=ReviewQuery,
            response=SamplePage)
-def queue(call: Call) -> SamplePage:
+def review_queue(call: Call) -> SamplePage:
     """Open samples awaiting the caller's role's verdicts, across the departments in scope."""
     binding = f"{call.principal.scope_key}|reviews|{call.query.status}"
     items, last = samples.queue(call.principal, call.query.limit, cursors.decode(call.query.cursor, binding))

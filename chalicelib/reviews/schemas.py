@@ -211,7 +211,7 @@ class ReviewHistoryEntry(OutputModel):
     at: str = Field(json_schema_extra={"format": "date-time"})
     actor: str
     actor_name: str | None
-    role: str
+    role: ReviewerRole
     event: Literal["review_plan_created", "review_plan_changed", "sample_drawn", "verdict_given", "sample_closed"]
     changes: dict
     prev_hash: str

@@ -45,3 +45,18 @@ def wilson(x: int, n: int, z: float) -> tuple[float, float]:
     centre = p + z ** 2 / (2 * n)
     spread = z * math.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2))
     return (centre - spread) / denominator, (centre + spread) / denominator
+
+
+def harbour_review(api, tokens) -> dict[str, str]:
+    """A plan reviewed by the auditors in the other department of the isolation matrix, with an
+    open sample of 2017-03 (made once per api)."""
+    made = getattr(api, "harbour_review", None)
+    if made is None:
+        import_posts(api, tokens["dcxo-harbour"], "harbour", 3, channel="facebook")
+        plan = make_plan(api, tokens["auditor"], "harbour", name="secret-marker-review-plan")
+        response = api.post(f"/departments/harbour/review-plans/{plan['id']}/samples", token=tokens["auditor"],
+                            body={"period": "2017-03"})
+        assert response.status_code == 201, response.body
+        made = {"plan_id": plan["id"], "sample_id": response.json["id"]}
+        api.harbour_review = made
+    return made

@@ -148,3 +148,14 @@ def _harbour_source(api, tokens) -> str:
 
 OTHER_IDS["profile_id"] = _harbour_profile
 OTHER_IDS["source_id"] = _harbour_source
+
+
+# --- second look (issue 26) ---
+def _harbour_review(api, tokens) -> dict[str, str]:
+    from tests.integration.review_helpers import harbour_review
+
+    return harbour_review(api, tokens)
+
+
+for _name in ("plan_id", "sample_id"):
+    OTHER_IDS[_name] = lambda api, tokens, name=_name: _harbour_review(api, tokens)[name]
