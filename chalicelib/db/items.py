@@ -623,6 +623,10 @@ class ReviewSampleItem(VersionedItem, discriminator="review_sample"):
     population_size = NumberAttribute()
     sample_size = NumberAttribute()
     seed = UnicodeAttribute()
+    population = UnicodeAttribute()  # the plan's settings at the draw: its population (JSON), ...
+    confidence = NumberAttribute()
+    margin = NumberAttribute()
+    expected_rate = NumberAttribute()
     status = UnicodeAttribute()  # open | closed
     reviewer_role = UnicodeAttribute()
     reviewed = NumberAttribute(default=0)

@@ -11,11 +11,13 @@ from chalicelib.http.routing import Call, api_route
 plans = lazy("chalicelib.reviews.plans")
 samples = lazy("chalicelib.reviews.samples")
 history = lazy("chalicelib.reviews.history")
+population = lazy("chalicelib.reviews.population")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
-(Plan, PlanCreate, PlanPage, PlanPatch, ReviewHistoryPage, ReviewHistoryVerification, ReviewQuery, Sample,
- SampleCreate, SamplePage, VerdictPut) = lazy(
-    "chalicelib.reviews.schemas", "Plan", "PlanCreate", "PlanPage", "PlanPatch", "ReviewHistoryPage",
-    "ReviewHistoryVerification", "ReviewQuery", "Sample", "SampleCreate", "SamplePage", "VerdictPut")
+(Plan, PlanCreate, PlanPage, PlanPatch, PopulationQuery, ReviewHistoryPage, ReviewHistoryVerification, ReviewQuery,
+ Sample, SampleCreate, SamplePage, SamplePopulation, VerdictPut) = lazy(
+    "chalicelib.reviews.schemas", "Plan", "PlanCreate", "PlanPage", "PlanPatch", "PopulationQuery",
+    "ReviewHistoryPage", "ReviewHistoryVerification", "ReviewQuery", "Sample", "SampleCreate", "SamplePage",
+    "SamplePopulation", "VerdictPut")
 
 bp = Blueprint(__name__)
 TAG = "reviews"
@@ -96,6 +98,16 @@ def list_samples(call: Call) -> SamplePage:
 @api_route(bp, SAMPLE, "GET", summary="Read a sample with its items", tag=TAG, roles=ROLES, response=Sample)
 def get_sample(call: Call) -> Sample:
     return samples.get_sample(call.path["dept"], call.path["plan_id"], call.path["sample_id"])
+
+
+@api_route(bp, SAMPLE + "/population", "GET", summary="A sample's population as classified at the draw",
+           tag=TAG, roles=ROLES, query=PopulationQuery, response=SamplePopulation)
+def sample_population(call: Call) -> SamplePopulation:
+    """The feedback ids the sample was drawn from (up to 5,000 a page): with the seed, anyone
+    re-derives the sample (`cxgov sample verify`). A record counts if it existed at the draw and its
+    classification then, its trail's later changes undone, matched the plan's population."""
+    return population.page(call.path["dept"], call.path["plan_id"], call.path["sample_id"], call.query.limit,
+                           call.query.cursor, call.principal)
 
 
 @api_route(bp, SAMPLE + "/items/{feedback_id}", "PUT", summary="Give an item's verdict", tag=TAG, roles=ROLES,

@@ -49,6 +49,7 @@ def present(sample: dict[str, Any], plan_name: str, items: list[dict[str, Any]] 
     return Sample(id=sample["sample_id"], plan_id=sample["plan_id"], department=sample["department"],
                   plan_name=plan_name, period=sample["period"], population_size=int(sample["population_size"]),
                   sample_size=int(sample["sample_size"]), seed=sample["seed"], status=sample["status"],
+                  population=json.loads(sample["population"]), confidence=sample["confidence"], margin=sample["margin"], expected_rate=sample["expected_rate"],
                   reviewer_role=sample["reviewer_role"], reviewed=reviewed,
                   misclassified=int(sample["misclassified"]), remaining=int(sample["sample_size"]) - reviewed,
                   drawn_at=sample["created_at"], drawn_by=sample.get("created_by"),
@@ -93,6 +94,8 @@ def draw(dept: str, plan_id: str, body: SampleCreate, principal: Principal) -> S
         for rank, (fid, actionable, category) in chosen])
     sample = {"sample_id": sample_id, "plan_id": plan_id, "department": dept, "period": period.label,
               "population_size": size, "sample_size": n, "seed": seed, "status": "open",
+              "population": json.dumps(population, sort_keys=True),
+              "confidence": plan["confidence"], "margin": plan["margin"], "expected_rate": plan["expected_rate"],
               "reviewer_role": plan["reviewer_role"], "reviewed": 0, "misclassified": 0}
     entry = next_entry(plan, principal, "sample_drawn", {
         "sample_id": sample_id, "period": period.label, "population_size": size, "sample_size": n, "seed": seed,
@@ -168,7 +171,7 @@ def close(dept: str, plan_id: str, sample_id: str, principal: Principal) -> Samp
     if left:
         raise Conflict.for_field("items", f"{left} of {int(sample['sample_size'])} items still need a verdict")
     result = stats.estimate(int(sample["misclassified"]), int(sample["reviewed"]), int(sample["population_size"]),
-                            plan["confidence"])
+                            sample["confidence"])
     latest = dal.latest(dept)
     newest = latest is None or latest["period"] <= sample["period"] or latest["sample_id"] == sample_id
     entry = next_entry(plan, principal, "sample_closed", {"sample_id": sample_id, "period": sample["period"],

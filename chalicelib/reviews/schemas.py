@@ -154,7 +154,9 @@ SAMPLE_EXAMPLE = {
     "id": "4e7a1c9b2d3f4a5b8c6d0e1f2a3b4c5d", "plan_id": "9b1f4c2a7e3d4b5c8a6f0e1d2c3b4a59",
     "department": "smoc", "plan_name": "Social media closures reviewed by the OIG", "period": "2017-03",
     "population_size": 1040, "sample_size": 281,
-    "seed": "5f0c3e9a1b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e", "status": "open",
+    "seed": "5f0c3e9a1b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e", "confidence": 0.95,
+    "margin": 0.05, "expected_rate": 0.5, "status": "open",
+    "population": {"actionable": False, "categories": [], "channels": ["facebook", "twitter"]},
     "reviewer_role": "auditor", "reviewed": 0, "misclassified": 0, "remaining": 281,
     "drawn_at": "2017-04-03T09:00:00+00:00", "drawn_by": "oig-auditor", "closed_at": None, "result": None,
     "items": [{"feedback_id": "20170301bbphe7w05f6vw298fxw3patf",
@@ -171,6 +173,10 @@ class Sample(OutputModel):
     population_size: int
     sample_size: int
     seed: str = Field(description="32 random bytes, lowercase hex: re-derive the sample with it")
+    confidence: Confidence = Field(description="the plan's settings when the sample was drawn")
+    margin: float
+    expected_rate: float
+    population: PopulationOut = Field(description="the plan's population when the sample was drawn")
     status: SampleStatus
     reviewer_role: ReviewerRole
     reviewed: int
@@ -190,6 +196,23 @@ class SamplePage(Page):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "items": [{**SAMPLE_EXAMPLE, "items": None}], "next_cursor": None}]})
+
+
+class SamplePopulation(Page):
+    sample_id: str
+    period: str
+    seed: str
+    population_size: int = Field(description="how many items the whole population holds (every page)")
+    items: list[str] = Field(description="feedback ids of the population as classified at the draw")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "sample_id": "4e7a1c9b2d3f4a5b8c6d0e1f2a3b4c5d", "period": "2017-03",
+        "seed": "5f0c3e9a1b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e", "population_size": 1040,
+        "items": ["20170301bbphe7w05f6vw298fxw3patf"], "next_cursor": None}]})
+
+
+class PopulationQuery(PageQuery):
+    limit: int = Field(default=5000, ge=1, le=5000)
 
 
 class VerdictPut(InputModel):

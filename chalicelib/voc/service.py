@@ -130,3 +130,22 @@ def add_reclassification(tx: Any, record: dict[str, Any], actionable: bool, cate
     new, entry, counters = feedback.reclassification(record, actionable, category, reason, actor, now)
     store.add_reclassification(tx, record, new, entry, counters, actor, now)
     return new
+
+
+def records_page(dept: str, month: str, limit: int, start_key: dict | None) -> tuple[list[dict[str, Any]], dict | None]:
+    """One page of a month's records (newest first)."""
+    return store.query_month(dept, month, received_from=None, received_to=None, status=None, channel=None,
+                             limit=limit, start_key=start_key)
+
+
+def classification_at(record: dict[str, Any], moment: datetime) -> tuple[bool, str] | None:
+    """(actionable, category) the record had at `moment`, from its classification trail (None: it
+    was not recorded yet). The trail's entries after `moment` are undone, newest first."""
+    if record["created_at"] > moment:
+        return None
+    actionable, category = record["actionable"], record["category"]
+    for entry in reversed(record["classifications"]):
+        if datetime.fromisoformat(entry["at"]) <= moment:
+            break
+        actionable, category = entry["from_actionable"], entry["from_category"]
+    return actionable, category

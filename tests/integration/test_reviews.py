@@ -13,7 +13,7 @@ def _draw(api, token, plan, period="2017-03"):
     return api.post(f"{PLANS}/{plan['id']}/samples", token=token, body={"period": period})
 
 
-def test_the_oig_review_reproduced_48_of_205(seeded, tokens):
+def test_the_oig_review_reproduced_48_of_205(seeded, tokens, tmp_path):
     api, auditor = seeded, tokens["auditor"]
     population = rh.import_posts(api, tokens["dcxo-parks"], "parks", 436)
     rh.import_posts(api, tokens["dcxo-parks"], "parks", 20, actionable=True)  # outside the population
@@ -59,6 +59,41 @@ def test_the_oig_review_reproduced_48_of_205(seeded, tokens):
     assert record["actionable"] is True and record["category"] == "request_for_help"
     assert record["classifications"][-1]["reason"] == "second look: OIG second look 2017-03"
     assert reconcile.reconcile("parks")["drift"] == {}
+
+    # Offline: the population as classified at the draw (the 48 reclassified still in it) and the seed
+    # re-derive the sample, with `cxgov sample verify`.
+    pages, cursor = [], None
+    while True:
+        page = api.get(f"{url}/population?limit=100" + (f"&cursor={cursor}" if cursor else ""), token=auditor).json
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(pages) >= 5 and sorted(i for p in pages for i in p["items"]) == sorted(population)
+    final = api.get(url, token=auditor).json
+    assert _cli(tmp_path, final, pages) == (0, "VERIFIED")
+    forged = {**final, "items": [final["items"][1], final["items"][0], *final["items"][2:]]}
+    assert _cli(tmp_path, forged, pages)[0] == 1
+    forged = {**final, "result": {**final["result"], "misclassified": 47}}
+    assert _cli(tmp_path, forged, pages) == (1, "FAILED result: the verdicts give 48 of 205, the result says 47 of 205")
+
+
+def _cli(tmp_path, sample, pages) -> tuple[int, str]:
+    import contextlib
+    import io
+    import json
+
+    from cxgov_cli import sample as command
+
+    (tmp_path / "sample.json").write_text(json.dumps(sample))
+    args = [str(tmp_path / "sample.json")]
+    for number, page in enumerate(pages):
+        (tmp_path / f"population-{number}.json").write_text(json.dumps(page))
+        args += ["--population", str(tmp_path / f"population-{number}.json")]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = command.main(args)
+    return code, out.getvalue().strip().splitlines()[-1]
 
 
 def test_draw_rules_second_draw_close_early_roles_queue_and_history(seeded, tokens):
