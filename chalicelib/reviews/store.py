@@ -2,7 +2,7 @@
 
 Every step is one transaction with the plan's next history entry (`{dept}#REVIEWPLAN#{plan_id}`,
 conditioned on the plan's version, so the chain never forks). A draw first writes its items under
-the new sample's own partition (batches: a sample may hold thousands), then commits the sample, its
+the new sample's own partition (transactions of 100: a sample may hold thousands), then commits the sample, its
 period guard and the history entry together; items of a draw that did not commit are never
 reachable (no sample names that partition)."""
 from __future__ import annotations
@@ -25,6 +25,8 @@ from chalicelib.db.items import (
     ReviewSampleItem,
 )
 from chalicelib.db.transactions import cancellation_codes, transaction
+
+ENTRIES_PER_TRANSACTION = 100
 
 
 def _plain(item: Any) -> dict[str, Any]:
@@ -116,10 +118,12 @@ def period_taken(dept: str, plan_id: str, period: str) -> str | None:
 
 
 def write_entries(dept: str, sample_id: str, drawn: list[dict[str, Any]]) -> None:
-    with ReviewEntryItem.batch_write() as batch:
-        for entry in drawn:
-            batch.save(ReviewEntryItem(keys.review_entries_pk(dept, sample_id),
-                                       keys.review_entry_sk(entry["feedback_id"]), **entry))
+    """Transactions of up to 100 puts (PutItem is what a department's role may do: no BatchWriteItem)."""
+    for first in range(0, len(drawn), ENTRIES_PER_TRANSACTION):
+        with transaction() as tx:
+            for entry in drawn[first:first + ENTRIES_PER_TRANSACTION]:
+                tx.save(ReviewEntryItem(keys.review_entries_pk(dept, sample_id),
+                                        keys.review_entry_sk(entry["feedback_id"]), **entry))
 
 
 def commit_draw(plan: dict[str, Any], sample: dict[str, Any], entry: dict[str, Any], actor: str,
@@ -247,3 +251,9 @@ def queue(role: str, dept: str | None, limit: int, start_key: dict | None
     result = ReviewSampleItem.by_org.query(keys.review_queue_org_pk(role), condition, limit=limit,
                                            last_evaluated_key=start_key)
     return [_plain(item) for item in result], result.last_evaluated_key
+
+
+def closed_samples(dept: str) -> list[dict[str, Any]]:
+    return [_plain(item) for item in ReviewSampleItem.query(
+        keys.reviews_pk(dept), ReviewSampleItem.sk.startswith("SAMPLE#"),
+        filter_condition=ReviewSampleItem.status == "closed")]

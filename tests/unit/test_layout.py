@@ -18,11 +18,11 @@ DOMAINS = {
     "voc": {"org"},
     "a11": {"org", "voc"},
     "imports": {"org", "voc"},
-    "kpis": {"org", "voc"},
+    "kpis": {"org", "voc", "reviews"},
     "audits": {"org"},
     "ledger": {"org", "audits"},
-    "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits"},
+    "reminders": {"org", "voc", "audits", "reviews"},
+    "reporting": {"org", "voc", "kpis", "audits", "reviews"},
     "reviews": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
