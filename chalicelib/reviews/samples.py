@@ -28,7 +28,10 @@ def _reviewer(plan: dict[str, Any], principal: Principal, what: str) -> None:
 
 
 def _period(plan: dict[str, Any], text: str, zone: str, now: datetime) -> periods.Period:
-    period = periods.parse(text)
+    try:
+        period = periods.parse(text)
+    except ValueError as exc:
+        raise BadRequest.for_field("period", str(exc))
     wanted = "monthly" if plan["frequency"] == "monthly" else "quarterly"
     if period.frequency != wanted:
         raise BadRequest.for_field("period", f"the plan is {plan['frequency']}: name a "
