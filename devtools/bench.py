@@ -70,7 +70,8 @@ def main() -> None:
     print()
     # Each in its own process: this one's clients point at the database call_counts() stopped.
     for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_sts", "bench_ledger", "bench_digest", "bench_jobs",
-                  "bench_job_memory"):  # issue 24: the 200,000-row job, moved from the end-to-end suite
+                  "bench_job_memory",
+                  "bench_reviews"):  # issue 26: a second look's draw from 100,000 posts  # issue 24: the 200,000-row job, moved from the end-to-end suite
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)
