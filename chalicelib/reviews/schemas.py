@@ -23,7 +23,7 @@ SampleStatus = api_enum("SampleStatus", Literal["open", "closed"])
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(max_length=2000)]
 Margin = Annotated[float, Field(ge=0.01, le=0.20, description="the margin of error e, 0.01-0.20")]
-Rate = Annotated[float, Field(gt=0, lt=1, description="the expected misclassification rate p")]
+Rate = Annotated[float, Field(ge=0.01, le=0.99, description="the expected misclassification rate p, 0.01-0.99")]
 PeriodText = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
 
 PLAN_EXAMPLE = {"name": "Social media closures reviewed by the OIG",

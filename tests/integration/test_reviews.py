@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib.reporting import reconcile
 from tests.integration import review_helpers as rh
+from tests.integration.ledger_helpers import drain  # noqa: F401 - fixture
 
 PLANS = "/departments/parks/review-plans"
 
@@ -144,7 +145,7 @@ def test_draw_rules_second_draw_close_early_roles_queue_and_history(seeded, toke
         "valid": True, "entries": n + 3, "first_broken": None}
 
 
-def test_dcxo_plans_and_patch_rules(seeded, tokens):
+def test_dcxo_plans_and_patch_rules(seeded, tokens, drain):
     api, dcxo = seeded, tokens["dcxo-parks"]
     rh.import_posts(api, dcxo, "parks", 5)
     own = rh.make_plan(api, dcxo, "parks", reviewer_role="dcxo")
@@ -161,3 +162,10 @@ def test_dcxo_plans_and_patch_rules(seeded, tokens):
     assert api.get("/reviews", token=dcxo).json["items"][0]["id"] == sample["id"]
     listed = api.get(PLANS, token=dcxo).json["items"]
     assert {p["id"] for p in listed} == {own["id"], audit["id"]}
+
+    # Every step reaches the org-wide ledger: the own plan's creation, change and draw, the other's creation
+    from chalicelib.ledger import store as ledger
+
+    assert drain() == 4
+    for plan_id, seq in ((own["id"], 1), (own["id"], 2), (own["id"], 3), (audit["id"], 1)):
+        assert ledger.entry_position("parks", f"review-plan-{plan_id}", seq) is not None, (plan_id, seq)
