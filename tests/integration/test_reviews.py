@@ -111,6 +111,10 @@ def test_draw_rules_second_draw_close_early_roles_queue_and_history(seeded, toke
     assert [i["feedback_id"] for i in sample["items"]] == rh.rederive(sample["seed"], population, n)
     second = _draw(api, auditor, plan)
     assert second.status_code == 409 and second.json["error"]["details"][0]["field"] == "period"
+    # A post of the period recorded after the draw is not in the population the sample came from
+    late = rh.import_posts(api, dcxo, "parks", 1, channel="email")
+    drawn_from = api.get(f"{PLANS}/{plan['id']}/samples/{sample['id']}/population", token=dcxo).json
+    assert sorted(drawn_from["items"]) == sorted(population) and late[0] not in drawn_from["items"]
 
     url = f"{PLANS}/{plan['id']}/samples/{sample['id']}"
     first = sample["items"][0]["feedback_id"]
