@@ -76,6 +76,8 @@ def draw(dept: str, plan_id: str, body: SampleCreate, principal: Principal) -> S
     if not plan["active"]:
         raise Conflict.for_field("active", "the plan is not active")
     department = org.department(dept)
+    if department is None:
+        raise NotFound(f"department {dept!r} not found")
     now = clock.now()
     period = _period(plan, body.period, department.time_zone, now)
     if dal.period_taken(dept, plan_id, period.label):
