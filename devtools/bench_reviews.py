@@ -20,6 +20,9 @@ from datetime import datetime, timedelta, timezone
 
 from devtools import callcount, localstack
 
+# A page of a 100,000-item partition takes DynamoDB Local seconds on a busy machine (the local stage
+# allows 20 s too); set before chalicelib's models read it.
+os.environ.setdefault("CXGOV_DDB_READ_TIMEOUT_SECONDS", "60")
 POPULATION = int(os.environ.get("BENCH_REVIEWS_POPULATION", "100000"))
 SMALL = int(os.environ.get("BENCH_REVIEWS_SMALL", "10000"))
 THREADS = 4
