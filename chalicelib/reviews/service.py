@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.reviews import store
+from chalicelib.reviews import chain, plans, store
 
 
 def closed_samples(dept: str) -> list[dict[str, Any]]:
@@ -46,3 +46,10 @@ def awaiting(role: str, dept: str | None) -> list[dict[str, Any]]:
                    "remaining": int(s["sample_size"]) - int(s["reviewed"])} for s in items]
         if not start or len(found) >= 1000:
             return found
+
+
+def chained_history(dept: str, plan_id: str) -> tuple[str, list[dict[str, Any]]]:
+    """(the chain's id, every entry of an existing plan's chain, exactly the hashed fields plus
+    `hash`): the ledger's bundle. 404 for a plan that does not exist."""
+    plans.load(dept, plan_id)
+    return chain.chain_id(plan_id), [chain.entry_of(item) for item in store.history_all(dept, plan_id)]

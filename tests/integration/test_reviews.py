@@ -173,3 +173,11 @@ def test_dcxo_plans_and_patch_rules(seeded, tokens, drain):
     assert drain() == 4
     for plan_id, seq in ((own["id"], 1), (own["id"], 2), (own["id"], 3), (audit["id"], 1)):
         assert ledger.entry_position("parks", f"review-plan-{plan_id}", seq) is not None, (plan_id, seq)
+    # ... and the plan's bundle verifies offline as a recommendation's does
+    from cxgov_cli import verify
+    from tests.integration.ledger_helpers import public_pem
+
+    bundle = api.get(f"{PLANS}/{own['id']}/history/bundle", token=tokens["auditor"])
+    assert bundle.status_code == 200, bundle.body
+    assert bundle.json["rec_id"] == f"review-plan-{own['id']}" and len(bundle.json["entries"]) == 3
+    verify.verify_bundle(bundle.json, public_pem())

@@ -20,7 +20,7 @@ DOMAINS = {
     "imports": {"org", "voc"},
     "kpis": {"org", "voc", "reviews"},
     "audits": {"org"},
-    "ledger": {"org", "audits"},
+    "ledger": {"org", "audits", "reviews"},
     "reminders": {"org", "voc", "audits", "reviews"},
     "reporting": {"org", "voc", "kpis", "audits", "reviews"},
     "reviews": {"org", "voc"},
