@@ -22,9 +22,10 @@ _FEEDBACK_ID = re.compile(r"^[0-9]{6}[0-9a-hjkmnp-tv-z]{26}$")
 ATTEMPTS = 3  # a verdict racing another reviewer's on the same plan is tried again
 
 
-def _reviewer(plan: dict[str, Any], principal: Principal, what: str) -> None:
-    if principal.role != plan["reviewer_role"]:
-        raise Forbidden(f"only the plan's reviewer role ({plan['reviewer_role']}) may {what}")
+def _reviewer(holder: dict[str, Any], principal: Principal, what: str) -> None:
+    """A plan's reviewer role draws; a sample's (the plan's at its draw) gives verdicts and closes."""
+    if principal.role != holder["reviewer_role"]:
+        raise Forbidden(f"only the reviewer role ({holder['reviewer_role']}) may {what}")
 
 
 def _period(plan: dict[str, Any], text: str, zone: str, now: datetime) -> periods.Period:
@@ -123,7 +124,7 @@ def list_samples(dept: str, plan_id: str, limit: int, start_key: dict | None) ->
 def _verdict_once(dept: str, plan_id: str, sample_id: str, feedback_id: str, body: VerdictPut,
                   principal: Principal) -> Sample | None:
     plan, sample = load(dept, plan_id, sample_id)
-    _reviewer(plan, principal, "give its verdicts")
+    _reviewer(sample, principal, "give its verdicts")
     entry = dal.get_entry(dept, sample_id, feedback_id) if _FEEDBACK_ID.match(feedback_id) else None
     if entry is None:
         raise NotFound("this feedback is not in the sample")
@@ -169,7 +170,7 @@ def give_verdict(dept: str, plan_id: str, sample_id: str, feedback_id: str, body
 
 def close(dept: str, plan_id: str, sample_id: str, principal: Principal) -> Sample:
     plan, sample = load(dept, plan_id, sample_id)
-    _reviewer(plan, principal, "close its samples")
+    _reviewer(sample, principal, "close its samples")
     if sample["status"] != "open":
         raise Conflict.for_field("status", "the sample is already closed")
     left = int(sample["sample_size"]) - int(sample["reviewed"])

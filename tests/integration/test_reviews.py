@@ -164,14 +164,20 @@ def test_dcxo_plans_and_patch_rules(seeded, tokens, drain):
     sample = _draw(api, dcxo, own).json
     assert sample["sample_size"] == 5  # the whole population: n is at most N
     assert api.get("/reviews", token=dcxo).json["items"][0]["id"] == sample["id"]
+    # A sample keeps the reviewer role of its draw: handing the plan to the auditors changes no sample
+    assert api.patch(f"{PLANS}/{own['id']}", token=tokens["ccxo"], body={"reviewer_role": "auditor"}).status_code == 200
+    item_url = f"{PLANS}/{own['id']}/samples/{sample['id']}/items/{sample['items'][0]['feedback_id']}"
+    assert api.put(item_url, token=tokens["auditor"], body={"actionable": False}).status_code == 403
+    assert api.put(item_url, token=dcxo, body={"actionable": False}).status_code == 200
+    assert _draw(api, dcxo, own, "2017-04").status_code == 403  # new draws are the auditors'
     listed = api.get(PLANS, token=dcxo).json["items"]
     assert {p["id"] for p in listed} == {own["id"], audit["id"]}
 
     # Every step reaches the org-wide ledger: the own plan's creation, change and draw, the other's creation
     from chalicelib.ledger import store as ledger
 
-    assert drain() == 4
-    for plan_id, seq in ((own["id"], 1), (own["id"], 2), (own["id"], 3), (audit["id"], 1)):
+    assert drain() == 6  # own plan: created, changed, drawn, handed over, a verdict; the other: created
+    for plan_id, seq in ((own["id"], 1), (own["id"], 2), (own["id"], 3), (own["id"], 5), (audit["id"], 1)):
         assert ledger.entry_position("parks", f"review-plan-{plan_id}", seq) is not None, (plan_id, seq)
     # ... and the plan's bundle verifies offline as a recommendation's does
     from cxgov_cli import verify
@@ -179,5 +185,5 @@ def test_dcxo_plans_and_patch_rules(seeded, tokens, drain):
 
     bundle = api.get(f"{PLANS}/{own['id']}/history/bundle", token=tokens["auditor"])
     assert bundle.status_code == 200, bundle.body
-    assert bundle.json["rec_id"] == f"review-plan-{own['id']}" and len(bundle.json["entries"]) == 3
+    assert bundle.json["rec_id"] == f"review-plan-{own['id']}" and len(bundle.json["entries"]) == 5
     verify.verify_bundle(bundle.json, public_pem())
