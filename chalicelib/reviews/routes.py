@@ -113,7 +113,7 @@ def sample_population(call: Call) -> SamplePopulation:
 @api_route(bp, SAMPLE + "/items/{feedback_id}", "PUT", summary="Give an item's verdict", tag=TAG, roles=ROLES,
            body=VerdictPut, response=Sample)
 def give_verdict(call: Call) -> Sample:
-    """The plan's reviewer role only. A verdict whose `actionable` differs from the classification
+    """The sample's reviewer role only (the plan's at the draw). A verdict whose `actionable` differs from the classification
     at draw reclassifies the record in the same transaction (its classification trail names the
     plan and period): an item found actionable becomes due a response. A verdict is final; the
     same verdict again answers the sample. Answers the sample's counts (without its items)."""
