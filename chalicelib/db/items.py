@@ -61,6 +61,9 @@ class CxgovItem(SharedConnection, Model):
     by_org = ByOrgIndex()
     created_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+    # DynamoDB deletes an item some time after this moment (the table's TTL attribute): only
+    # short-lived items set it (the public surveys' rate-limit windows, issue 30).
+    expires_at = TTLAttribute(null=True)
 
 
 class VersionedItem(CxgovItem):
@@ -281,6 +284,7 @@ class RecommendationItem(VersionedItem, discriminator="recommendation"):
     closure_requested_on = UnicodeAttribute(null=True)
     closure_returned_on = UnicodeAttribute(null=True)
     closure_return_reason = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)  # JSON {kind, department, assessment_id, ref}: raised from an assessment
 
 
 class CorrectiveActionItem(VersionedItem, discriminator="corrective_action"):
@@ -590,6 +594,161 @@ class ImportJobItem(CxgovItem, discriminator="import_job"):
     queued_at = UTCDateTimeAttribute(null=True)
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
+    job_kind = UnicodeAttribute(null=True)  # absent: feedback; `peer_set`: rows of a peer set (issue 29)
+    target = UnicodeAttribute(null=True)  # what a non-feedback job fills (the peer set's id)
+
+
+# --- peers outside the organisation (issue 29): never tenant data, every pk starts with `PEER#` ---
+class PeerSetItem(VersionedItem, discriminator="peer_set"):
+    """pk `PEER#SET#{id}`, sk `SET`; org_pk `PEER_SET`, org_sk `{created_at}#{id}` (the listing)."""
+
+    peer_set_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    publisher = UnicodeAttribute()
+    source_url = UnicodeAttribute(null=True)
+    retrieved_on = UnicodeAttribute()  # ISO date: the snapshot's day ("open past its due" is as of then)
+    set_kind = UnicodeAttribute()  # service_requests | a11_responses
+    profile = UnicodeAttribute()
+    group_column = UnicodeAttribute()
+    service_column = UnicodeAttribute(null=True)
+    target_hours = NumberAttribute(null=True)
+    uploads = NumberAttribute(default=0)
+
+
+class PeerRowItem(CxgovItem, discriminator="peer_row"):
+    """The guard of one source row: pk `PEER#{set}#SRC#{sha256(source id)}`, sk `ROW`. `places`
+    are the value items the row has now (its group's and its service type's), `digest` what they
+    hold: an upload of the same row again writes nothing, a changed one moves them."""
+
+    places = ListAttribute(of=UnicodeAttribute)  # "pk|sk" of each value item
+    digest = UnicodeAttribute()
+
+
+class PeerPartItem(CxgovItem, discriminator="peer_part"):
+    """pk `PEER#{set}#PARTS`, sk `{month}#{part}`: a value partition exists (what figures read)."""
+
+    group = UnicodeAttribute()
+    service_type = UnicodeAttribute(null=True)  # null: all of the group
+
+
+class PeerValueItem(CxgovItem, discriminator="peer_value"):
+    """One row in one partition `PEER#{set}#V#{month}#{part}`: sk `C#{seconds to close:012d}#{row}`
+    (closed; sorted, so exact medians stream), `O#{row}` (open), `R#{row}` (an A-11 response).
+    `w`: 1 within target, 0 against, absent not judged; `agree`/`asked`: A-11 drivers. A row that
+    moves leaves `gone` in its old place (the worker's role deletes nothing; a later upload that moves
+    it back overwrites it)."""
+
+    w = NumberAttribute(null=True)
+    gone = NumberAttribute(null=True)  # 1: the row moved (a later upload changed it); reads skip it
+    agree = ListAttribute(of=UnicodeAttribute, null=True)
+    asked = ListAttribute(of=UnicodeAttribute, null=True)
+
+
+class PeerMappingItem(VersionedItem, discriminator="peer_mapping"):
+    """A department's peer groups: pk `{dept}#PEERMAP`, sk `PEERMAP` (tenant data of that department)."""
+
+    department = UnicodeAttribute()
+    groups = UnicodeAttribute()  # JSON list of {peer_set_id, group, service_type}
+
+
+# --- surveys collected first-hand (issue 30) ---
+class SurveyItem(VersionedItem, discriminator="survey"):
+    """pk `{dept}#SURVEY`, sk `SURVEY#{survey_id}`; the survey id starts with the department
+    (`parks_5f2c9a0b1d3e4f60`), so the public routes find the item without an index."""
+
+    survey_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    journey_id = UnicodeAttribute()
+    title = MapAttribute()  # {en, es}
+    survey_kind = UnicodeAttribute()  # a11_thumbs | a11_likert | csat | nps | ces
+    languages = ListAttribute(of=UnicodeAttribute)
+    questions = UnicodeAttribute()  # the department's own questions, JSON (the kind's set is code)
+    allowed_origins = ListAttribute(of=UnicodeAttribute, null=True)
+    active = BooleanAttribute(default=True)
+
+
+class SurveyRateItem(CxgovItem, discriminator="survey_rate"):
+    """pk `{dept}#SRVRATE#{salted hash of the client address}`, sk `{yyyymmddHHMM}` (UTC minute):
+    the responses that address sent the department in that minute, added in each response's own
+    transaction on the condition that it is below the limit; `expires_at` lets DynamoDB drop it."""
+
+    count = NumberAttribute(default=0)
+
+
+class SurveyResponseItem(CxgovItem, discriminator="survey_response"):
+    """pk `{dept}#SRVRESP#{survey_id}#{yyyy-mm}`, sk `{feedback_id}`: a response's answers as
+    given (free text redacted), its page (no query or fragment) and language, written in the same
+    transaction as its feedback record."""
+
+    feedback_id = UnicodeAttribute()
+    answers = UnicodeAttribute()  # JSON
+    page = UnicodeAttribute(null=True)
+    lang = UnicodeAttribute()
+# --- assessments (issue 28) ---
+class FrameworkItem(VersionedItem, discriminator="assessment_framework"):
+    """An uploaded framework library, org-level: pk `ORG#FRAMEWORK#{framework_id}`, sk
+    `V#{framework_version}`; org_pk `FRAMEWORK`, org_sk `{framework_id}#{framework_version}`.
+    `document` is the library as canonical JSON, as validated."""
+
+    framework_id = UnicodeAttribute()
+    framework_version = UnicodeAttribute()
+    name = UnicodeAttribute()
+    document = UnicodeAttribute()
+
+
+class AssessmentItem(VersionedItem, discriminator="assessment"):
+    """pk `{dept}#ASMT`, sk `ASMT#{assessment_id}`; org_pk `ASMT#{framework_id}`, org_sk
+    `{dept}#{as_of}#{assessment_id}`. `score` (JSON) is recomputed from the answers in the
+    transaction of every answer; `findings` (JSON {ref: rec_id}) links the gaps raised as
+    recommendations of the internal report `findings_report_id`. `history_seq`/`history_head`
+    are the chain's length and last hash, as a recommendation's."""
+
+    assessment_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    framework_id = UnicodeAttribute()
+    framework_version = UnicodeAttribute()
+    title = UnicodeAttribute()
+    as_of = UnicodeAttribute()  # ISO date
+    status = UnicodeAttribute()  # draft | submitted | approved
+    copy_from = UnicodeAttribute(null=True)
+    score = UnicodeAttribute()
+    findings_report_id = UnicodeAttribute(null=True)
+    findings = UnicodeAttribute(null=True)
+    submitted_at = UnicodeAttribute(null=True)
+    submitted_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    return_reason = UnicodeAttribute(null=True)
+    history_seq = NumberAttribute()
+    history_head = UnicodeAttribute()
+
+
+class AssessmentAnswerItem(CxgovItem, discriminator="assessment_answer"):
+    """pk `{dept}#ASMT#{assessment_id}`, sk `ANS#{ref}`: one requirement's answer, written in the
+    transaction that moves the assessment's version, score and history."""
+
+    ref = UnicodeAttribute()
+    result = UnicodeAttribute()
+    maturity = NumberAttribute(null=True)
+    observation = UnicodeAttribute(null=True)
+    evidence_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    links = ListAttribute(of=UnicodeAttribute, default=list)
+    answered_by = UnicodeAttribute(null=True)
+
+
+class AssessmentEvidenceItem(CxgovItem, discriminator="assessment_evidence"):
+    """pk `{dept}#ASMT#{assessment_id}`, sk `EVID#{evidence_id}`: a file uploaded through the
+    evidence bucket's presigned PUT (object `{dept}/assessments/{assessment_id}/{evidence_id}`),
+    confirmed once its stored bytes hash to the declared SHA-256."""
+
+    evidence_id = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    confirmed = BooleanAttribute()
+    confirmed_at = UnicodeAttribute(null=True)
 
 
 # --- second look: review plans and samples (issue 26) ---

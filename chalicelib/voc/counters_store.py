@@ -35,7 +35,11 @@ def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[st
 
 
 def read_all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
-    return read_voc_aggregates(dept, "0000-00", "9999-99")
+    """Every VoC aggregate item, the fiscal years' too (the reconcile command's read)."""
+    found = read_voc_aggregates(dept, "0000-00", "9999-99")
+    for low, high in (("VOCFY#", "VOCFY#~"), ("VOCFYDUE#", "VOCFYDUE#~")):
+        found.update(aggregates.read_range(dept, low, high))
+    return found
 
 
 def month_counters(dept: str, first_month: str, last_month: str) -> dict[str, float]:

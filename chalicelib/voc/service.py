@@ -3,19 +3,22 @@
   check and `import_feedback`, so both import a row the same way;
 - kpis (derived KPIs): the months that hold feedback and their aggregate items;
 - a11 (the OMB A-11 exports): a quarter's month counters and the respondents on its journeys;
-- reminders (the digests): a department's overdue unanswered feedback."""
+- reminders (the digests): a department's overdue unanswered feedback;
+- surveys (collected first-hand): a response written as a feedback record, free text redacted."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters_store, feedback, ingest, profiles, store
+from chalicelib.voc import counters as voc_counters, counters_store, feedback, ingest, profiles, store, touchpoints
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
-from chalicelib.voc.records import facts
+from chalicelib.voc.records import build_record, facts
+from chalicelib.core.redaction import redact
+from chalicelib.voc.schemas import FeedbackCreate
 
 # --- imports -------------------------------------------------------------------------------------
 
@@ -107,6 +110,73 @@ def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | No
     if not oldest:
         return 0, None
     return store.count_open(dept, due_by=now), oldest[0]
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+def redact_text(text: str) -> str:
+    """Free text with personal data redacted, as every feedback comment is."""
+    return redact(text).text
+
+
+def record_survey_response(dept: str, data: dict[str, Any], now: datetime, actor: str,
+                           extra: Callable[[Any, dict[str, Any]], None]) -> dict[str, Any]:
+    """A survey response as a feedback record (`data`: FeedbackCreate's fields), written in one
+    transaction with its counters and the items `extra(tx, record)` adds (the survey's own). The
+    record's month and id are fixed before the transaction, so `extra` can key by them."""
+    body = FeedbackCreate.model_validate(data)
+    record = build_record(department(dept), body, now)
+    store.create(record, voc_counters.contributions(facts(record)), actor=actor,
+                 extra=lambda tx: extra(tx, record))
+    return record
+
+
+# --- peers (issue 29): other governments' published rows, read with the built-in profiles ---------
+
+PEER_PROFILES = ("la311", "nyc311", "open311", "touchpoints")
+
+
+class PeerRowReader:
+    """A built-in profile's column mapping applied to a peer's row (no department: times without an
+    offset are in the profile's zone, else UTC): `map(row)` -> (fields, errors) as a feedback import
+    reads them; `zone` is where a row's month is counted."""
+
+    def __init__(self, profile: str):
+        if profile not in PEER_PROFILES:
+            raise BadRequest.for_field("profile", f"a peer set reads one of {', '.join(PEER_PROFILES)}")
+        chosen = profiles.resolve("", profile)
+        self.touchpoints = profile == "touchpoints"
+        self.zone = chosen.rules.get("time_zone") or "UTC"
+        self._mapper = Mapper(chosen, self.zone)
+
+    def header_problems(self, header: list[str], extra: list[str]) -> list[str]:
+        wanted = ["source_id", "received_at"] + ([] if self.touchpoints else ["first_responded_at"])
+        missing = [self._mapper.column(t) for t in wanted if self._mapper.column(t) not in header]
+        if self.touchpoints:
+            missing += [c for c in touchpoints.ANSWER_COLUMNS[1:] if c not in header]
+        missing += [c for c in extra if c and c not in header]
+        return [f"{c} (missing)" for c in dict.fromkeys(missing)]
+
+    def column(self, target: str) -> str:
+        return self._mapper.column(target)
+
+    def map(self, row: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        data, errors = self._mapper.map(row)
+        if self.touchpoints:
+            data.pop("a11", None)  # joined driver columns: read as flags below instead
+            try:
+                data["drivers"] = {d: (touchpoints._flag(row, f"positive_{d}"), touchpoints._flag(row, f"negative_{d}"))
+                                   for d in touchpoints.DRIVERS}
+            except touchpoints.RowError as exc:
+                errors.append({"field": exc.field, "message": exc.message})
+        return data, errors
+
+
+def department_summary(dept: str, period: str) -> Any:
+    """The VoC summary of a department's period (what a peer comparison sets the peers against)."""
+    from chalicelib.voc import summary
+
+    return summary.summary(dept, period)
 
 
 # --- reviews (second look) -----------------------------------------------------------------------

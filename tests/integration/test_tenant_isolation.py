@@ -150,6 +150,33 @@ OTHER_IDS["profile_id"] = _harbour_profile
 OTHER_IDS["source_id"] = _harbour_source
 
 
+# --- surveys collected first-hand (issue 30) ---
+def _harbour_survey(api, tokens) -> str:
+    body = {"journey_id": kpi_helpers.other_journey_id(api, tokens), "title": {"en": "secret-marker-survey"},
+            "kind": "csat", "languages": ["en"], "allowed_origins": ["https://www.harbour.example.gov"]}
+    response = api.post(f"/departments/{OTHER}/surveys", token=tokens["dcxo-harbour"], body=body)
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["survey_id"] = _harbour_survey
+# --- assessments (issue 28) ---
+def _harbour_assessment(api, tokens) -> str:
+    response = api.post(f"/departments/{OTHER}/assessments", token=tokens["dcxo-harbour"],
+                        body={"framework_id": "contact-centre-operational-audit",
+                              "title": "secret-marker-assessment", "as_of": "2026-09-30"})
+    assert response.status_code == 201, response.body
+    assessment_id = response.json["id"]
+    answered = api.put(f"/departments/{OTHER}/assessments/{assessment_id}/requirements/OPS-1",
+                       token=tokens["dcxo-harbour"],
+                       body={"result": "non_compliant", "observation": "secret-marker-observation"})
+    assert answered.status_code == 200, answered.body
+    return assessment_id
+
+
+OTHER_IDS["assessment_id"] = _harbour_assessment
+OTHER_IDS["ref"] = lambda api, tokens: "OPS-1"
+OTHER_IDS["framework_id"] = lambda api, tokens: "contact-centre-operational-audit"
 # --- second look (issue 26) ---
 def _harbour_review(api, tokens) -> dict[str, str]:
     from tests.integration.review_helpers import harbour_review

@@ -16,13 +16,16 @@ SHARED = {"core": set(), "db": {"core"}, "http": {"core", "db"}}
 DOMAINS = {
     "org": set(),
     "voc": {"org"},
-    "a11": {"org", "voc"},
+    "a11": {"org", "voc", "surveys"},
     "imports": {"org", "voc"},
     "kpis": {"org", "voc", "reviews"},
     "audits": {"org"},
     "ledger": {"org", "audits", "reviews"},
     "reminders": {"org", "voc", "audits", "reviews"},
-    "reporting": {"org", "voc", "kpis", "audits", "reviews"},
+    "reporting": {"org", "voc", "kpis", "audits", "assessments", "reviews"},
+    "surveys": {"org", "voc"},
+    "assessments": {"org", "audits", "kpis"},
+    "peers": {"org", "voc", "imports"},
     "reviews": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).

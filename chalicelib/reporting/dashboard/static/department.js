@@ -1,5 +1,6 @@
 // A department: its profile and figures for the period, its KPIs with attainment over time, its VoC
-// month by month, and its recommendations with their overdue clocks and next dates.
+// month by month, how it compares with peers outside the organisation, and its recommendations
+// with their overdue clocks and next dates.
 "use strict";
 (function () {
   const { $, api, allPages, table, cards, esc, fmt, words, links } = window.cx;
@@ -115,6 +116,59 @@
     ], empty: "No recommendation." });
   }
 
+  // The latest approved assessment against each framework (the API's score), and its open gaps: the
+  // requirements answered non-compliant or partially compliant, with the recommendation raised from each.
+  async function assessments(dept) {
+    const approved = await allPages("departments/" + encodeURIComponent(dept) + "/assessments", { status: "approved" });
+    const latest = new Map();
+    for (const a of approved) {
+      const seen = latest.get(a.framework_id);
+      if (!seen || a.as_of > seen.as_of || (a.as_of === seen.as_of && a.id > seen.id)) latest.set(a.framework_id, a);
+    }
+    const rows = [...latest.values()];
+    const full = await Promise.all(rows.map((a) => api("departments/" + encodeURIComponent(dept) + "/assessments/" + encodeURIComponent(a.id))));
+    const box = $("dept-assessments");
+    box.innerHTML = '<div id="assessment-scores"></div>' + rows.map((a, i) => '<div id="assessment-gaps-' + i + '"></div>').join("");
+    table("assessment-scores", { caption: "Latest approved assessment per framework", rows: rows, columns: [
+      { label: "Assessment", get: (a) => a.title },
+      { label: "Framework", get: (a) => a.framework_id + " " + a.framework_version },
+      { label: "As of", get: (a) => a.as_of },
+      { label: "Compliance", get: (a) => a.score.compliance_share, kind: "share" },
+      { label: "Maturity (mean)", get: (a) => a.score.maturity_mean, kind: "score" },
+      { label: "Open gaps", get: (a) => a.open_gaps, kind: "count" },
+    ], empty: "No approved assessment yet." });
+    full.forEach((a, i) => {
+      const gaps = a.requirements.filter((r) => r.answer && (r.answer.result === "non_compliant" || r.answer.result === "partially_compliant"));
+      table("assessment-gaps-" + i, { caption: "Open gaps of " + a.title, rows: gaps, columns: [
+        { label: "Requirement", get: (r) => r.ref + " " + r.title },
+        { label: "Result", get: (r) => words(r.answer.result) },
+        { label: "Observation", get: (r) => r.answer.observation },
+        { label: "Recommendation", html: (r) => (r.finding ? '<a class="usa-link" href="' + esc(links.recommendation(dept, r.finding.recommendation_id)) +
+            '">raised</a>' : "not raised"), sort: (r) => (r.finding ? 1 : 0) },
+      ], empty: a.title + ": no open gap." });
+    });
+  }
+
+  // Other governments' published figures (issue 29): the API compares; the page only shows it.
+  async function peers(dept, period) {
+    const ask = (measure) => api("departments/" + encodeURIComponent(dept) + "/benchmarks/peers", { measure: measure, period: period });
+    const [hours, within] = await Promise.all([ask("median_hours_to_close"), ask("within_target_share")]);
+    const rank = (b) => (b.percentile === null ? "no comparison" : "better than " + fmt(b.percentile / 100, "share") + " of peers");
+    cards("dept-peer-cards", [
+      { label: "median hours to first response, " + rank(hours), value: fmt(hours.department, "hours") },
+      { label: "peers' median hours to close", value: fmt(hours.distribution ? hours.distribution.median : null, "hours") },
+      { label: "answered within the target, " + rank(within), value: fmt(within.department, "share") },
+      { label: "peers' median within-target share", value: fmt(within.distribution ? within.distribution.median : null, "share") },
+    ]);
+    table("dept-peers", { caption: "Peer groups in " + period + " (other governments' published requests)",
+      rows: hours.peers.map((p, i) => ({ p: p, w: within.peers[i] })), columns: [
+        { label: "Peer group", get: (r) => r.p.group + (r.p.service_type ? " – " + r.p.service_type : "") },
+        { label: "Requests", get: (r) => r.p.volume, kind: "count" },
+        { label: "Median hours to close", get: (r) => r.p.value, kind: "hours" },
+        { label: "Within target", get: (r) => r.w.value, kind: "share" },
+      ], empty: "No peer group mapped: the DCXO or the CCXO maps them (PUT …/peer-mapping)." });
+  }
+
   async function render(ctx) {
     const dept = ctx.params.dept;
     cx.mount("tpl-department");
@@ -123,7 +177,8 @@
     cx.crumbs([{ label: "Overview", href: links.overview() }, { label: d.name }]);
     const rollup = await api("departments/" + encodeURIComponent(dept) + "/rollup", { period: ctx.period });
     profile(d, rollup);
-    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept)]);
+    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept), assessments(dept),
+                       peers(dept, rollup.period)]);
   }
 
   window.cx.start(render);
