@@ -14,6 +14,7 @@ from chalicelib.ledger import routes as ledger
 from chalicelib.org import departments_routes, directory_routes, journeys_routes
 from chalicelib.peers import routes as peers
 from chalicelib.reminders import routes as reminders
+from chalicelib.reviews import routes as reviews
 from chalicelib.surveys import public_routes as survey_pages, routes as surveys
 from chalicelib.reporting import dashboard_routes, rollup_routes, series_routes
 from chalicelib.voc import feedback_routes, profiles_routes, sources_routes
@@ -26,6 +27,6 @@ app.api.binary_types.extend(dashboard_routes.BINARY_TYPES)  # the dashboard's US
 for routes in (
     system, departments_routes, journeys_routes, kpis, feedback_routes, profiles_routes, sources_routes,
     imports, import_worker, reports_routes, recommendations_routes, reminders, ledger, rollup_routes,
-    series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, assessments, peers,
+    series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, assessments, peers, reviews,
 ):
     app.register_blueprint(routes.bp)

@@ -29,3 +29,7 @@ def main() -> None:
 
 
 cli.add_command(verify.click_command())  # issue 15: cxgov verify BUNDLE.json
+
+from cxgov_cli import sample  # noqa: E402 - issue 26: cxgov sample verify SAMPLE.json
+
+cli.add_command(sample.click_command())

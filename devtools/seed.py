@@ -90,6 +90,9 @@ def seed() -> list[str]:
             pass
     created += seed_kpis() + seed_audits()
     created += [f"{dept}: {n} feedback record(s)" for dept, n in seed_feedback().items() if n]
+    from devtools import seed_reviews  # issue 26: the SMOC's closed second look
+
+    created += seed_reviews.seed()
     # --- the realistic FY2017 (issue 20); CXGOV_SEED_YEAR=0 leaves it out (most tests do) ---
     if os.environ.get("CXGOV_SEED_YEAR", "1") != "0":
         from devtools import seed_assessments, seed_year

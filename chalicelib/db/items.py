@@ -749,3 +749,78 @@ class AssessmentEvidenceItem(CxgovItem, discriminator="assessment_evidence"):
     description = UnicodeAttribute(null=True)
     confirmed = BooleanAttribute()
     confirmed_at = UnicodeAttribute(null=True)
+
+
+# --- second look: review plans and samples (issue 26) ---
+class ReviewPlanItem(VersionedItem, discriminator="review_plan"):
+    """pk `{dept}#REVIEW`, sk `PLAN#{plan_id}`. Holds the head of the plan's history chain
+    (`{dept}#REVIEWPLAN#{plan_id}`, HistoryItem entries): every step of its samples is chained there."""
+
+    plan_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    name = UnicodeAttribute()
+    population = UnicodeAttribute()  # canonical JSON {actionable, categories, channels}
+    frequency = UnicodeAttribute()
+    confidence = NumberAttribute()
+    margin = NumberAttribute()
+    expected_rate = NumberAttribute()
+    reviewer_role = UnicodeAttribute()
+    active = BooleanAttribute()
+    history_seq = NumberAttribute(default=0)
+    history_head = UnicodeAttribute()
+
+
+class ReviewSampleItem(VersionedItem, discriminator="review_sample"):
+    """pk `{dept}#REVIEW`, sk `SAMPLE#{plan_id}#{sample_id}`; one per plan and period, guarded by the
+    ReviewPeriodItem written in the same transaction. While open: org_pk `REVIEWOPEN#{reviewer_role}`,
+    org_sk `{dept}#{period}#{sample_id}` (the reviewers' queue); closing removes them."""
+
+    sample_id = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    period = UnicodeAttribute()
+    population_size = NumberAttribute()
+    sample_size = NumberAttribute()
+    seed = UnicodeAttribute()
+    population = UnicodeAttribute()  # the plan's settings at the draw: its population (JSON), ...
+    confidence = NumberAttribute()
+    margin = NumberAttribute()
+    expected_rate = NumberAttribute()
+    status = UnicodeAttribute()  # open | closed
+    reviewer_role = UnicodeAttribute()
+    reviewed = NumberAttribute(default=0)
+    misclassified = NumberAttribute(default=0)
+    result = UnicodeAttribute(null=True)  # canonical JSON of the close's result
+    closed_at = UTCDateTimeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+
+
+class ReviewPeriodItem(CxgovItem, discriminator="review_period"):
+    """pk `{dept}#REVIEW`, sk `PERIOD#{plan_id}#{period}`: the one sample of a plan and period,
+    written with `attribute_not_exists` (a second draw is a 409)."""
+
+    sample_id = UnicodeAttribute()
+
+
+class ReviewEntryItem(CxgovItem, discriminator="review_entry"):
+    """pk `{dept}#RVS#{sample_id}`, sk `I#{feedback_id}`: one drawn item, its rank (hex of the
+    SHA-256), its classification at the draw and, once given, the verdict."""
+
+    feedback_id = UnicodeAttribute()
+    rank = UnicodeAttribute()
+    actionable_at_draw = BooleanAttribute()
+    category_at_draw = UnicodeAttribute()
+    verdict = UnicodeAttribute(null=True)  # canonical JSON {actionable, category, note, misclassified, by, role, at}
+
+
+class ReviewLatestItem(CxgovItem, discriminator="review_latest"):
+    """pk `{dept}`, sk `REVIEW#LATEST`; org_pk `REVIEWLATEST`, org_sk `{dept}`: the department's
+    latest closed sample (period, rate, interval), written by the close's transaction, so the
+    rollup reads one item per department."""
+
+    sample_id = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    plan_name = UnicodeAttribute()
+    period = UnicodeAttribute()
+    closed_at = UTCDateTimeAttribute()
+    result = UnicodeAttribute()  # canonical JSON of the close's result

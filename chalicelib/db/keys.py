@@ -160,7 +160,12 @@ def tree_head_sk(timestamp: str, tree_size: int) -> str:
 
 def history_owner(pk: str) -> tuple[str, str] | None:
     """(department, owner id) of a history item's partition key: `{dept}#REC#{rec_id}` (a
-    recommendation's chain) or `{dept}#ASMT#{assessment_id}` (an assessment's)."""
+    recommendation's chain), `{dept}#ASMT#{assessment_id}` (an assessment's) or
+    `{dept}#REVIEWPLAN#{plan_id}` (a review plan's: `review-plan-{plan_id}`, the `rec_id` its entries
+    and ledger leaves carry)."""
+    dept, found, plan_id = pk.rpartition("#REVIEWPLAN#")
+    if found and dept and plan_id:
+        return dept, f"{REVIEW_CHAIN_PREFIX}{plan_id}"
     for marker in ("#REC#", "#ASMT#"):
         dept, found, owner = pk.rpartition(marker)
         if found and dept and owner:
@@ -283,3 +288,6 @@ def import_errors_key(dept: str, job_id: str) -> str:
 
 def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
     return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"
+
+
+REVIEW_CHAIN_PREFIX = "review-plan-"  # a review plan's chain in the ledger (issue 26)

@@ -131,3 +131,50 @@ def peer_open_sk(row: str) -> str:
 
 def peer_response_sk(row: str) -> str:
     return f"R#{row}"
+
+
+# --- second look: review plans and samples (issue 26) ---
+ORG_REVIEW_LATEST = "REVIEWLATEST"
+REVIEW_LATEST_SK = "REVIEW#LATEST"
+
+
+def reviews_pk(dept: str) -> str:
+    return f"{dept}#REVIEW"
+
+
+def review_plan_sk(plan_id: str) -> str:
+    return f"PLAN#{plan_id}"
+
+
+def review_samples_prefix(plan_id: str) -> str:
+    return f"SAMPLE#{plan_id}#"
+
+
+def review_sample_sk(plan_id: str, sample_id: str) -> str:
+    return f"{review_samples_prefix(plan_id)}{sample_id}"
+
+
+def review_period_sk(plan_id: str, period: str) -> str:
+    return f"PERIOD#{plan_id}#{period}"
+
+
+def review_entries_pk(dept: str, sample_id: str) -> str:
+    return f"{dept}#RVS#{sample_id}"
+
+
+def review_entry_sk(feedback_id: str) -> str:
+    return f"I#{feedback_id}"
+
+
+def review_queue_org_pk(role: str) -> str:
+    """`by_org` partition of the open samples awaiting `role`'s verdicts."""
+    return f"REVIEWOPEN#{role}"
+
+
+def review_queue_org_sk(dept: str, period: str, sample_id: str) -> str:
+    return f"{dept}#{period}#{sample_id}"
+
+
+def review_history_pk(dept: str, plan_id: str) -> str:
+    """A review plan's history chain (HistoryItem entries, `H#{seq}`), picked up by the ledger."""
+    return f"{dept}#REVIEWPLAN#{plan_id}"

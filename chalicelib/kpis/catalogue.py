@@ -105,6 +105,14 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         unit="percent", direction="higher", standard="custom",
         description="USPS OIG MS-AR-17-006: 43% of responses met the 6-hour target in FY2016",
         minimum=0, maximum=100, voc_measure="voc.within_target_share"),
+    CatalogueEntry(
+        code="classification_accuracy", name="Classification accuracy (second look)",
+        formula="(1 − misclassified ÷ reviewed) × 100 over the items of the department's closed "
+                "second-look samples of the period (one plan: 1 − its rate)",
+        unit="percent", direction="higher", standard="custom",
+        description="USPS OIG MS-AR-17-006: 48 of 205 posts closed as not actionable were actionable "
+                    "(77% accuracy); computed from the review plans' closed samples",
+        minimum=0, maximum=100, voc_measure="reviews.classification_accuracy"),
 )
 
 BY_CODE: dict[str, CatalogueEntry] = {entry.code: entry for entry in CATALOGUE}
@@ -122,6 +130,7 @@ VOC_MEASURES: dict[str, str] = {
     "voc.nps": "score",
     "voc.csat": "percent",
     "voc.ces": "score",
+    "reviews.classification_accuracy": "percent",  # from the second look's closed samples
     **{f"voc.a11.{driver}": "percent" for driver in (
         "satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
         "humanity", "employee_helpfulness")},

@@ -78,6 +78,15 @@ def read_bundle(call: Call) -> HistoryBundle:
     return service.bundle(call.path["dept"], call.path["rec_id"], call.query.since)
 
 
+@api_route(bp, "/departments/{dept}/review-plans/{plan_id}/history/bundle", "GET",
+           summary="Download a review plan's history bundle", tag=TAG, roles=ANY_ROLE, query=BundleQuery,
+           response=HistoryBundle, errors=(409,))
+def read_review_plan_bundle(call: Call) -> HistoryBundle:
+    """A second-look plan's chain (every draw with its seed, verdict and close) in the same format
+    as a recommendation's bundle (`rec_id` is `review-plan-{plan_id}`): `cxgov verify` checks it."""
+    return service.review_plan_bundle(call.path["dept"], call.path["plan_id"], call.query.since)
+
+
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",
                        name="ledger_append")
 def append_to_ledger(event) -> None:

@@ -7,6 +7,7 @@ from datetime import timezone
 from chalicelib.ledger import store as dal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.audits import service as audits
+from chalicelib.reviews import service as reviews
 from chalicelib.ledger import log, signing
 from chalicelib.ledger.schemas import (
     BundleConsistency,
@@ -86,6 +87,16 @@ def bundle(dept: str, rec_id: str, since: int | None) -> HistoryBundle:
     entries = audits.chained_history(dept, rec_id)
     if not entries:
         raise NotFound("recommendation not found")
+    return _bundle(dept, rec_id, entries, since)
+
+
+def review_plan_bundle(dept: str, plan_id: str, since: int | None) -> HistoryBundle:
+    """The same bundle of a review plan's chain (issue 26): its leaves carry `review-plan-{plan_id}`."""
+    chain_id, entries = reviews.chained_history(dept, plan_id)
+    return _bundle(dept, chain_id, entries, since)
+
+
+def _bundle(dept: str, rec_id: str, entries: list, since: int | None) -> HistoryBundle:
     last = entries[-1]
     index = dal.entry_position(dept, rec_id, int(last["seq"]))
     if index is None:

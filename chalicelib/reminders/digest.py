@@ -22,6 +22,7 @@ from chalicelib.db import aggregates
 from chalicelib.audits import overdue
 from chalicelib.audits import service as audits
 from chalicelib.audits.attention import ActionFacts, RecFacts
+from chalicelib.reviews import service as reviews
 from chalicelib.voc import counters as voc_counters
 from chalicelib.voc import service as voc_service
 from chalicelib.audits.rollup import recommendation_figures
@@ -29,9 +30,10 @@ from chalicelib.reminders import rules
 from chalicelib.reminders.schemas import Digest, DigestClock, DigestItem, OrgTotals, RecommendationTotals
 
 DCXO_ORDER = ("recommendation_overdue", "closure_returned", "target_date_approaching", "action_overdue",
-              "action_due", "feedback_overdue")
-AUDITOR_ORDER = ("closure_request_awaiting", "decision_awaiting_evaluation", "one_year_approaching")
-CCXO_ORDER = ("target_date_escalation", "within_target_drop")
+              "action_due", "feedback_overdue", "review_sample_awaiting")
+AUDITOR_ORDER = ("closure_request_awaiting", "decision_awaiting_evaluation", "one_year_approaching",
+                 "review_sample_awaiting")
+CCXO_ORDER = ("target_date_escalation", "within_target_drop", "review_sample_awaiting")
 
 
 def dashboard_base() -> str:
@@ -107,6 +109,9 @@ def _summary(item: rules.Item) -> str:
     if item.kind == "target_date_escalation":
         c = item.clocks[0]
         return f"Target date {c.due_on} passed {_days(c.days_overdue)} ago (more than 90)"
+    if item.kind == "review_sample_awaiting":
+        return (f"{extra['remaining']:,} of {extra['sample_size']:,} items of the {extra['period']} sample "
+                "still need your verdict")
     if item.kind == "within_target_drop":
         return (f"Responses within target fell from {extra['previous_share']:.1%} in {extra['previous_month']} "
                 f"to {extra['share']:.1%} in {extra['month']} ({extra['drop_points']} points)")
@@ -120,6 +125,8 @@ def _title(item: rules.Item) -> str:
         return f"Corrective action, {item.action.report_number} recommendation {item.action.number}"
     if item.kind == "feedback_overdue":
         return "Overdue unanswered feedback"
+    if item.kind == "review_sample_awaiting":
+        return f"Second look {item.extra['period']}"
     return "Responses within target fell"
 
 
@@ -141,6 +148,10 @@ def to_model(item: rules.Item, base: str) -> DigestItem:
     elif item.kind == "feedback_overdue":
         link, dashboard = f"/departments/{dept}/feedback?overdue=true", f"{base}/dashboard/departments/{dept}"
         fields.update(count=item.extra["count"], oldest_received_at=item.extra["oldest_received_at"])
+    elif item.kind == "review_sample_awaiting":
+        link = f"/departments/{dept}/review-plans/{item.extra['plan_id']}/samples/{item.extra['sample_id']}"
+        dashboard = f"{base}/dashboard/departments/{dept}"
+        fields.update({k: item.extra[k] for k in ("plan_id", "sample_id", "period", "remaining")})
     else:
         link = f"/departments/{dept}/voc-summary?period={item.extra['month']}"
         dashboard = f"{base}/dashboard/departments/{dept}"
@@ -183,7 +194,14 @@ def department_items(dept: str, now: datetime, read_due: bool = True) -> list[ru
     if oldest is not None:
         found = rules.feedback_item(dept, count, oldest["received_at"], oldest["due_at"], now)
         items += [found] if found else []
+    items += review_items("dcxo", dept)
     return _ordered(items, DCXO_ORDER)
+
+
+def review_items(role: str, dept: str | None) -> list[rules.Item]:
+    """The open second-look samples awaiting `role`'s verdicts (issue 26)."""
+    return [rules.Item(kind="review_sample_awaiting", department=s["department"], extra=s)
+            for s in reviews.awaiting(role, dept)]
 
 
 @dataclass
@@ -205,12 +223,12 @@ class OrgReads:
         return aggregates.read_scope_for_all("REC")
 
     def auditor_items(self) -> list[rules.Item]:
-        return _ordered([i for facts in self.org_facts for i in rules.auditor_items(facts, self.today)],
-                        AUDITOR_ORDER)
+        return _ordered([i for facts in self.org_facts for i in rules.auditor_items(facts, self.today)]
+                        + review_items("auditor", None), AUDITOR_ORDER)
 
     def ccxo_items(self) -> list[rules.Item]:
         items = [i for facts in self.org_facts for i in rules.ccxo_items(facts, self.today)]
-        items += self.within_target_drops()
+        items += self.within_target_drops() + review_items("ccxo", None)
         return _ordered(items, CCXO_ORDER)
 
     def months(self) -> tuple[str, str]:

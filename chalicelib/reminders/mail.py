@@ -22,6 +22,7 @@ KIND_WORDS = {
     "decision_awaiting_evaluation": "management decision awaiting evaluation",
     "one_year_approaching": "one year unimplemented soon", "target_date_escalation": "escalation",
     "within_target_drop": "response performance fell",
+    "review_sample_awaiting": "second-look sample awaiting your verdicts",
 }
 ROLE_WORDS = {"dcxo": "the Department CX Officer", "auditor": "an auditor", "ccxo": "the Chief CX Officer"}
 

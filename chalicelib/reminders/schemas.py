@@ -55,7 +55,7 @@ class Contacts(OutputModel):
 DigestKind = Literal[
     "recommendation_overdue", "target_date_approaching", "closure_returned", "action_due",
     "action_overdue", "feedback_overdue", "closure_request_awaiting", "decision_awaiting_evaluation",
-    "one_year_approaching", "target_date_escalation", "within_target_drop"]
+    "one_year_approaching", "target_date_escalation", "within_target_drop", "review_sample_awaiting"]
 ClockName = Literal["decision", "final_action", "target_date", "action_due_date", "closure_request",
                     "management_decision", "response_target"]
 
@@ -96,6 +96,10 @@ class DigestItem(OutputModel):
     share: float | None = None
     drop_points: float | None = None
     reason: str | None = None
+    plan_id: str | None = Field(default=None, description="review_sample_awaiting: the review plan")
+    sample_id: str | None = None
+    period: str | None = Field(default=None, description="review_sample_awaiting: the sample's period")
+    remaining: int | None = Field(default=None, description="review_sample_awaiting: items without a verdict")
     link: str = Field(description="the API path of the resource")
     dashboard_link: str = Field(description="the dashboard page of the resource")
 

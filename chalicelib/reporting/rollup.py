@@ -14,6 +14,7 @@ from chalicelib.db import aggregates
 from chalicelib.org import service as org
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.kpis import rollup as kpi_rollup, rules as kpi_rules
+from chalicelib.reviews import service as reviews
 from chalicelib.voc import counters as voc_counters
 from chalicelib.reporting import attention
 from chalicelib.audits.rollup import recommendation_figures
@@ -128,10 +129,15 @@ def _rows(principal: Principal, period_label: str | None,
     for d, scopes in counters.items():  # derived KPIs count by their latest period too
         scopes[KPI] = kpi_rollup.kpi_counters(d, scopes[KPI])
     voc = _voc_items([d.id for d in departments], period, now, org_wide=dept is None)
+    if dept is None:
+        looks = reviews.latest_closed_for_all()
+    else:
+        looks = {dept: reviews.latest_closed(dept)}
     rows = []
     for d in departments:
         figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now)
-        rows.append(DepartmentRollup(department=d.id, name=d.name, attention=attention.of(figures), **figures))
+        rows.append(DepartmentRollup(department=d.id, name=d.name, attention=attention.of(figures),
+                                     second_look=looks.get(d.id), **figures))
     total = _figures(_sum(c[REC] for c in counters.values()), _sum(c[KPI] for c in counters.values()),
                      _sum_scopes(voc.values()), period, now)
     return period, now, rows, RollupFigures(**total)

@@ -95,10 +95,31 @@ class Attention(OutputModel):
     overdue_recommendations: int = Field(description="overdue on at least one clock, counted per clock")
 
 
+class SecondLookInterval(OutputModel):
+    low: float
+    high: float
+    confidence: float
+    method: Literal["wilson"]
+
+
+class SecondLook(OutputModel):
+    """The department's latest closed second-look sample (latest period; issue 26)."""
+    plan_id: str
+    plan_name: str
+    sample_id: str
+    period: str
+    rate: float = Field(description="misclassified ÷ reviewed")
+    interval: SecondLookInterval
+    reviewed: int
+    misclassified: int
+
+
 class DepartmentRollup(RollupFigures):
     department: str
     name: str
     attention: Attention | None = None
+    second_look: SecondLook | None = Field(default=None, description="the latest closed sample's rate "
+                                                                     "with its interval; null: none yet")
 
 
 class Rollup(OutputModel):

@@ -203,18 +203,25 @@ def reclassify(dept: str, feedback_id: str, body: ClassificationCreate, principa
     if actionable == record["actionable"] and category == record["category"]:
         field = "actionable" if body.actionable is not None else "category"
         raise BadRequest.for_field(field, "this is already the classification; nothing changes")
+    new, entry, counters = reclassification(record, actionable, category, body.reason, principal.subject,
+                                            now, request_key)
+    dal.reclassify(record, new, entry, counters, principal.subject, now)
+    new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)
+    return present(new, now)
+
+
+def reclassification(record: Mapping[str, Any], actionable: bool, category: str, reason: str, actor: str,
+                     now: datetime, request_key: str = "") -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """(the record after the change, its classification-trail entry, the counters' delta): what a
+    reclassification writes, by whoever's transaction carries it."""
     dropped = record["actionable"] and not actionable
     new = {**record, "actionable": actionable, "category": category,
            "ever_actionable": record["ever_actionable"] or actionable,
            "reclassified_not_actionable": record["reclassified_not_actionable"] or dropped,
            "reclassification_changes": record["reclassification_changes"] + int(dropped)}
-    entry = {"at": utc(now).isoformat(), "by": principal.subject, "reason": redact(body.reason).text,
+    entry = {"at": utc(now).isoformat(), "by": actor, "reason": redact(reason).text,
              "from_actionable": record["actionable"], "to_actionable": actionable,
              "from_category": record["category"], "to_category": category}
     if request_key:
         entry["request"] = request_key
-    counters = voc_counters.delta(facts(record), facts(new))
-    dal.reclassify(record, new, entry, counters, principal.subject, now)
-    new.update(classifications=record["classifications"] + [entry], version=record["version"] + 1)
-    return present(new, now)
-
+    return new, entry, voc_counters.delta(facts(record), facts(new))

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters as voc_counters, counters_store, ingest, profiles, store, touchpoints
+from chalicelib.voc import counters as voc_counters, counters_store, feedback, ingest, profiles, store, touchpoints
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
@@ -177,3 +177,45 @@ def department_summary(dept: str, period: str) -> Any:
     from chalicelib.voc import summary
 
     return summary.summary(dept, period)
+
+
+# --- reviews (second look) -----------------------------------------------------------------------
+
+def population(dept: str, months: list[str], actionable: bool, categories: list[str] | None,
+               channels: list[str] | None, stats: dict[str, int]) -> Iterator[tuple[str, bool, str]]:
+    """(feedback_id, actionable, category) of the records of those months (partitions in the
+    department's zone) classified as `actionable` now, in those categories and channels, streamed."""
+    for month in months:
+        yield from store.population(dept, month, actionable, categories, channels, stats)
+
+
+def feedback_record(dept: str, feedback_id: str) -> dict[str, Any] | None:
+    return store.get(dept, feedback_id)
+
+
+def add_reclassification(tx: Any, record: dict[str, Any], actionable: bool, category: str, reason: str,
+                         actor: str, now: datetime) -> dict[str, Any]:
+    """Adds to the caller's transaction the reclassification of `record` (as read, version
+    conditioned) with its classification-trail entry and counters; answers the record after it."""
+    new, entry, counters = feedback.reclassification(record, actionable, category, reason, actor, now)
+    store.add_reclassification(tx, record, new, entry, counters, actor, now)
+    return new
+
+
+def records_page(dept: str, month: str, limit: int, start_key: dict | None) -> tuple[list[dict[str, Any]], dict | None]:
+    """One page of a month's records (newest first)."""
+    return store.query_month(dept, month, received_from=None, received_to=None, status=None, channel=None,
+                             limit=limit, start_key=start_key)
+
+
+def classification_at(record: dict[str, Any], moment: datetime) -> tuple[bool, str] | None:
+    """(actionable, category) the record had at `moment`, from its classification trail (None: it
+    was not recorded yet). The trail's entries after `moment` are undone, newest first."""
+    if record["created_at"] > moment:
+        return None
+    actionable, category = record["actionable"], record["category"]
+    for entry in reversed(record["classifications"]):
+        if datetime.fromisoformat(entry["at"]) <= moment:
+            break
+        actionable, category = entry["from_actionable"], entry["from_category"]
+    return actionable, category

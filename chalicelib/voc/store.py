@@ -270,10 +270,11 @@ def later_response(record: Mapping[str, Any], entry: dict[str, Any], actor: str,
                   condition=FeedbackItem.first_responded_at.exists(), add_version_condition=False)
 
 
-def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[str, Any],
-               counters: Counters, actor: str, now: datetime) -> None:
-    """Changes actionable/category with the classification entry and the counters' delta, only if
-    the record is still at the version read (else 409)."""
+def add_reclassification(tx, record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[str, Any],
+                         counters: Counters, actor: str, now: datetime) -> None:
+    """Adds to `tx` the change of actionable/category with the classification entry and the
+    counters' delta, conditioned on the record still being at the version read (another domain's
+    transaction can carry it: a second look's verdict)."""
     item = _item_for_update(record)
     org_pk, org_sk = _open_keys({**record, **new})
     actions = [FeedbackItem.actionable.set(new["actionable"]), FeedbackItem.category.set(new["category"]),
@@ -286,11 +287,37 @@ def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[st
         actions += [FeedbackItem.org_pk.set(org_pk), FeedbackItem.org_sk.set(org_sk)]
     else:
         actions += [FeedbackItem.org_pk.remove(), FeedbackItem.org_sk.remove()]
+    tx.update(item, actions=actions)
+    _add_all(tx, record["department"], counters)
+
+
+def reclassify(record: Mapping[str, Any], new: Mapping[str, Any], entry: dict[str, Any],
+               counters: Counters, actor: str, now: datetime) -> None:
+    """Changes actionable/category with the classification entry and the counters' delta, only if
+    the record is still at the version read (else 409)."""
     try:
         with transaction() as tx:
-            tx.update(item, actions=actions)
-            _add_all(tx, record["department"], counters)
+            add_reclassification(tx, record, new, entry, counters, actor, now)
     except TransactWriteError as exc:
         if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
             raise Conflict.for_field("version", "the feedback was changed meanwhile; read it again")
         raise
+
+
+def population(dept: str, month: str, actionable: bool, categories: list[str] | None,
+               channels: list[str] | None, stats: dict[str, int]) -> Iterator[tuple[str, bool, str]]:
+    """A month's records classified as `actionable` (and in those categories and channels), as
+    (feedback_id, actionable, category): one Query per page of the month's partition, only the
+    attributes a draw needs (a second look's population, streamed). `stats["read"]` grows by the
+    items DynamoDB read."""
+    condition = FeedbackItem.actionable == actionable
+    if categories:
+        condition &= FeedbackItem.category.is_in(*categories)
+    if channels:
+        condition &= FeedbackItem.channel.is_in(*channels)
+    result = FeedbackItem.query(keys.feedback_pk(dept, month), FeedbackItem.sk.startswith("FB#"),
+                                filter_condition=condition, consistent_read=True,
+                                attributes_to_get=["feedback_id", "actionable", "category", "kind"])
+    for item in result:
+        yield item.feedback_id, bool(item.actionable), item.category
+    stats["read"] = stats.get("read", 0) + result.page_iter.total_scanned_count

@@ -176,9 +176,10 @@ def test_a_fiscal_year_rollup_reads_one_voc_item_per_department(demo, api, token
     # When the CCXO reads the fiscal year's rollup
     rollup = api.get(f"/rollup?period={PERIOD}", token=tokens["ccxo"]).json
     # Then the organisation-wide reads are the departments, REC, KPI and one VoC item per department
-    # for the whole year (not one query per month: twelve items per department)
-    assert [key for key, _ in queries] == ["DEPARTMENT", "AGG#REC", "AGG#KPI", f"AGG#VOCFY#{PERIOD}"]
-    assert 0 < queries[-1][1] <= departments
+    # for the whole year (not one query per month: twelve items per department), and each
+    # department's latest second look (issue 26: one item per department that has one)
+    assert [key for key, _ in queries] == ["DEPARTMENT", "AGG#REC", "AGG#KPI", f"AGG#VOCFY#{PERIOD}", "REVIEWLATEST"]
+    assert 0 < queries[3][1] <= departments and queries[4][1] <= departments
     # And its VoC total is the sum of the twelve months' rollups
     assert rollup["total"]["voc"]["volume"] == sum(
         api.get(f"/rollup?period={m.label}", token=tokens["ccxo"]).json["total"]["voc"]["volume"]
@@ -243,8 +244,9 @@ def test_an_item_due_today_turns_overdue_at_its_minute_in_the_rollup(seeded, api
     moment["now"] = datetime(2017, 3, 20, tzinfo=timezone.utc)
     with callcount.counting() as calls:
         assert overdue(*paths[0]) == 1
-    # (the department, its REC and KPI counters, the month item: no due-minute item, no query)
-    assert dict(calls) == {"GetItem": 1, "BatchGetItem": 2}
+    # (the department, its REC and KPI counters, the month item, its latest second look (issue 26):
+    # no due-minute item, no query)
+    assert dict(calls) == {"GetItem": 2, "BatchGetItem": 2}
 
 
 def test_every_benchmark_measure_ranks(demo, api, tokens):

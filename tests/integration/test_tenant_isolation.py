@@ -177,3 +177,12 @@ def _harbour_assessment(api, tokens) -> str:
 OTHER_IDS["assessment_id"] = _harbour_assessment
 OTHER_IDS["ref"] = lambda api, tokens: "OPS-1"
 OTHER_IDS["framework_id"] = lambda api, tokens: "contact-centre-operational-audit"
+# --- second look (issue 26) ---
+def _harbour_review(api, tokens) -> dict[str, str]:
+    from tests.integration.review_helpers import harbour_review
+
+    return harbour_review(api, tokens)
+
+
+for _name in ("plan_id", "sample_id"):
+    OTHER_IDS[_name] = lambda api, tokens, name=_name: _harbour_review(api, tokens)[name]

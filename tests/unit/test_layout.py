@@ -18,14 +18,15 @@ DOMAINS = {
     "voc": {"org"},
     "a11": {"org", "voc", "surveys"},
     "imports": {"org", "voc"},
-    "kpis": {"org", "voc"},
+    "kpis": {"org", "voc", "reviews"},
     "audits": {"org"},
-    "ledger": {"org", "audits"},
-    "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits", "assessments"},
+    "ledger": {"org", "audits", "reviews"},
+    "reminders": {"org", "voc", "audits", "reviews"},
+    "reporting": {"org", "voc", "kpis", "audits", "assessments", "reviews"},
     "surveys": {"org", "voc"},
     "assessments": {"org", "audits", "kpis"},
     "peers": {"org", "voc", "imports"},
+    "reviews": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}

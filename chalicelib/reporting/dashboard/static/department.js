@@ -38,7 +38,17 @@
       { label: "answered within the target", value: fmt(row.voc.within_target_share, "share") },
       { label: "feedback overdue unanswered", value: fmt(row.voc.overdue_unanswered, "count") },
       { label: "KPIs met / missed / no data", value: row.kpis.met + " / " + row.kpis.missed + " / " + row.kpis.no_data },
+      secondLook(row.second_look),
     ]);
+  }
+
+  // The latest closed second-look sample: its misclassification rate with the Wilson interval.
+  function secondLook(look) {
+    if (!look) return { label: "misclassified (second look): no closed sample yet", value: "—" };
+    const pct = (v) => (v * 100).toFixed(1) + "%";
+    return { label: "misclassified in " + look.period + " (second look, " + look.misclassified + " of " +
+      look.reviewed + "; " + Math.round(look.interval.confidence * 100) + "% interval " + pct(look.interval.low) +
+      "–" + pct(look.interval.high) + ")", value: pct(look.rate) };
   }
 
   async function kpis(dept) {

@@ -67,6 +67,9 @@
       { label: "Older than 365 days", get: (r) => rec(r).aging[">365"] },
     ] });
     const voc = (r) => r.voc;
+    const pct = (v) => (v * 100).toFixed(1) + "%";
+    const secondLook = (r) => (r.second_look ? pct(r.second_look.rate) + " (" + pct(r.second_look.interval.low) + "–" +
+      pct(r.second_look.interval.high) + ", " + r.second_look.period + ")" : null);
     table("voc-table", { caption: "Feedback received in " + rollup.period + shown, rows: rows, total: total, columns: [
       { label: "Department", html: deptCell, sort: (r) => r.name || r.department },
       { label: "Volume", get: (r) => voc(r).volume, kind: "count" },
@@ -76,6 +79,7 @@
       { label: "Out of hours", get: (r) => voc(r).out_of_hours_share, kind: "share" },
       { label: "NPS", get: (r) => voc(r).nps, kind: "score" },
       { label: "CSAT", get: (r) => voc(r).csat, kind: "share" },
+      { label: "Misclassified (latest second look)", get: secondLook, sort: (r) => (r.second_look ? r.second_look.rate : -1) },
     ] });
     table("kpi-table", { caption: "KPIs by their latest period (derived KPIs included)" + shown, rows: rows, total: total, columns: [
       { label: "Department", html: deptCell, sort: (r) => r.name || r.department },
