@@ -104,6 +104,11 @@ class StaffedHoursAttribute(MapAttribute):
     end = UnicodeAttribute()
 
 
+class WatchSettingsAttribute(MapAttribute):
+    z = NumberAttribute()
+    min_volume = NumberAttribute()
+
+
 class DepartmentItem(VersionedItem, discriminator="department"):
     """pk `{dept}`, sk `DEPARTMENT`; org_pk `DEPARTMENT`, org_sk `{dept}`."""
 
@@ -113,6 +118,7 @@ class DepartmentItem(VersionedItem, discriminator="department"):
     staffed_hours = StaffedHoursAttribute()
     time_zone = UnicodeAttribute()
     active = BooleanAttribute()
+    watch = WatchSettingsAttribute(null=True)  # None: the contract's defaults
 
 
 class IdempotencyRecord(SharedConnection, Model):
@@ -590,3 +596,29 @@ class ImportJobItem(CxgovItem, discriminator="import_job"):
     queued_at = UTCDateTimeAttribute(null=True)
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
+
+
+# --- surge watch (issue 27) ---
+class AlertItem(VersionedItem, discriminator="watch_alert"):
+    """pk `{dept}#ALERT`, sk `ALERT#{alert_id}` (a ULID of its opening: newest last); org_pk `ALERT`,
+    org_sk `{alert_id}#{dept}` (the org-wide list). `figures` is JSON; `mailed_at` is set once the
+    DCXO and the CCXO were mailed (the job mails an alert without it)."""
+
+    alert_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    alert_kind = UnicodeAttribute()  # surge | backlog_risk
+    scope = UnicodeAttribute()
+    key = UnicodeAttribute()
+    opened_at = UTCDateTimeAttribute()
+    resolved_at = UTCDateTimeAttribute(null=True)
+    acknowledged_by = UnicodeAttribute(null=True)
+    acknowledged_at = UTCDateTimeAttribute(null=True)
+    figures = UnicodeAttribute()
+    mailed_at = UTCDateTimeAttribute(null=True)
+
+
+class AlertOpenItem(CxgovItem, discriminator="watch_alert_open"):
+    """pk `{dept}#ALERT`, sk `OPEN#{kind}#{scope}#{key}`: the open alert of one condition, put with
+    `attribute_not_exists` in the alert's own transaction and deleted in the one that resolves it."""
+
+    alert_id = UnicodeAttribute()

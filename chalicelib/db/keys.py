@@ -279,3 +279,23 @@ def import_errors_key(dept: str, job_id: str) -> str:
 
 def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
     return f"{IMPORT_REPORT_PREFIX}{dept}/{job_id}/parts/{first_row:012d}.csv"
+
+
+# --- surge watch (issue 27) ---
+ORG_ALERTS = "ALERT"
+
+
+def alerts_pk(dept: str) -> str:
+    return f"{dept}#ALERT"
+
+
+def alert_sk(alert_id: str) -> str:
+    return f"ALERT#{alert_id}"
+
+
+def alert_open_sk(kind: str, scope: str, key: str) -> str:
+    return f"OPEN#{kind}#{scope}#{key}"
+
+
+def alert_org_sk(alert_id: str, dept: str) -> str:
+    return f"{alert_id}#{dept}"

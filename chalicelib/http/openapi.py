@@ -46,6 +46,9 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "source_id": {**_HEX32, "example": "3c9e1a7b5d2f4e6a8b0c1d3e5f7a9b2c"},
     "job_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
                "description": "an import job: creation time and randomness, Crockford base32", "example": "01jf3k5q9x2m7v8w4c6b0n1p2r"},
+    "alert_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
+                 "description": "an alert: its opening time and randomness, Crockford base32",
+                 "example": "01b8zk3w6t7f2m9q4c6b0n1p2r"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
     # the dashboard's own files and the USWDS files it serves (chalicelib/reporting/dashboard_routes.py)
     "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "core.js"},

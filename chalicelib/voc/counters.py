@@ -11,7 +11,8 @@ Scopes (aggregate items, sk `AGG#{scope}`, all under pk `{dept}`; see docs/data-
 - `VOCRT#{yyyy-mm}#{channel}`: first-response-time histogram of that month's items on that channel.
 - `VOCDUE#{yyyy-mm}#{yyyy-mm-dd}`: unanswered actionable items of that month, by UTC due date and
   minute, per channel. The month item also counts them by due day (`voc__dueday__{channel}__{day}`):
-  overdue-at-a-moment is every item due on an earlier day plus today's buckets up to the moment."""
+  overdue-at-a-moment is every item due on an earlier day plus today's buckets up to the moment.
+- `VOCHR#{yyyy-mm-ddThh}`: UTC hour; intake, first responses and the backlog ledger (hourly.py)."""
 from __future__ import annotations
 
 import statistics
@@ -19,6 +20,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
+from chalicelib.voc import hourly
 from chalicelib.voc.facts import FeedbackFacts
 
 CHANNELS = ("phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram", "in_person",
@@ -111,6 +113,9 @@ def contributions(f: FeedbackFacts) -> Counters:
         add(main, f"{journey}__volume")
         add(main, f"{journey}__offered", int(f.respondent or bool(f.survey_offered)))
         add(main, f"{journey}__respondents", int(f.respondent))
+    for scope, bag in hourly.contributions(f).items():  # the surge watch's hourly items (hourly.py)
+        for name, value in bag.items():
+            add(out[scope], name, value)
     return {scope: bag for scope, bag in out.items() if bag}
 
 

@@ -35,7 +35,15 @@ def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[st
 
 
 def read_all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
-    return read_voc_aggregates(dept, "0000-00", "9999-99")
+    """Every VoC aggregate item, the hourly ones too (the reconcile command's view)."""
+    found = read_voc_aggregates(dept, "0000-00", "9999-99")
+    found.update(read_hourly(dept, "VOCHR#0000", "VOCHR#9999"))
+    return found
+
+
+def read_hourly(dept: str, first_scope: str, last_scope: str) -> dict[str, dict[str, float]]:
+    """The hourly items (hourly.py) whose scopes sort from `first_scope` to `last_scope`: one Query."""
+    return aggregates.read_range(dept, first_scope, last_scope)
 
 
 def month_counters(dept: str, first_month: str, last_month: str) -> dict[str, float]:

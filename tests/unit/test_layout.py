@@ -21,8 +21,9 @@ DOMAINS = {
     "kpis": {"org", "voc"},
     "audits": {"org"},
     "ledger": {"org", "audits"},
-    "reminders": {"org", "voc", "audits"},
-    "reporting": {"org", "voc", "kpis", "audits"},
+    "reminders": {"org", "voc", "audits", "watch"},
+    "reporting": {"org", "voc", "kpis", "audits", "watch"},
+    "watch": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}
