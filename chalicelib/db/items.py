@@ -599,11 +599,14 @@ class ImportJobItem(CxgovItem, discriminator="import_job"):
 
 
 # --- surge watch (issue 27) ---
-class AlertItem(VersionedItem, discriminator="watch_alert"):
+class AlertItem(CxgovItem, discriminator="watch_alert"):
     """pk `{dept}#ALERT`, sk `ALERT#{alert_id}` (a ULID of its opening: newest last); org_pk `ALERT`,
     org_sk `{alert_id}#{dept}` (the org-wide list). `figures` is JSON; `mailed_at` is set once the
-    DCXO and the CCXO were mailed (the job mails an alert without it)."""
+    DCXO and the CCXO were mailed (the job mails an alert without it). Changed by conditions on
+    its own fields (one acknowledgement, one resolution, one mail), so it carries no version."""
 
+    created_by = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
     alert_id = UnicodeAttribute()
     department = UnicodeAttribute()
     alert_kind = UnicodeAttribute()  # surge | backlog_risk
@@ -613,6 +616,7 @@ class AlertItem(VersionedItem, discriminator="watch_alert"):
     resolved_at = UTCDateTimeAttribute(null=True)
     acknowledged_by = UnicodeAttribute(null=True)
     acknowledged_at = UTCDateTimeAttribute(null=True)
+    acknowledged_note = UnicodeAttribute(null=True)
     figures = UnicodeAttribute()
     mailed_at = UTCDateTimeAttribute(null=True)
 

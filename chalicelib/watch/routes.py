@@ -10,8 +10,8 @@ from chalicelib.http.routing import Call, api_route
 
 watch_logic = lazy("chalicelib.watch.watch")
 alerts = lazy("chalicelib.watch.service")
-Alert, AlertPage, AlertQuery, Watch, WatchQuery = lazy(
-    "chalicelib.watch.schemas", "Alert", "AlertPage", "AlertQuery", "Watch", "WatchQuery")
+Alert, AlertAcknowledge, AlertPage, AlertQuery, Watch, WatchQuery = lazy(
+    "chalicelib.watch.schemas", "Alert", "AlertAcknowledge", "AlertPage", "AlertQuery", "Watch", "WatchQuery")
 
 bp = Blueprint(__name__)
 TAG = "watch"
@@ -49,9 +49,9 @@ def list_alerts(call: Call) -> AlertPage:
 
 
 @api_route(bp, "/departments/{dept}/alerts/{alert_id}/acknowledge", "POST", summary="Acknowledge an alert",
-           tag=TAG, roles=READERS, response=Alert, idempotent=True)
+           tag=TAG, roles=READERS, body=AlertAcknowledge, response=Alert, idempotent=True)
 def acknowledge_alert(call: Call) -> Alert:
-    """Records who saw it; the hourly job still resolves it when the condition ends. Acknowledging
-    again answers the alert as it is."""
-    return Alert(**alerts.acknowledge(call.path["dept"], call.path["alert_id"], call.principal))
+    """Records who saw it and what is being done; the hourly job still resolves it when the condition
+    ends. Acknowledging again answers the alert as it is (the first acknowledgement stays)."""
+    return Alert(**alerts.acknowledge(call.path["dept"], call.path["alert_id"], call.body.note, call.principal))
 

@@ -1,11 +1,11 @@
 """The watch's and the alerts' shapes (DESIGN.md "Surge watch and backlog risk")."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
-from chalicelib.core.schemas import OutputModel, Page, PageQuery, QueryModel, Timestamp, api_enum
+from chalicelib.core.schemas import InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp, api_enum
 
 Scope = api_enum("WatchScope", Literal["department", "channel", "category"])
 AlertKind = api_enum("AlertKind", Literal["surge", "backlog_risk"])
@@ -74,13 +74,14 @@ class Alert(OutputModel):
     resolved_at: Timestamp | None
     acknowledged_by: str | None
     acknowledged_at: Timestamp | None
+    acknowledged_note: str | None = None
     figures: dict
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01B8ZK3W6T0000000000000000", "kind": "surge", "department": "corp-comms",
         "scope": "department", "key": "corp-comms", "opened_at": "2016-12-23T16:00:00+00:00",
         "resolved_at": None, "acknowledged_by": None, "acknowledged_at": None,
-        "figures": {"observed": 96, "median": 15.5, "mad": 2.5, "z": 16.957}}]})
+        "acknowledged_note": None, "figures": {"observed": 96, "median": 15.5, "mad": 2.5, "z": 16.957}}]})
 
 
 class AlertPage(Page):
@@ -91,3 +92,11 @@ class AlertPage(Page):
 
 class AlertQuery(PageQuery):
     status: Literal["open", "all"] = Field(default="all", description="`open`: only alerts not resolved")
+
+
+class AlertAcknowledge(InputModel):
+    note: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="what is being done about it")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"note": "Two agents called in for Saturday; overnight posts triaged first."}]})

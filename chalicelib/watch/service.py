@@ -89,13 +89,13 @@ def list_alerts(dept: str | None, status: str, limit: int, start_key: dict | Non
     return [_public(a) for a in items], last
 
 
-def acknowledge(dept: str, alert_id: str, principal: Principal) -> dict:
+def acknowledge(dept: str, alert_id: str, note: str, principal: Principal) -> dict:
     if len(alert_id) != ALERT_ID_LENGTH or not set(alert_id) <= _ID_CHARS:
         raise BadRequest.for_field("alert_id", "not an alert id")
     current = store.get(dept, alert_id)
     if current is None:
         raise NotFound(f"alert {alert_id!r} not found")
     if current["acknowledged_by"] is None:
-        store.acknowledge(dept, alert_id, principal.subject, clock.now())
+        store.acknowledge(dept, alert_id, principal.subject, note, clock.now())
         current = store.get(dept, alert_id)
     return _public(current)

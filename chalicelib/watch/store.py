@@ -31,6 +31,7 @@ def to_dict(item: AlertItem) -> dict[str, Any]:
     return {"id": item.alert_id, "kind": item.alert_kind, "department": item.department, "scope": item.scope,
             "key": item.key, "opened_at": item.opened_at, "resolved_at": item.resolved_at,
             "acknowledged_by": item.acknowledged_by, "acknowledged_at": item.acknowledged_at,
+            "acknowledged_note": item.acknowledged_note,
             "figures": json.loads(item.figures), "mailed_at": item.mailed_at}
 
 
@@ -60,7 +61,6 @@ def open_alert(dept: str, kind: str, scope: str, key: str, figures: dict, now: d
             tx.save(item, condition=AlertItem.pk.does_not_exist())
     except TransactWriteError:
         return None
-    item.version = 1
     return to_dict(item)
 
 
@@ -83,11 +83,12 @@ def get(dept: str, alert_id: str) -> dict | None:
         return None
 
 
-def acknowledge(dept: str, alert_id: str, actor: str, now: datetime) -> bool:
+def acknowledge(dept: str, alert_id: str, actor: str, note: str, now: datetime) -> bool:
     """Sets who acknowledged it, once; False when someone had already."""
     item = AlertItem(keys.alerts_pk(dept), keys.alert_sk(alert_id))
     try:
         item.update(actions=[AlertItem.acknowledged_by.set(actor), AlertItem.acknowledged_at.set(now),
+                             AlertItem.acknowledged_note.set(note),
                              AlertItem.updated_at.set(now), AlertItem.updated_by.set(actor)],
                     condition=AlertItem.pk.exists() & AlertItem.acknowledged_by.does_not_exist())
     except UpdateError as exc:
