@@ -92,3 +92,29 @@ def test_alert_routes_refuse_bad_ids_and_other_roles(seeded, tokens):
     assert seeded.post("/departments/parks/alerts/01b8zk3w6t7f2m9q4c6b0n1p2r/acknowledge", token=tokens["ccxo"],
                        body={"note": "x"}).status_code == 404
     assert seeded.get("/alerts", token=tokens["dcxo-parks"]).status_code == 403
+
+
+def test_the_demo_years_holiday_peak_raises_an_alert_when_backtested(seeded, tokens, outbox, monkeypatch):
+    from datetime import datetime, timezone
+
+    from devtools import seed_year
+
+    assert seeded.patch("/departments/parks", token=tokens["ccxo"],
+                        body={"time_zone": "America/New_York"}).status_code == 200
+    at = datetime(2016, 12, 24, 5, tzinfo=timezone.utc)  # midnight Eastern after Friday 23 December
+    # the year's rows in the 24 hours before `at` and the same hours 1..8 weeks earlier (what surges read)
+    windows = [(at - timedelta(days=7 * w, hours=24), at - timedelta(days=7 * w)) for w in range(9)]
+    rows = [r for r in seed_year.feedback_rows("corp-comms")
+            if any(a <= datetime.fromisoformat(r["received_at"]) < b for a, b in windows)]
+    wh.import_rows(seeded, tokens["dcxo-parks"], "parks", rows)
+    want = wh.expected_surge(rows, at)
+    found = seeded.get("/departments/parks/watch?at=2016-12-24T05:00:00Z", token=tokens["ccxo"]).json
+    whole = next(s for s in found["surges"] if s["scope"] == "department")
+    assert (whole["observed"], whole["baseline"]["values"]) == (want["observed"], want["values"])
+    assert whole["z"] == pytest.approx(want["z"], abs=1e-6) and want["z"] >= 3.5
+    assert whole["surge"] is True
+    print("holiday peak backtest:", want)
+    ran = _run_at(monkeypatch, at + timedelta(minutes=5))
+    assert ran["opened"] >= 1
+    opened = seeded.get("/departments/parks/alerts", token=tokens["dcxo-parks"]).json["items"]
+    assert ("surge", "department", "parks") in {(a["kind"], a["scope"], a["key"]) for a in opened}
