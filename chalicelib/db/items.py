@@ -623,6 +623,7 @@ class AlertItem(CxgovItem, discriminator="watch_alert"):
 
 class AlertOpenItem(CxgovItem, discriminator="watch_alert_open"):
     """pk `{dept}#ALERT`, sk `OPEN#{kind}#{scope}#{key}`: the open alert of one condition, put with
-    `attribute_not_exists` in the alert's own transaction and deleted in the one that resolves it."""
+    `attribute_not_exists` in the alert's own transaction and deleted in the one that resolves it;
+    org_pk `ALERT_OPEN`, org_sk `{alert_id}#{dept}`: every open alert of the org in one Query."""
 
     alert_id = UnicodeAttribute()

@@ -283,6 +283,7 @@ def import_errors_part_key(dept: str, job_id: str, first_row: int) -> str:
 
 # --- surge watch (issue 27) ---
 ORG_ALERTS = "ALERT"
+ORG_OPEN_ALERTS = "ALERT_OPEN"
 
 
 def alerts_pk(dept: str) -> str:

@@ -26,12 +26,13 @@ from chalicelib.voc import counters as voc_counters
 from chalicelib.voc import service as voc_service
 from chalicelib.audits.rollup import recommendation_figures
 from chalicelib.reminders import rules
+from chalicelib.watch import service as watch_service
 from chalicelib.reminders.schemas import Digest, DigestClock, DigestItem, OrgTotals, RecommendationTotals
 
-DCXO_ORDER = ("recommendation_overdue", "closure_returned", "target_date_approaching", "action_overdue",
+DCXO_ORDER = ("watch_alert", "recommendation_overdue", "closure_returned", "target_date_approaching", "action_overdue",
               "action_due", "feedback_overdue")
 AUDITOR_ORDER = ("closure_request_awaiting", "decision_awaiting_evaluation", "one_year_approaching")
-CCXO_ORDER = ("target_date_escalation", "within_target_drop")
+CCXO_ORDER = ("watch_alert", "target_date_escalation", "within_target_drop")
 
 
 def dashboard_base() -> str:
@@ -107,10 +108,21 @@ def _summary(item: rules.Item) -> str:
     if item.kind == "target_date_escalation":
         c = item.clocks[0]
         return f"Target date {c.due_on} passed {_days(c.days_overdue)} ago (more than 90)"
+    if item.kind == "watch_alert":
+        return _alert_summary(item.extra["alert"])
     if item.kind == "within_target_drop":
         return (f"Responses within target fell from {extra['previous_share']:.1%} in {extra['previous_month']} "
                 f"to {extra['share']:.1%} in {extra['month']} ({extra['drop_points']} points)")
     raise ValueError(item.kind)
+
+
+def _alert_summary(alert: dict) -> str:
+    f = alert["figures"]
+    if alert["kind"] == "surge":
+        return (f"Surge ({alert['scope']} {alert['key']}): {f['observed']:,} in 24 hours against a median of "
+                f"{f['median']:g}, z {f['z']:.1f}; open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC")
+    return (f"Backlog at risk: {f['at_risk']:,} of {f['unanswered']:,} unanswered will pass their due time "
+            f"before staff reach them; open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC")
 
 
 def _title(item: rules.Item) -> str:
@@ -120,6 +132,8 @@ def _title(item: rules.Item) -> str:
         return f"Corrective action, {item.action.report_number} recommendation {item.action.number}"
     if item.kind == "feedback_overdue":
         return "Overdue unanswered feedback"
+    if item.kind == "watch_alert":
+        return "Surge watch alert" + ("" if item.extra["alert"]["acknowledged_by"] else " (not acknowledged)")
     return "Responses within target fell"
 
 
@@ -141,6 +155,9 @@ def to_model(item: rules.Item, base: str) -> DigestItem:
     elif item.kind == "feedback_overdue":
         link, dashboard = f"/departments/{dept}/feedback?overdue=true", f"{base}/dashboard/departments/{dept}"
         fields.update(count=item.extra["count"], oldest_received_at=item.extra["oldest_received_at"])
+    elif item.kind == "watch_alert":
+        link, dashboard = f"/departments/{dept}/alerts?status=open", f"{base}/dashboard/departments/{dept}"
+        fields["alert_id"] = item.extra["alert"]["id"]
     else:
         link = f"/departments/{dept}/voc-summary?period={item.extra['month']}"
         dashboard = f"{base}/dashboard/departments/{dept}"
@@ -183,6 +200,7 @@ def department_items(dept: str, now: datetime, read_due: bool = True) -> list[ru
     if oldest is not None:
         found = rules.feedback_item(dept, count, oldest["received_at"], oldest["due_at"], now)
         items += [found] if found else []
+    items += [rules.alert_item(alert, today) for alert in watch_service.open_alerts(dept)]
     return _ordered(items, DCXO_ORDER)
 
 
@@ -211,6 +229,7 @@ class OrgReads:
     def ccxo_items(self) -> list[rules.Item]:
         items = [i for facts in self.org_facts for i in rules.ccxo_items(facts, self.today)]
         items += self.within_target_drops()
+        items += [rules.alert_item(alert, self.today) for alert in watch_service.open_alerts(None)]
         return _ordered(items, CCXO_ORDER)
 
     def months(self) -> tuple[str, str]:

@@ -21,7 +21,7 @@ KIND_WORDS = {
     "closure_request_awaiting": "closure request awaiting you",
     "decision_awaiting_evaluation": "management decision awaiting evaluation",
     "one_year_approaching": "one year unimplemented soon", "target_date_escalation": "escalation",
-    "within_target_drop": "response performance fell",
+    "within_target_drop": "response performance fell", "watch_alert": "surge watch alert open",
 }
 ROLE_WORDS = {"dcxo": "the Department CX Officer", "auditor": "an auditor", "ccxo": "the Chief CX Officer"}
 

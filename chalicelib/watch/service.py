@@ -73,9 +73,9 @@ def release_mail(dept: str, alert_id: str) -> None:
     store.release_mail(dept, alert_id)
 
 
-def open_alerts(dept: str | None, limit: int = 200) -> list[dict]:
+def open_alerts(dept: str | None) -> list[dict]:
     """Open alerts, newest first (one department's, or every department's)."""
-    return store.page(dept, True, limit, None)[0]
+    return [_public(a) for a in store.open_alerts(dept)]
 
 
 def _public(alert: dict) -> dict:

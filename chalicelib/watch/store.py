@@ -45,6 +45,20 @@ def open_markers(dept: str) -> dict[tuple[str, str, str], str]:
     return found
 
 
+def open_alerts(dept: str | None) -> list[dict[str, Any]]:
+    """Open alerts, newest first, from the open markers (one Query: the department's partition, or
+    `by_org` ALERT_OPEN for every department) and one BatchGetItem of the alerts: the cost follows
+    the open alerts, never the history."""
+    if dept is None:
+        markers = [(m.pk, m.alert_id) for m in AlertOpenItem.by_org.query(keys.ORG_OPEN_ALERTS)]
+    else:
+        markers = [(keys.alerts_pk(dept), alert_id) for alert_id in open_markers(dept).values()]
+    if not markers:
+        return []
+    found = [to_dict(item) for item in AlertItem.batch_get([(pk, keys.alert_sk(a)) for pk, a in markers])]
+    return sorted(found, key=lambda a: a["id"], reverse=True)
+
+
 def open_alert(dept: str, kind: str, scope: str, key: str, figures: dict, now: datetime) -> dict | None:
     """Puts the alert and its open marker; None when the condition has an open alert already."""
     alert_id = new_alert_id(now)
@@ -54,7 +68,7 @@ def open_alert(dept: str, kind: str, scope: str, key: str, figures: dict, now: d
                      figures=json.dumps(figures, sort_keys=True, default=str), created_at=now, updated_at=now,
                      created_by="watch-job", updated_by="watch-job")
     marker = AlertOpenItem(keys.alerts_pk(dept), keys.alert_open_sk(kind, scope, key), alert_id=alert_id,
-                           created_at=now)
+                           org_pk=keys.ORG_OPEN_ALERTS, org_sk=keys.alert_org_sk(alert_id, dept), created_at=now)
     try:
         with transaction() as tx:
             tx.save(marker, condition=AlertOpenItem.pk.does_not_exist())

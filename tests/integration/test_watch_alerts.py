@@ -61,6 +61,11 @@ def test_alerts_open_mail_once_are_acknowledged_and_resolve(seeded, tokens, outb
     want = wh.expected_backlog(rows, wh.AT)
     assert backlog["figures"]["at_risk"] == want["at_risk"]
     assert backlog["figures"]["unanswered"] == want["unanswered"]
+    # Open alerts are in the DCXO's and the CCXO's digests
+    for token in ("dcxo-parks", "ccxo"):
+        digest = seeded.get("/me/digest", token=tokens[token]).json
+        listed_in_digest = {i["alert_id"] for i in digest["items"] if i["kind"] == "watch_alert"}
+        assert listed_in_digest == {a["id"] for a in listed}, token
     # The next hours: nothing new, nothing mailed again
     for hour in range(1, 4):
         again = _run_at(monkeypatch, wh.AT + timedelta(hours=hour, minutes=5))
@@ -84,6 +89,8 @@ def test_alerts_open_mail_once_are_acknowledged_and_resolve(seeded, tokens, outb
     assert {a["id"] for a in everyone} == {a["id"] for a in listed}
     assert all(a["resolved_at"] for a in everyone)
     assert len(outbox.sent) == 2 * len(listed)  # resolving mails nothing
+    digest = seeded.get("/me/digest", token=tokens["dcxo-parks"]).json
+    assert not [i for i in digest["items"] if i["kind"] == "watch_alert"]
 
 
 def test_alert_routes_refuse_bad_ids_and_other_roles(seeded, tokens):
