@@ -3,8 +3,8 @@
 1. what the hourly items (voc/hourly.py) cost the writes: items written per `POST /feedback` and
    per imported row, and import rows/s, with the hourly items off (`hourly.ENABLED = False`, as
    before them) and on, interleaved in one run, medians of three;
-2. what `GET /departments/{dept}/watch` reads with 10 and with 1,000 days of history (goal: the
-   same; it reads the 33 days before `at`, never the history).
+2. what `GET /departments/{dept}/watch` reads with 10, 100 and 1,000 days of history (goal: the
+   same from 33 days on; it reads the 33 days before `at`, never the history).
 
 `BENCH_WATCH_ROWS` (default 2,000) sizes the import comparison; `BENCH_WATCH_PER_DAY` (default 6)
 the history's rows a day."""
@@ -94,7 +94,7 @@ def _watch_cost(client) -> None:
 
     principal = Principal(subject="bench", role="dcxo", department=None, name="bench")
     print(f"\nItems DynamoDB reads for GET /departments/{{dept}}/watch?at= ({PER_DAY} rows a day of history):")
-    for days in (10, 1000):
+    for days in (10, 100, 1000):
         dept = f"bench-watch-{days}d"
         _department(dept)
         took, created = _import(dept, _rows(days * PER_DAY, dept, days), principal)
