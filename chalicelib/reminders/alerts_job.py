@@ -22,17 +22,18 @@ KIND_WORDS = {"surge": "Surge", "backlog_risk": "Backlog at risk"}
 
 def text_of(alert: dict, department_name: str, link: str) -> tuple[str, str]:
     """(subject, plain text) of an alert's mail."""
-    f = alert["figures"]
+    f = {"observed": "?", "median": "?", "mad": "?", "z": "?", "at": "?", "at_risk": "?", "unanswered": "?",
+         "capacity_per_staffed_hour": "?", "overdue": "?", "next_staffed_at": "?", **alert["figures"]}
     what = KIND_WORDS[alert["kind"]]
     where = department_name if alert["scope"] == "department" else f"{department_name}, {alert['scope']} {alert['key']}"
     subject = f"cxgov alert: {what} - {where}"
     if alert["kind"] == "surge":
         body = (f"{f['observed']} items in the 24 hours before {f['at']}, against a weekly baseline median of "
-                f"{f['median']} (MAD {f['mad']}): z = {f['z']:.2f}.")
+                f"{f['median']} (MAD {f['mad']}): z = {f['z']}.")
     else:
         first = f.get("first_breach_at") or "now"
         body = (f"{f['at_risk']} of {f['unanswered']} unanswered items will pass their due time before staff "
-                f"reach them at {f['capacity_per_staffed_hour']:.2f} first responses per staffed hour; the "
+                f"reach them at {f['capacity_per_staffed_hour']} first responses per staffed hour; the "
                 f"first at {first}. {f['overdue']} are overdue already; next staffed at {f['next_staffed_at']}.")
     text = (f"{subject}\n\n{body}\n\nOpened at {alert['opened_at'].isoformat()}. Acknowledge it on the "
             f"dashboard: {link}\n\nThis alert is mailed once; it resolves itself when the condition ends.\n")

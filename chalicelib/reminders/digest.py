@@ -117,12 +117,12 @@ def _summary(item: rules.Item) -> str:
 
 
 def _alert_summary(alert: dict) -> str:
-    f = alert["figures"]
+    f, since = alert["figures"], f"open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC"
     if alert["kind"] == "surge":
-        return (f"Surge ({alert['scope']} {alert['key']}): {f['observed']:,} in 24 hours against a median of "
-                f"{f['median']:g}, z {f['z']:.1f}; open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC")
-    return (f"Backlog at risk: {f['at_risk']:,} of {f['unanswered']:,} unanswered will pass their due time "
-            f"before staff reach them; open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC")
+        return (f"Surge ({alert['scope']} {alert['key']}): {f.get('observed')} in 24 hours against a median "
+                f"of {f.get('median')}, z {f.get('z')}; {since}")
+    return (f"Backlog at risk: {f.get('at_risk')} of {f.get('unanswered')} unanswered will pass their due "
+            f"time before staff reach them; {since}")
 
 
 def _title(item: rules.Item) -> str:

@@ -61,6 +61,14 @@ def test_alerts_open_mail_once_are_acknowledged_and_resolve(seeded, tokens, outb
     want = wh.expected_backlog(rows, wh.AT)
     assert backlog["figures"]["at_risk"] == want["at_risk"]
     assert backlog["figures"]["unanswered"] == want["unanswered"]
+    import email
+    import email.policy
+
+    bodies = [email.message_from_bytes(m["Content"]["Raw"]["Data"], policy=email.policy.default).get_content()
+              for m in outbox.sent]
+    assert sum(f"{want['at_risk']} of {want['unanswered']} unanswered items" in b for b in bodies) == 2
+    whole = wh.expected_surge(rows, wh.AT)
+    assert sum(f"{whole['observed']} items in the 24 hours" in b for b in bodies) >= 2
     # Open alerts are in the DCXO's and the CCXO's digests
     for token in ("dcxo-parks", "ccxo"):
         digest = seeded.get("/me/digest", token=tokens[token]).json
