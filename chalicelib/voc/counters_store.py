@@ -34,10 +34,12 @@ def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[st
     return found
 
 
-def read_all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
-    """Every VoC aggregate item, the hourly ones too (the reconcile command's view)."""
+def read_all_voc_aggregates(dept: str, hourly: bool = False) -> dict[str, dict[str, float]]:
+    """Every VoC aggregate item of the month families; with `hourly`, the hourly items too (the
+    reconcile command's view: one item per busy hour, so not for requests)."""
     found = read_voc_aggregates(dept, "0000-00", "9999-99")
-    found.update(read_hourly(dept, "VOCHR#0000", "VOCHR#9999"))
+    if hourly:
+        found.update(read_hourly(dept, "VOCHR#0000", "VOCHR#9999"))
     return found
 
 
