@@ -599,6 +599,12 @@ class ImportJobItem(CxgovItem, discriminator="import_job"):
 
 
 # --- surge watch (issue 27) ---
+class AlertEventAttribute(MapAttribute):
+    at = UnicodeAttribute()
+    event = UnicodeAttribute()  # opened | mailed | mail_failed | acknowledged | resolved
+    actor = UnicodeAttribute()
+
+
 class AlertItem(CxgovItem, discriminator="watch_alert"):
     """pk `{dept}#ALERT`, sk `ALERT#{alert_id}` (a ULID of its opening: newest last); org_pk `ALERT`,
     org_sk `{alert_id}#{dept}` (the org-wide list). `figures` is JSON; `mailed_at` is set once the
@@ -619,6 +625,7 @@ class AlertItem(CxgovItem, discriminator="watch_alert"):
     acknowledged_note = UnicodeAttribute(null=True)
     figures = UnicodeAttribute()
     mailed_at = UTCDateTimeAttribute(null=True)
+    history = ListAttribute(of=AlertEventAttribute, null=True)  # appended by every change, in its write
 
 
 class AlertOpenItem(CxgovItem, discriminator="watch_alert_open"):

@@ -95,7 +95,7 @@ def run(now: datetime | None = None) -> dict:
                 summary["mailed"] += 1
             except Exception:  # noqa: BLE001 - tried again next hour
                 logger.exception("alert not mailed", extra={"department": department.id, "alert": alert["id"]})
-                watch.release_mail(department.id, alert["id"])
+                watch.release_mail(department.id, alert["id"], now)
                 summary["failed"] += 1
     logger.info("watch run", extra=summary)
     return summary

@@ -64,6 +64,12 @@ class Watch(OutputModel):
         "thresholds": {"z": 3.5, "min_volume": 20}, "surges": [_SURGE], "backlog": _BACKLOG}]})
 
 
+class AlertEvent(OutputModel):
+    at: Timestamp
+    event: Literal["opened", "mailed", "mail_failed", "acknowledged", "resolved"]
+    actor: str
+
+
 class Alert(OutputModel):
     id: str
     kind: AlertKind
@@ -76,12 +82,15 @@ class Alert(OutputModel):
     acknowledged_at: Timestamp | None
     acknowledged_note: str | None = None
     figures: dict
+    history: list[AlertEvent] = Field(default_factory=list, description="every change, in order, written with it")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01B8ZK3W6T0000000000000000", "kind": "surge", "department": "corp-comms",
         "scope": "department", "key": "corp-comms", "opened_at": "2016-12-23T16:00:00+00:00",
         "resolved_at": None, "acknowledged_by": None, "acknowledged_at": None,
-        "acknowledged_note": None, "figures": {"observed": 96, "median": 15.5, "mad": 2.5, "z": 16.957}}]})
+        "acknowledged_note": None, "figures": {"observed": 96, "median": 15.5, "mad": 2.5, "z": 16.957},
+        "history": [{"at": "2016-12-23T16:00:00+00:00", "event": "opened", "actor": "watch-job"},
+                    {"at": "2016-12-23T16:05:00+00:00", "event": "mailed", "actor": "watch-job"}]}]})
 
 
 class AlertPage(Page):

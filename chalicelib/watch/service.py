@@ -69,8 +69,8 @@ def claim_mail(dept: str, alert_id: str, now: datetime) -> bool:
     return store.claim_mail(dept, alert_id, now)
 
 
-def release_mail(dept: str, alert_id: str) -> None:
-    store.release_mail(dept, alert_id)
+def release_mail(dept: str, alert_id: str, now: datetime) -> None:
+    store.release_mail(dept, alert_id, now)
 
 
 def open_alerts(dept: str | None) -> list[dict]:

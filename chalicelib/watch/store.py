@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.db import keys
 from chalicelib.db.common import is_condition_failure
-from chalicelib.db.items import AlertItem, AlertOpenItem
+from chalicelib.db.items import AlertEventAttribute, AlertItem, AlertOpenItem
 from chalicelib.db.transactions import transaction
 
 _B32 = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -27,12 +27,24 @@ def new_alert_id(now: datetime) -> str:
     return "".join(reversed(chars))
 
 
+JOB = "watch-job"
+
+
+def _event(event: str, actor: str, now: datetime) -> AlertEventAttribute:
+    return AlertEventAttribute(at=now.isoformat(timespec="seconds"), event=event, actor=actor)
+
+
+def _append(event: str, actor: str, now: datetime):
+    return AlertItem.history.set((AlertItem.history | []).append([_event(event, actor, now)]))
+
+
 def to_dict(item: AlertItem) -> dict[str, Any]:
     return {"id": item.alert_id, "kind": item.alert_kind, "department": item.department, "scope": item.scope,
             "key": item.key, "opened_at": item.opened_at, "resolved_at": item.resolved_at,
             "acknowledged_by": item.acknowledged_by, "acknowledged_at": item.acknowledged_at,
             "acknowledged_note": item.acknowledged_note,
-            "figures": json.loads(item.figures), "mailed_at": item.mailed_at}
+            "figures": json.loads(item.figures), "mailed_at": item.mailed_at,
+            "history": [e.as_dict() for e in item.history or []]}
 
 
 def open_markers(dept: str) -> dict[tuple[str, str, str], str]:
@@ -66,7 +78,7 @@ def open_alert(dept: str, kind: str, scope: str, key: str, figures: dict, now: d
                      org_sk=keys.alert_org_sk(alert_id, dept), alert_id=alert_id, department=dept,
                      alert_kind=kind, scope=scope, key=key, opened_at=now,
                      figures=json.dumps(figures, sort_keys=True, default=str), created_at=now, updated_at=now,
-                     created_by="watch-job", updated_by="watch-job")
+                     created_by=JOB, updated_by=JOB, history=[_event("opened", JOB, now)])
     marker = AlertOpenItem(keys.alerts_pk(dept), keys.alert_open_sk(kind, scope, key), alert_id=alert_id,
                            org_pk=keys.ORG_OPEN_ALERTS, org_sk=keys.alert_org_sk(alert_id, dept), created_at=now)
     try:
@@ -85,7 +97,7 @@ def resolve(dept: str, kind: str, scope: str, key: str, alert_id: str, figures: 
     with transaction() as tx:
         tx.delete(marker, condition=AlertOpenItem.alert_id == alert_id)
         tx.update(item, actions=[AlertItem.resolved_at.set(now), AlertItem.updated_at.set(now),
-                                 AlertItem.updated_by.set("watch-job"),
+                                 AlertItem.updated_by.set(JOB), _append("resolved", JOB, now),
                                  AlertItem.figures.set(json.dumps({**figures}, sort_keys=True, default=str))],
                   condition=AlertItem.resolved_at.does_not_exist())
 
@@ -102,7 +114,7 @@ def acknowledge(dept: str, alert_id: str, actor: str, note: str, now: datetime) 
     item = AlertItem(keys.alerts_pk(dept), keys.alert_sk(alert_id))
     try:
         item.update(actions=[AlertItem.acknowledged_by.set(actor), AlertItem.acknowledged_at.set(now),
-                             AlertItem.acknowledged_note.set(note),
+                             AlertItem.acknowledged_note.set(note), _append("acknowledged", actor, now),
                              AlertItem.updated_at.set(now), AlertItem.updated_by.set(actor)],
                     condition=AlertItem.pk.exists() & AlertItem.acknowledged_by.does_not_exist())
     except UpdateError as exc:
@@ -116,7 +128,7 @@ def claim_mail(dept: str, alert_id: str, now: datetime) -> bool:
     """Marks the alert mailed before the mail goes (at most once); False when it was already."""
     item = AlertItem(keys.alerts_pk(dept), keys.alert_sk(alert_id))
     try:
-        item.update(actions=[AlertItem.mailed_at.set(now)],
+        item.update(actions=[AlertItem.mailed_at.set(now), _append("mailed", JOB, now)],
                     condition=AlertItem.pk.exists() & AlertItem.mailed_at.does_not_exist())
     except UpdateError as exc:
         if is_condition_failure(exc):
@@ -125,9 +137,10 @@ def claim_mail(dept: str, alert_id: str, now: datetime) -> bool:
     return True
 
 
-def release_mail(dept: str, alert_id: str) -> None:
+def release_mail(dept: str, alert_id: str, now: datetime) -> None:
     """A mail that failed: the next run tries again."""
-    AlertItem(keys.alerts_pk(dept), keys.alert_sk(alert_id)).update(actions=[AlertItem.mailed_at.remove()])
+    AlertItem(keys.alerts_pk(dept), keys.alert_sk(alert_id)).update(
+        actions=[AlertItem.mailed_at.remove(), _append("mail_failed", JOB, now)])
 
 
 def page(dept: str | None, only_open: bool, limit: int, start_key: dict | None) -> tuple[list[dict], dict | None]:

@@ -96,6 +96,10 @@ def test_alerts_open_mail_once_are_acknowledged_and_resolve(seeded, tokens, outb
     everyone = seeded.get("/alerts", token=tokens["auditor"]).json["items"]
     assert {a["id"] for a in everyone} == {a["id"] for a in listed}
     assert all(a["resolved_at"] for a in everyone)
+    # each change is in the alert's history, written with it
+    mine = next(a for a in everyone if a["id"] == backlog["id"])
+    assert [e["event"] for e in mine["history"]] == ["opened", "mailed", "acknowledged", "resolved"]
+    assert mine["history"][2]["actor"] == ack.json["acknowledged_by"]
     assert len(outbox.sent) == 2 * len(listed)  # resolving mails nothing
     digest = seeded.get("/me/digest", token=tokens["dcxo-parks"]).json
     assert not [i for i in digest["items"] if i["kind"] == "watch_alert"]
