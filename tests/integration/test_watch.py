@@ -2,7 +2,7 @@
 figure equal to the test's own computation from the rows it imported (watch_helpers.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
