@@ -2,13 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# checkov (issue 25) pins boto3 and others against the dev lock: it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
 PORT ?= 8000
 ROLE ?= ccxo
 DEPT ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install browser run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template test-infra digests
+.PHONY: help install browser run test test-unit test-integration test-e2e fuzz token bench lock clean package lint-template scan-template test-infra digests
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -17,6 +19,11 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .  # the `cxgov` console script
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
 	touch $@
 
 node_modules/.installed: package-lock.json
@@ -37,7 +44,7 @@ run: install ## start DynamoDB Local, seed the demo organisation, print tokens, 
 WORKERS ?= 2
 PARALLEL = -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
-test: install browser ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local); prints the 15 slowest tests
+test: install browser $(CHECKOV_VENV)/.installed ## run the whole suite: unit, integration (moto) and end-to-end (chalice local + DynamoDB Local); prints the 15 slowest tests
 	$(PY) -m pytest $(PARALLEL) --durations=15
 
 test-unit: install ## unit tests of the domain only (no AWS)
@@ -67,12 +74,17 @@ package: install ## build/package/sam.json + deployment.zip: chalice package mer
 lint-template: package ## validate the packaged template with cfn-lint
 	$(VENV)/bin/cfn-lint build/package/sam.json
 
-test-infra: $(VENV)/.installed ## the deployment tests: template vs models, IAM, cfn-lint, package size
+scan-template: package $(CHECKOV_VENV)/.installed ## scan the packaged template with checkov (CloudFormation rules; skips carry their reason in infra/template.yaml)
+	$(CHECKOV_VENV)/bin/checkov -f build/package/sam.json --framework cloudformation --skip-download --compact
+
+test-infra: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## the deployment tests: template vs models, IAM, cfn-lint, checkov, package size
 	$(PY) -m pytest tests/infra
 
 lock: ## re-resolve the lock files from pyproject.toml (needs pip-tools from the dev lock)
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(PY) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['scan'], sep='\n')" | \
+	  $(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements-checkov.lock -
 
 clean: ## remove the virtualenv, node_modules and local data (.local/)
-	rm -rf $(VENV) node_modules .local .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .local .pytest_cache

@@ -12,6 +12,7 @@ from chalicelib.kpis import routes as kpis
 from chalicelib.ledger import routes as ledger
 from chalicelib.org import departments_routes, directory_routes, journeys_routes
 from chalicelib.reminders import routes as reminders
+from chalicelib.surveys import public_routes as survey_pages, routes as surveys
 from chalicelib.reporting import dashboard_routes, rollup_routes, series_routes
 from chalicelib.voc import feedback_routes, profiles_routes, sources_routes
 from chalicelib.watch import routes as watch
@@ -23,6 +24,6 @@ app.api.binary_types.extend(dashboard_routes.BINARY_TYPES)  # the dashboard's US
 for routes in (
     system, departments_routes, journeys_routes, kpis, feedback_routes, profiles_routes, sources_routes,
     imports, import_worker, reports_routes, recommendations_routes, reminders, ledger, rollup_routes,
-    series_routes, dashboard_routes, a11, directory_routes, watch,
+    series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, watch,
 ):
     app.register_blueprint(routes.bp)

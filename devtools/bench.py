@@ -7,16 +7,20 @@
 3. One stage per subject (devtools/bench_*.py), each in its own process, including the scale
    measurements that are not in `make test` (issue 24): the 20,000- and 200,000-row import jobs with
    the worker's memory (bench_job_memory) and the overview with 1,000 departments (bench_dashboard).
-   They check their counts as the tests did and print their times; no stage passes or fails on a time."""
+   They check their counts as the tests did and print their times; no stage passes or fails on a time.
+4. One summary table at the end (issue 31, devtools/summary.py): each figure a stage recorded, its
+   goal, and `met` or `missed`."""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from devtools import callcount, localstack
+from devtools import callcount, localstack, summary
 
 def call_counts() -> None:
     callcount.install()
@@ -60,6 +64,17 @@ def call_counts() -> None:
 
 
 def main() -> None:
+    figures = Path(tempfile.mkdtemp(prefix="cxgov-bench-")) / "summary.jsonl"
+    figures.touch()
+    os.environ[summary.ENV] = str(figures)  # every stage's process appends its figures there
+    try:
+        stages()
+    finally:
+        print("\nSummary (issue 31): each figure of this run, its goal, met or missed")
+        print(summary.table(figures))
+
+
+def stages() -> None:
     # The request log lines (INFO) would drown the figures; the subprocesses inherit this too.
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -71,7 +86,8 @@ def main() -> None:
     # Each in its own process: this one's clients point at the database call_counts() stopped.
     for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_sts", "bench_ledger", "bench_digest", "bench_jobs",
                   "bench_watch",  # issue 27: the hourly items' cost to writes, the watch's reads
-                  "bench_job_memory"):  # issue 24: the 200,000-row job, moved from the end-to-end suite
+                  "bench_job_memory",  # issue 24: the 200,000-row job, moved from the end-to-end suite
+                  "bench_surveys"):  # issue 30: public survey responses
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)

@@ -101,18 +101,22 @@ def _paired(label: str, bare, full) -> None:
     print(f"    {APP:<34} {f * 1000:7.1f} ms   ratio {f / b:5.2f}x   (goal <= 1.3x)")
 
 
-def import_ratios() -> None:
+def package(into: Path) -> Path:
+    """The deployment zip `make package` builds, into `into`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    subprocess.run([sys.executable, "-m", "devtools.package", "--out", str(into)], cwd=APP_DIR,
+                   env={**clean, "AWS_DEFAULT_REGION": "us-east-1"}, check=True, capture_output=True)
+    return into / "deployment.zip"
+
+
+def import_ratios(zip_path: Path) -> None:
     env = {**os.environ, "CXGOV_TRACING": "false"}
     print(f"Cold import, whole processes, paired, median of {ROUNDS}:")
     _paired("dev environment (.venv)",
             lambda: _process_seconds([sys.executable, "-c", BARE], cwd=APP_DIR, env=env),
             lambda: _process_seconds([sys.executable, "-c", APP], cwd=APP_DIR, env=env))
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "package"
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        subprocess.run([sys.executable, "-m", "devtools.package", "--out", str(out)], cwd=APP_DIR,
-                       env={**clean, "AWS_DEFAULT_REGION": "us-east-1"}, check=True, capture_output=True)
-        task, runtime = lambda_sandbox.prepare(out / "deployment.zip", Path(tmp))
+        task, runtime = lambda_sandbox.prepare(zip_path, Path(tmp))
 
         def timed(code: str):
             def go() -> float:
@@ -166,8 +170,13 @@ def first_requests() -> None:
 
 
 def run() -> None:
-    import_ratios()
-    first_requests()
+    from devtools import bench_cold_lambda
+
+    with tempfile.TemporaryDirectory() as tmp:
+        zip_path = package(Path(tmp) / "package")
+        import_ratios(zip_path)
+        first_requests()
+        bench_cold_lambda.run(zip_path)  # issue 31: init + first request against a minimal app
 
 
 if __name__ == "__main__":

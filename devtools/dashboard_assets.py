@@ -28,7 +28,10 @@ FILES = (
     "img/usa-icons/unfold_more.svg",  # sortable table headers
     "img/usa-icons/check_circle.svg",  # success alert (history verified)
     "img/usa-icons/error.svg",  # error alert (not in scope, a broken chain)
+    "img/correct8.svg",  # a checked checkbox: the public survey pages (chalicelib/surveys)
 )
+# What only the public survey pages load (tests/e2e/test_survey_browser.py checks they do).
+SURVEY_ONLY = ("img/correct8.svg",)
 
 
 def sync() -> list[str]:

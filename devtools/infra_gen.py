@@ -7,7 +7,8 @@
 - the DynamoDB alarms of each table (system errors; read/write throttle events of the table and of
   every global index);
 - the `security` of every API method that is not public (Cognito authorizer, only when the stack
-  uses Cognito), keyed like the swagger document Chalice generates.
+  uses Cognito), keyed like the swagger document Chalice generates;
+- the stage's own throttle of the routes that declare one (the public survey routes).
 
 Table logical ids come from the default table names: `cxgov` -> `CxgovTable`,
 `cxgov-idempotency` -> `CxgovIdempotencyTable` (infra/template.yaml refers to them).
@@ -136,6 +137,20 @@ def api_security(app: Any, public: set[tuple[str, str]]) -> dict:
             paths.setdefault(path, {})[method.lower()] = {"security": {"Fn::If": [
                 "UseCognito", [{AUTHORIZER_NAME: []}], {"Ref": "AWS::NoValue"}]}}
     return paths
+
+
+def method_throttles(routes: Any) -> list[dict]:
+    """API Gateway stage `MethodSettings` for every route that declares its own throttle (the
+    public survey routes, issue 30: no authorizer stands in front of them). A resource path's
+    slashes are written `~1`, as CloudFormation asks."""
+    settings = []
+    for spec in sorted(routes, key=lambda s: (s.path, s.method)):
+        if spec.throttle is None:
+            continue
+        rate, burst = spec.throttle
+        settings.append({"ResourcePath": "/" + spec.path[1:].replace("/", "~1"), "HttpMethod": spec.method,
+                         "MetricsEnabled": True, "ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst})
+    return settings
 
 
 # Queues the template creates, by the name the code's @on_sqs_message handlers give (import jobs,

@@ -219,8 +219,7 @@ def _health(port: int) -> bool:
 def chalice_local(port: int, env: dict[str, str], log: Path | None = None,
                   inherit_output: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
     """`chalice local --stage local` on 127.0.0.1:port, stopped on exit; yields (url, process)."""
-    chalice = Path(sys.executable).parent / "chalice"
-    command = [str(chalice), "local", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "devtools.chalice_serve", "local", "--host", "127.0.0.1", "--port", str(port),
                "--stage", "local", "--no-autoreload"]
     out = None if inherit_output else (open(log, "ab") if log else subprocess.DEVNULL)
     sts = contextlib.ExitStack()

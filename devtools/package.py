@@ -151,6 +151,10 @@ def merge_template() -> dict:
     template["Resources"].update(generated)
     body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     body["paths"] = infra_gen.api_security(app, public)
+    from chalicelib.http.routing import ROUTES
+
+    settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    settings += infra_gen.method_throttles(ROUTES)  # after the "/*" default, so these win
     return template
 
 

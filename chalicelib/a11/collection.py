@@ -8,7 +8,9 @@ Where each column comes from (docs/a11.md says the same for users):
 - service_stage_*: empty (cxgov keeps no service stages);
 - volume_of_customers: feedback records on the journey received in the quarter;
 - volume_of_customers_provided_survey_opportunity: those offered a survey (every respondent, and
-  every record imported with `survey_offered` true);
+  every record imported with `survey_offered` true), plus the offers of the department's own surveys
+  of the journey that got no response (the questions shown on the hosted page or an embed, less the
+  responses to them, which the records already count);
 - volume_of_respondents: those that answered one (any A-11 driver, NPS, CSAT or CES)."""
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any, Iterable
 from chalicelib.core import periods
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.org import service as org
+from chalicelib.surveys import service as surveys
 from chalicelib.voc import service as voc
 
 COLUMNS = (
@@ -75,6 +78,7 @@ def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[
         return []
     months = period.months()
     counters = voc.month_counters(dept, months[0].label, months[-1].label)
+    offers = surveys.journey_offers(dept, months[0].label, months[-1].label)
     org_id, org_abbreviation, org_name = _organization()
     rows = []
     for journey in sorted(journeys, key=lambda j: (j["a11_service"]["service_provider"],
@@ -82,13 +86,15 @@ def rows_for(dept: str, label: str, journey_id: str | None = None) -> list[list[
         service = journey["a11_service"]
         provider = slug(service["service_provider"])
         prefix = f"voc__journey__{journey['id']}"
+        own = offers.get(journey["id"], {"views": 0, "responses": 0})
+        offered = int(counters.get(f"{prefix}__offered", 0)) + max(0, own["views"] - own["responses"])
         rows.append([_cell(v) for v in (
             f"{dept}/{journey['id']}/{label}", org_id, org_abbreviation, org_name,
             f"{provider}-{label}", fiscal_year, quarter, f"{service['service_provider']} {label}",
             provider, service["service_provider"], provider,
             journey["id"], service["service_name"], service["transaction_point"], service["channel"],
             None, None, None, None,
-            int(counters.get(f"{prefix}__volume", 0)), int(counters.get(f"{prefix}__offered", 0)),
+            int(counters.get(f"{prefix}__volume", 0)), offered,
             int(counters.get(f"{prefix}__respondents", 0)),
             service.get("omb_control_number"), service["survey_type"], service["survey_title"],
             service.get("trust_question_text"),

@@ -1,6 +1,7 @@
 """Corrective actions of a recommendation: the dcxo adds and changes them (each change is one of the
 recommendation's, with its history entry and the action's reminder entries); anyone who reads the
-recommendation reads them, scoped exactly as it (a 404 for what does not exist)."""
+recommendation reads them, scoped exactly as it (a 404 for what does not exist). Descriptions and
+progress notes are redacted (core.redaction) before they enter the chained history."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from chalicelib.audits.recommendations import load
 from chalicelib.core import clock
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import NotFound
+from chalicelib.core.redaction import redact_text
 
 
 def action_overdue(action: dict[str, Any], on: date) -> bool:
@@ -52,8 +54,8 @@ def load_action(dept: str, rec_id: str, action_id: str) -> dict[str, Any]:
 def create_action(dept: str, rec_id: str, body: ActionCreate, principal: Principal) -> CorrectiveAction:
     item = load(dept, rec_id)
     refuse_closed(item)
-    data = body.model_dump(mode="json")
-    note = data.pop("progress_note")
+    data = {**body.model_dump(mode="json"), "description": redact_text(body.description)}
+    note = redact_text(data.pop("progress_note"))
     action_id = dal.new_id()
     notes = [{"at": now_text(), "by": principal.subject, "note": note}] if note else []
     fields = {**data, "action_id": action_id, "rec_id": rec_id, "progress_notes": as_json(notes)}
@@ -71,7 +73,9 @@ def patch_action(dept: str, rec_id: str, action_id: str, body: ActionPatch,
     check_version(body.version, action, "corrective action")
     refuse_closed(item)
     wanted = body.changes()
-    note = wanted.pop("progress_note", None)
+    note = redact_text(wanted.pop("progress_note", None))
+    if wanted.get("description") is not None:
+        wanted["description"] = redact_text(wanted["description"])
     sets = {name: value for name, value in wanted.items() if action.get(name) != value}
     changes = {name: {"from": action.get(name), "to": value} for name, value in sets.items()}
     if note:

@@ -1,7 +1,8 @@
 """The management decision on a recommendation (the dcxo's: agree, partially agree with an action
 plan, responsible officials and a target date, or disagree) and the auditor's resolution, its
 evaluation. A changed target date keeps the original and every change; a new decision after an
-evaluation awaits a new one."""
+evaluation awaits a new one. Their free text is redacted (core.redaction) before it is written: it
+enters the chained history, which can never be changed."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ from chalicelib.audits.recommendations import decision_of, load, view
 from chalicelib.audits.recommendations_schemas import ManagementDecisionPut, Recommendation, ResolutionCreate
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.core.redaction import redact_text
 
 
 def put_management_decision(dept: str, rec_id: str, body: ManagementDecisionPut,
@@ -32,6 +34,7 @@ def put_management_decision(dept: str, rec_id: str, body: ManagementDecisionPut,
         raise BadRequest.for_field("target_date", "must not be before the report's issue date")
     now = now_text()
     data = body.model_dump(mode="json", exclude={"version", "target_date"})
+    data.update(action_plan=redact_text(body.action_plan), comments=redact_text(body.comments))
     old = decision_of(item) or {}
     changes = {name: {"from": old.get(name), "to": value} for name, value in data.items()
                if old.get(name) != value}
@@ -61,8 +64,8 @@ def create_resolution(dept: str, rec_id: str, body: ResolutionCreate, principal:
     if not item.get("decision"):
         raise Conflict.for_field("management_decision", "there is no management decision to evaluate yet")
     old = json.loads(item["resolution"]) if item.get("resolution") else {}
-    resolution = {"resolved": body.resolved, "comments": body.comments, "at": now_text(),
-                  "by": principal.subject}
-    changes = {"resolved": {"from": old.get("resolved"), "to": body.resolved}, "comments": body.comments}
+    comments = redact_text(body.comments)
+    resolution = {"resolved": body.resolved, "comments": comments, "at": now_text(), "by": principal.subject}
+    changes = {"resolved": {"from": old.get("resolved"), "to": body.resolved}, "comments": comments}
     return view(change(item, principal, "resolution", changes,
                        {"resolution": as_json(resolution)}), principal)

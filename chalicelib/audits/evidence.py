@@ -1,6 +1,7 @@
 """Evidence of a corrective action: a link, taken as cited, or a file uploaded straight to S3
 through a presigned PUT (evidence_store.py) and confirmed once its stored bytes hash to the declared
-SHA-256. Adding it is a change of the recommendation (with its history entry)."""
+SHA-256. Adding it is a change of the recommendation (with its history entry); its description is
+redacted (core.redaction) first."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,6 +15,7 @@ from chalicelib.audits.common import check_id, now_text
 from chalicelib.audits.recommendations import load
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.redaction import redact_text
 from chalicelib.db import keys
 
 
@@ -34,7 +36,7 @@ def create_evidence(dept: str, rec_id: str, action_id: str, body: EvidenceCreate
     evidence_id = dal.new_id()
     kind = "link" if body.url is not None else "file"
     fields = {"evidence_id": evidence_id, "action_id": action_id, "rec_id": rec_id,
-              "evidence_kind": kind, "description": body.description, "url": body.url,
+              "evidence_kind": kind, "description": redact_text(body.description), "url": body.url,
               "file_name": body.file_name, "content_type": body.content_type, "sha256": body.sha256,
               "object_key": keys.evidence_object_key(dept, rec_id, action_id, evidence_id) if kind == "file" else None,
               # A link is taken as cited; only a file's bytes can be (and are) checked.

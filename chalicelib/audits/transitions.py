@@ -1,6 +1,7 @@
 """Lifecycle transitions of a recommendation (the rules and guards of lifecycle.py): a closure cites
 confirmed evidence, a refused transition answers the allowed targets, and closing or reopening
-moves the reminders of its corrective actions. Closure requests keep the dates the reminders read."""
+moves the reminders of its corrective actions. Closure requests keep the dates the reminders read.
+The reason is redacted (core.redaction) before it enters the chained history."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,7 @@ from chalicelib.audits.recommendations import load, view
 from chalicelib.audits.recommendations_schemas import Recommendation, TransitionCreate
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.core.redaction import redact_text
 
 
 def _confirmed_citations(item: dict[str, Any], evidence_ids: list[str]) -> tuple[int, list]:
@@ -52,13 +54,14 @@ def transition(dept: str, rec_id: str, body: TransitionCreate, principal: Princi
     except lifecycle.GuardFailed as failed:
         error = BadRequest if failed.field == "reason" else Conflict
         raise error.for_field(failed.field, failed.message)
+    reason = redact_text(body.reason)
     sets: dict[str, Any] = {"status": body.to}
     if body.to in lifecycle.CLOSED:
         sets["closed_on"] = today().isoformat()
     elif source in lifecycle.CLOSED:
         sets["closed_on"] = None
-    sets.update(_closure_dates(source, body.to, principal.role, body.reason))
-    changes = {"status": {"from": source, "to": body.to}, "reason": body.reason,
+    sets.update(_closure_dates(source, body.to, principal.role, reason))
+    changes = {"status": {"from": source, "to": body.to}, "reason": reason,
                "evidence_ids": list(dict.fromkeys(body.evidence_ids))}
     closing_or_reopening = (source in lifecycle.CLOSED) != (body.to in lifecycle.CLOSED)
     actions = actions_store.all_actions(dept, rec_id) if closing_or_reopening else None

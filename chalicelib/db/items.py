@@ -61,6 +61,9 @@ class CxgovItem(SharedConnection, Model):
     by_org = ByOrgIndex()
     created_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+    # DynamoDB deletes an item some time after this moment (the table's TTL attribute): only
+    # short-lived items set it (the public surveys' rate-limit windows, issue 30).
+    expires_at = TTLAttribute(null=True)
 
 
 class VersionedItem(CxgovItem):
@@ -634,3 +637,38 @@ class AlertOpenItem(CxgovItem, discriminator="watch_alert_open"):
     org_pk `ALERT_OPEN`, org_sk `{alert_id}#{dept}`: every open alert of the org in one Query."""
 
     alert_id = UnicodeAttribute()
+
+
+# --- surveys collected first-hand (issue 30) ---
+class SurveyItem(VersionedItem, discriminator="survey"):
+    """pk `{dept}#SURVEY`, sk `SURVEY#{survey_id}`; the survey id starts with the department
+    (`parks_5f2c9a0b1d3e4f60`), so the public routes find the item without an index."""
+
+    survey_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    journey_id = UnicodeAttribute()
+    title = MapAttribute()  # {en, es}
+    survey_kind = UnicodeAttribute()  # a11_thumbs | a11_likert | csat | nps | ces
+    languages = ListAttribute(of=UnicodeAttribute)
+    questions = UnicodeAttribute()  # the department's own questions, JSON (the kind's set is code)
+    allowed_origins = ListAttribute(of=UnicodeAttribute, null=True)
+    active = BooleanAttribute(default=True)
+
+
+class SurveyRateItem(CxgovItem, discriminator="survey_rate"):
+    """pk `{dept}#SRVRATE#{salted hash of the client address}`, sk `{yyyymmddHHMM}` (UTC minute):
+    the responses that address sent the department in that minute, added in each response's own
+    transaction on the condition that it is below the limit; `expires_at` lets DynamoDB drop it."""
+
+    count = NumberAttribute(default=0)
+
+
+class SurveyResponseItem(CxgovItem, discriminator="survey_response"):
+    """pk `{dept}#SRVRESP#{survey_id}#{yyyy-mm}`, sk `{feedback_id}`: a response's answers as
+    given (free text redacted), its page (no query or fragment) and language, written in the same
+    transaction as its feedback record."""
+
+    feedback_id = UnicodeAttribute()
+    answers = UnicodeAttribute()  # JSON
+    page = UnicodeAttribute(null=True)
+    lang = UnicodeAttribute()

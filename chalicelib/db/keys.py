@@ -208,7 +208,6 @@ def digest_failed_org_pk(day: str) -> str:
     return f"DIGEST_FAILED#{day}"
 
 
-
 # --- import profiles and pulled sources (issue 12) ---
 ORG_PULL_SOURCES = "PULLSOURCE"
 
@@ -300,3 +299,20 @@ def alert_open_sk(kind: str, scope: str, key: str) -> str:
 
 def alert_org_sk(alert_id: str, dept: str) -> str:
     return f"{alert_id}#{dept}"
+
+
+# --- surveys collected first-hand (issue 30) ---
+def surveys_pk(dept: str) -> str:
+    return f"{dept}#SURVEY"
+
+
+def survey_sk(survey_id: str) -> str:
+    return f"SURVEY#{survey_id}"
+
+
+def survey_rate_pk(dept: str, client_hash: str) -> str:
+    return f"{dept}#SRVRATE#{client_hash}"
+
+
+def survey_response_pk(dept: str, survey_id: str, month: str) -> str:
+    return f"{dept}#SRVRESP#{survey_id}#{month}"

@@ -49,6 +49,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "alert_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
                  "description": "an alert: its opening time and randomness, Crockford base32",
                  "example": "01b8zk3w6t7f2m9q4c6b0n1p2r"},
+    "survey_id": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,39}_[0-9a-f]{16}$",
+                  "description": "the department's id and 16 hex digits", "example": "parks_5f2c9a0b1d3e4f60"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
     # the dashboard's own files and the USWDS files it serves (chalicelib/reporting/dashboard_routes.py)
     "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "core.js"},

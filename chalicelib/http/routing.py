@@ -70,6 +70,9 @@ class RouteSpec:
     errors: tuple[int, ...] = ()
     # The OpenAPI example of a success answer that has no response model (HTML, CSV, SVG ...).
     response_example: Any = None
+    # API Gateway's own limit for this method in the packaged template (steady rate per second,
+    # burst): the public survey routes, which no authorizer guards (devtools/infra_gen.py).
+    throttle: tuple[int, int] | None = None
 
     @property
     def public(self) -> bool:

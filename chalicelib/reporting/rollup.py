@@ -63,27 +63,36 @@ def _figures(rec: Counters, kpi: Counters, voc: Mapping[str, Counters], period: 
     }
 
 
-def _voc_items(depts: list[str], months: list[periods.Period], now: datetime,
+def _voc_scopes(period: periods.Period) -> list[tuple[str, str]]:
+    """(main scope, the prefix of its due-minute items) to read for the period: a fiscal year has
+    its own item (one per department), other periods sum their months' items."""
+    if period.frequency == "fiscal_year":
+        return [(voc_counters.fy_scope(period.label), voc_counters.fy_due_scope(period.label, ""))]
+    return [(voc_counters.main_scope(m.label), voc_counters.due_scope(m.label, "")) for m in period.months()]
+
+
+def _voc_items(depts: list[str], period: periods.Period, now: datetime,
                org_wide: bool) -> dict[str, dict[str, Counters]]:
-    """Each department's month items of the period and, where something falls due today, today's
-    due-minute item: one `by_org` query per month for every department (one BatchGetItem for a
+    """Each department's main items of the period and, where something falls due today, today's
+    due-minute item: one `by_org` query per main item for every department (one BatchGetItem for a
     single department), never the response-time histograms (the rollup gives means, not medians)."""
-    scopes = [f"VOC#{m.label}" for m in months]
+    wanted = _voc_scopes(period)
+    scopes = [scope for scope, _ in wanted]
     found: dict[str, dict[str, Counters]] = {d: {} for d in depts}
 
-    def read(wanted: list[str]) -> None:
-        for scope in wanted:
-            if org_wide:
+    def read(names: list[str]) -> None:
+        if org_wide:
+            for scope in names:
                 for d, counters in aggregates.read_scope_for_all(scope).items():
                     if d in found:
                         found[d][scope] = counters
-        if not org_wide:
-            for scope, counters in aggregates.read(depts[0], wanted).items():
+        else:
+            for scope, counters in aggregates.read(depts[0], names).items():
                 found[depts[0]][scope] = counters
 
     read(scopes)
     today = now.astimezone(timezone.utc).strftime("%Y-%m-%d")
-    due_today = [f"VOCDUE#{m.label}#{today}" for m, scope in zip(months, scopes)
+    due_today = [due_prefix + today for scope, due_prefix in wanted
                  if any(voc_counters.overdue_today_needed(found[d].get(scope, {}), now) for d in depts)]
     if due_today:
         read(due_today)
@@ -105,7 +114,6 @@ def _rows(principal: Principal, period_label: str | None,
     """Every department in the caller's scope (or just `dept`), in id order, and their total."""
     now = clock.now()
     period = parse_period(period_label, now)
-    months = period.months()
     if dept is not None or not principal.org_wide:
         dept = dept or principal.department
         department = org.department(dept)
@@ -119,7 +127,7 @@ def _rows(principal: Principal, period_label: str | None,
         counters = {d.id: {REC: rec.get(d.id, {}), KPI: kpi.get(d.id, {})} for d in departments}
     for d, scopes in counters.items():  # derived KPIs count by their latest period too
         scopes[KPI] = kpi_rollup.kpi_counters(d, scopes[KPI])
-    voc = _voc_items([d.id for d in departments], months, now, org_wide=dept is None)
+    voc = _voc_items([d.id for d in departments], period, now, org_wide=dept is None)
     rows = []
     for d in departments:
         figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now)

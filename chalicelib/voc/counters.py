@@ -12,6 +12,9 @@ Scopes (aggregate items, sk `AGG#{scope}`, all under pk `{dept}`; see docs/data-
 - `VOCDUE#{yyyy-mm}#{yyyy-mm-dd}`: unanswered actionable items of that month, by UTC due date and
   minute, per channel. The month item also counts them by due day (`voc__dueday__{channel}__{day}`):
   overdue-at-a-moment is every item due on an earlier day plus today's buckets up to the moment.
+- `VOCFY#FY{yyyy}` and `VOCFYDUE#FY{yyyy}#{yyyy-mm-dd}`: the same counters as the month and due
+  items, summed over the federal fiscal year of the month of receipt (issue 31), so a fiscal-year
+  rollup reads one item per department instead of twelve.
 - `VOCHR#{yyyy-mm-ddThh}`: UTC hour; intake, first responses and the backlog ledger (hourly.py)."""
 from __future__ import annotations
 
@@ -45,6 +48,20 @@ def rt_scope(month: str, channel: str) -> str:
 
 def due_scope(month: str, due_day: str) -> str:
     return f"VOCDUE#{month}#{due_day}"
+
+
+def fiscal_year(month: str) -> str:
+    """`FY2017` for every month from 2016-10 to 2017-09 (US federal fiscal year)."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"FY{year + (number >= 10):04d}"
+
+
+def fy_scope(fy: str) -> str:
+    return f"VOCFY#{fy}"
+
+
+def fy_due_scope(fy: str, due_day: str) -> str:
+    return f"VOCFYDUE#{fy}#{due_day}"
 
 
 def rt_bucket(seconds: int) -> str:
@@ -113,6 +130,13 @@ def contributions(f: FeedbackFacts) -> Counters:
         add(main, f"{journey}__volume")
         add(main, f"{journey}__offered", int(f.respondent or bool(f.survey_offered)))
         add(main, f"{journey}__respondents", int(f.respondent))
+    # The fiscal year's items carry the same counts as the month's (the rollup's default period).
+    fy = fiscal_year(f.month)
+    for scope, bag in list(out.items()):
+        if scope == main_scope(f.month):
+            out[fy_scope(fy)] = dict(bag)
+        elif scope.startswith("VOCDUE#"):
+            out[fy_due_scope(fy, scope.rsplit("#", 1)[1])] = dict(bag)
     for scope, bag in hourly.contributions(f).items():  # the surge watch's hourly items (hourly.py)
         for name, value in bag.items():
             add(out[scope], name, value)
@@ -200,21 +224,25 @@ def _overdue_by_channel(main: Mapping[str, float], due_items: Mapping[str, Mappi
 
 def summarize(period: str, items: Mapping[str, Mapping[str, float]], now: datetime) -> dict:
     """The VoC summary (DESIGN.md's shape) from the aggregate items of the period's months:
-    `items` maps scope -> counters (main `VOC#`, `VOCRT#` and `VOCDUE#` scopes, any months). Of the
+    `items` maps scope -> counters (main `VOC#`, `VOCRT#` and `VOCDUE#` scopes, any months; or a
+    fiscal year's `VOCFY#` and `VOCFYDUE#` items, read only when no month item is given). Of the
     `VOCDUE#` items only today's (UTC) are needed; without `VOCRT#` items medians are null."""
     main: dict[str, float] = defaultdict(float)
     histograms: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     due_items: dict[str, Mapping[str, float]] = {}
+    # A fiscal year's items repeat its months' counts: read them only when no month item is given.
+    main_family, due_family = (("VOC", "VOCDUE") if any(s.startswith("VOC#") for s in items)
+                               else ("VOCFY", "VOCFYDUE"))
     for scope, bag in items.items():
         family = scope.split("#", 1)[0]
-        if family == "VOC":
+        if family == main_family:
             for name, value in bag.items():
                 main[name] += value
         elif family == "VOCRT":
             channel = scope.rsplit("#", 1)[1]
             for name, value in bag.items():
                 histograms[channel][name] += value
-        elif family == "VOCDUE":
+        elif family == due_family:
             due_items[scope] = bag
     overdue = _overdue_by_channel(main, due_items, now)
     all_hist: dict[str, float] = defaultdict(float)

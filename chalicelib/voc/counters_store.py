@@ -35,9 +35,11 @@ def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[st
 
 
 def read_all_voc_aggregates(dept: str, hourly: bool = False) -> dict[str, dict[str, float]]:
-    """Every VoC aggregate item of the month families; with `hourly`, the hourly items too (the
-    reconcile command's view: one item per busy hour, so not for requests)."""
+    """Every VoC aggregate item, the fiscal years' too (the reconcile command's read); with
+    `hourly`, the hourly items too (one item per busy hour, so not for requests)."""
     found = read_voc_aggregates(dept, "0000-00", "9999-99")
+    for low, high in (("VOCFY#", "VOCFY#~"), ("VOCFYDUE#", "VOCFYDUE#~")):
+        found.update(aggregates.read_range(dept, low, high))
     if hourly:
         found.update(read_hourly(dept, "VOCHR#0000", "VOCHR#9999"))
     return found

@@ -17,7 +17,7 @@ from chalicelib.voc import counters as voc_counters, store as dal
 from chalicelib.voc.counters import A11_DRIVERS
 from chalicelib.voc.counters_store import months as feedback_months
 from chalicelib.voc.records import build_record, facts, utc
-from chalicelib.voc.redaction import redact
+from chalicelib.core.redaction import redact
 from chalicelib.voc.schemas import (
     ClassificationCreate,
     Feedback,
@@ -163,7 +163,7 @@ def respond(dept: str, feedback_id: str, body: ResponseCreate, principal: Princi
     responded_at = utc(body.responded_at or now)
     if responded_at < record["received_at"]:
         raise BadRequest.for_field("responded_at", "must not be before the feedback was received")
-    entry = {"responded_at": responded_at.isoformat(), "responder": body.responder,
+    entry = {"responded_at": responded_at.isoformat(), "responder": redact(body.responder).text,
              "channel": body.channel, "recorded_at": utc(now).isoformat(),
              "recorded_by": principal.subject}
     if request_key:

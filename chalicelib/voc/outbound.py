@@ -2,12 +2,19 @@
 `https` URLs whose host resolves to public addresses; the local stage (`CXGOV_OUTBOUND_ALLOW_LOOPBACK`)
 also allows loopback, over http too. The address checked is the address connected to (the host is
 resolved once and the connection pinned to it, so a second DNS answer cannot point elsewhere), and
-redirects are not followed. Timeouts and retries with exponential backoff are urllib3's."""
+redirects are not followed. Timeouts and retries with exponential backoff are urllib3's.
+
+An IPv6 address that carries an IPv4 one (IPv4-mapped `::ffff:a.b.c.d`, SIIT `::ffff:0:a.b.c.d`,
+NAT64 `64:ff9b::/96`, 6to4 `2002::/16`, IPv4-compatible `::a.b.c.d`) is checked as that IPv4 address
+too: `64:ff9b::a9fe:a9fe` reaches 169.254.169.254 through a NAT64 gateway. Site-local `fec0::/10`
+and the local-use NAT64 prefix `64:ff9b:1::/48` are never public. A URL holding a control
+character or a space (CR/LF would split the request line) is refused, never cleaned."""
 from __future__ import annotations
 
 import ipaddress
 import json
 import os
+import re
 import socket
 import ssl
 from dataclasses import dataclass
@@ -16,6 +23,11 @@ from urllib.parse import urlencode, urlsplit
 
 MAX_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+_NOT_IN_A_URL = re.compile(r"[\x00-\x20\x7f-\x9f\s]")  # C0, space, DEL, C1, any Unicode space
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 class OutboundError(Exception):
@@ -35,8 +47,35 @@ class Target:
     address: str  # the checked address the connection goes to
 
 
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (and reaches through a translator), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64 or address in _SIIT or (address in _IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address, loopback_ok: bool) -> str | None:
+    """Why a connection to `address` is not allowed (None: it is public, or loopback where allowed)."""
+    if address.version == 6 and (address.is_site_local or address in _NAT64_LOCAL):
+        return f"a non-public address ({address})"
+    carried = embedded_ipv4(address) if address.version == 6 else None
+    for one in (address, carried):
+        if one is None or (one.is_loopback and loopback_ok):
+            continue
+        if not one.is_global or one.is_multicast:
+            return (f"a non-public address ({address}, which carries {carried})" if one is carried
+                    else f"a non-public address ({address})")
+    return None
+
+
 def check_url(url: str, resolve: bool = True) -> Target:
     """The URL's parts and the address to connect to; OutboundError says why it is not allowed."""
+    if _NOT_IN_A_URL.search(url):
+        raise OutboundError("must not contain control characters or spaces (CR, LF, tab, NUL, ...)")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -61,10 +100,11 @@ def check_url(url: str, resolve: bool = True) -> Target:
         raise OutboundError(f"the host {host} does not resolve") from None
     for text in sorted(found):
         address = ipaddress.ip_address(text.split("%")[0])
-        if address.is_loopback and loopback_ok:
+        refused = refusal(address, loopback_ok)
+        if refused:
+            raise OutboundError(f"the host {host} resolves to {refused}")
+        if address.is_loopback:
             continue
-        if not address.is_global or address.is_multicast:
-            raise OutboundError(f"the host {host} resolves to a non-public address ({address})")
         if parts.scheme == "http":
             raise OutboundError("must be an https URL")
     return Target(parts.scheme, host, port, parts.path.rstrip("/"), min(found, key=lambda a: (":" in a, a)))

@@ -13,7 +13,7 @@ from chalicelib.org.departments_schemas import Department
 from chalicelib.voc import facts as receipt
 from chalicelib.voc.facts import FeedbackFacts
 from chalicelib.voc.ids import new_id
-from chalicelib.voc.redaction import redact
+from chalicelib.core.redaction import redact
 from chalicelib.voc.schemas import FeedbackCreate
 
 

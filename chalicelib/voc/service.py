@@ -3,19 +3,22 @@
   check and `import_feedback`, so both import a row the same way;
 - kpis (derived KPIs): the months that hold feedback and their aggregate items;
 - a11 (the OMB A-11 exports): a quarter's month counters and the respondents on its journeys;
-- reminders (the digests): a department's overdue unanswered feedback."""
+- reminders (the digests): a department's overdue unanswered feedback;
+- surveys (collected first-hand): a response written as a feedback record, free text redacted."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters_store, hourly, ingest, profiles, store
+from chalicelib.voc import counters as voc_counters, counters_store, hourly, ingest, profiles, store
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
-from chalicelib.voc.records import facts
+from chalicelib.voc.records import build_record, facts
+from chalicelib.core.redaction import redact
+from chalicelib.voc.schemas import FeedbackCreate
 
 # --- imports -------------------------------------------------------------------------------------
 
@@ -122,3 +125,22 @@ def hourly_counters(dept: str, spans: list[tuple[datetime, datetime]]) -> tuple[
         for scope_name, counters in items.items():
             found[hourly.hour_of_scope(scope_name)] = counters
     return found, read
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+def redact_text(text: str) -> str:
+    """Free text with personal data redacted, as every feedback comment is."""
+    return redact(text).text
+
+
+def record_survey_response(dept: str, data: dict[str, Any], now: datetime, actor: str,
+                           extra: Callable[[Any, dict[str, Any]], None]) -> dict[str, Any]:
+    """A survey response as a feedback record (`data`: FeedbackCreate's fields), written in one
+    transaction with its counters and the items `extra(tx, record)` adds (the survey's own). The
+    record's month and id are fixed before the transaction, so `extra` can key by them."""
+    body = FeedbackCreate.model_validate(data)
+    record = build_record(department(dept), body, now)
+    store.create(record, voc_counters.contributions(facts(record)), actor=actor,
+                 extra=lambda tx: extra(tx, record))
+    return record

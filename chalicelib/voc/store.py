@@ -14,7 +14,7 @@ What keeps a source record from being stored twice (docs/data-model.md):
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
@@ -136,10 +136,12 @@ def source_owner(dept: str, source_system: str, source_id: str) -> str | None:
         return None
 
 
-def create(record: Mapping[str, Any], counters: Counters, actor: str) -> dict[str, Any]:
+def create(record: Mapping[str, Any], counters: Counters, actor: str,
+           extra: Callable[[Any], None] | None = None) -> dict[str, Any]:
     """One transaction: the record, its source guard (`record["dedup"]`: source system and id, if
     any) and its counters. A source already imported raises DuplicateSource with the id it was
-    imported as (for a record keyed by content: its own id); nothing is written then."""
+    imported as (for a record keyed by content: its own id); nothing is written then. `extra(tx)`
+    adds the caller's own items to the same transaction (a survey response's rate window)."""
     put, guard = record_put(record, actor), guard_put(record)
     try:
         with transaction() as tx:
@@ -147,6 +149,8 @@ def create(record: Mapping[str, Any], counters: Counters, actor: str) -> dict[st
             if guard is not None:
                 tx.put_serialized(guard)
             _add_all(tx, record["department"], counters)
+            if extra is not None:
+                extra(tx)
     except TransactWriteError as exc:
         codes = cancellation_codes(exc)
         if guard is not None and codes[1:2] == ["ConditionalCheckFailed"]:

@@ -91,9 +91,12 @@ def test_the_overview_shows_the_apis_figures_needing_attention_first(demo, brows
     tab.page.wait_for_selector("#status:has-text('Showing FY2017')")
     tab.page.wait_for_selector("body[data-loaded=all]")
     rollup = api.request("GET", f"/rollup?period={DEMO_PERIOD}&sort=attention", token=token)[2]
-    # Then the departments come in the API's attention order, with its figures and total
-    names = [d["name"] for d in rollup["departments"]]
-    assert tab.texts("#attention-table tbody th a") == names
+    # Then the departments needing attention come in the API's attention order, each with its
+    # reasons; a department that needs nothing is not listed there (issue 25)
+    needing = [d for d in rollup["departments"] if d["attention"]["reasons"]]
+    assert needing
+    assert tab.texts("#attention-table tbody th a") == [d["name"] for d in needing]
+    assert tab.texts("#attention-table tbody td:nth-child(2)") == ["; ".join(d["attention"]["reasons"]) for d in needing]
     volumes = tab.texts("#voc-table tbody td:nth-child(2)")
     assert volumes == [f"{d['voc']['volume']:,}" for d in rollup["departments"]]
     assert tab.page.inner_text("#voc-table tfoot td:nth-child(2)") == f"{rollup['total']['voc']['volume']:,}"
@@ -111,6 +114,101 @@ def test_the_overview_shows_the_apis_figures_needing_attention_first(demo, brows
     tab.page.get_by_role("button", name="Show").click()
     tab.page.wait_for_selector("#status:has-text('Showing 2016-12')")
     assert tab.page.inner_text("#voc-table tfoot td:nth-child(2)") == f"{december['total']['voc']['volume']:,}"
+    assert tab.problems == []
+
+
+# --- issue 25: layout at 1,280 px, integer ticks on count axes, the tracker's recommendation texts
+LAYOUT_WIDTH = 1280
+COUNT_CHARTS = ("chart-volume", "chart-overdue", "chart-recs")  # the trends' count charts
+
+
+def _overflow(tab) -> dict:
+    """What is wider than its box at this viewport: the page itself, and each table's scroll box."""
+    return tab.page.evaluate("""() => ({
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        tables: [...document.querySelectorAll('.usa-table-container--scrollable')]
+            .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+            .map(box => box.querySelector('caption') ? box.querySelector('caption').textContent : box.id),
+        rightAlignedText: [...document.querySelectorAll('td')]
+            .filter(td => getComputedStyle(td).textAlign === 'right' && !/^[-+]?[\\d.,]+%?( h)?$|^no data$|^—$/.test(td.textContent.trim()))
+            .map(td => td.textContent.trim().slice(0, 60)),
+    })""")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_page_is_wider_than_1280_px_and_only_numbers_align_right(demo, browser, ids, role):
+    url, tokens = demo
+    tab = Page(browser, url, tokens[ROLES[role]])
+    tab.page.set_viewport_size({"width": LAYOUT_WIDTH, "height": 900})
+    found = {}
+    for name, path in _pages(ids, role).items():
+        tab.open(path)
+        found[name] = _overflow(tab)
+        tab.shot(f"{role}-{name}-1280")
+    print(f"\n{role} at {LAYOUT_WIDTH} px: {found}")
+    for name, seen in found.items():
+        assert seen["page"] <= 0, (name, seen)  # no horizontal scroll bar on the page
+        assert seen["tables"] == [], (name, seen)  # no table runs past its box
+        assert seen["rightAlignedText"] == [], (name, seen)  # text (the overview's "Why") aligns left
+    assert tab.problems == [], tab.problems
+
+
+def _ticks_and_bars(tab, box: str) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """(label value, y) of each value-axis tick, and (value, top y) of each bar, of a column chart."""
+    ticks = tab.page.eval_on_selector_all(f"#{box} svg text[text-anchor=end]",
+                                          "els => els.map(e => [e.textContent, Number(e.getAttribute('y'))])")
+    bars = tab.page.eval_on_selector_all(f"#{box} svg rect.bar",
+                                         "els => els.map(e => [e.dataset.value, Number(e.getAttribute('y'))])")
+    parsed = []
+    for text, y in ticks:
+        assert re.fullmatch(r"\d{1,3}(,\d{3})*", text), (box, text)  # a whole number
+        parsed.append((float(text.replace(",", "")), y))
+    return parsed, [(float(v), y) for v, y in bars if v not in ("", None)]
+
+
+def test_count_axes_have_whole_evenly_spaced_ticks_and_bars_end_on_them(demo, browser):
+    url, tokens = demo
+    seen = {}
+    for who in ("Chief CX Officer", "DCXO corp-comms"):
+        tab = Page(browser, url, tokens[who]).open("/dashboard/trends")
+        for box in COUNT_CHARTS:
+            ticks, bars = _ticks_and_bars(tab, box)
+            values = [v for v, _ in sorted(ticks, key=lambda t: -t[1])]  # bottom to top
+            seen[(who, box)] = values
+            assert len(values) >= 2 and values[0] == 0, (who, box, values)
+            steps = {values[i + 1] - values[i] for i in range(len(values) - 1)}
+            assert len(steps) == 1 and next(iter(steps)) >= 1, (who, box, values)  # 0, 2, 4, 6 - never 0, 1, 3, 4, 5
+            # the axis is linear: each tick sits where its value belongs ...
+            (v0, y0), (v1, y1) = sorted(ticks)[0], sorted(ticks)[-1]
+            per_unit = (y1 - y0) / (v1 - v0)
+            for v, y in ticks:
+                assert abs(y0 + (v - v0) * per_unit - y) < 0.6, (who, box, v, y)
+            # ... and each bar ends at the height its value has on that axis, below the top tick
+            assert bars and max(v for v, _ in bars) <= v1, (who, box)
+            for v, y in bars:
+                assert abs(y0 + (v - v0) * per_unit - y) < 0.6, (who, box, v, y)
+        assert tab.problems == [], tab.problems
+        tab.close()
+    print(f"\ncount-axis ticks: {seen}")
+
+
+def test_the_tracker_shows_what_each_recommendation_asks(demo, browser):
+    url, tokens = demo
+    token = tokens["OIG auditor"]
+    items = Http(url).request("GET", "/recommendations?limit=200", token=token)[2]["items"]
+    texts = {(r["report_number"], r["number"]): " ".join(r["text"].split()) for r in items}
+    tab = Page(browser, url, token).open("/dashboard/tracker")
+    rows = tab.page.eval_on_selector_all("#tracker-reports table", """tables => tables.flatMap(t =>
+        [...t.tBodies[0].rows].map(r => [t.caption.textContent, r.cells[0].textContent]))""")
+    assert rows
+    for caption, cell in rows:
+        report = caption.removeprefix("Recommendations of ")
+        number, _, shown = cell.partition(" ")
+        text = texts[(report, int(number.lstrip("#")))]
+        start = shown.removesuffix("…")
+        # the start of its own text: whole when short, at least 40 characters cut at a word when long
+        assert start and text.startswith(start), (report, number, shown, text)
+        assert shown == text or (shown.endswith("…") and len(start) >= min(40, len(text))), (report, number, shown)
     assert tab.problems == []
 
 
@@ -317,4 +415,4 @@ def test_only_the_uswds_files_the_pages_use_are_served():
     from devtools import dashboard_assets
 
     (ARTIFACTS / "dashboard-uswds-files-requested.txt").write_text("\n".join(sorted(USWDS_REQUESTED)) + "\n")
-    assert set(dashboard_assets.FILES) == USWDS_REQUESTED
+    assert set(dashboard_assets.FILES) - set(dashboard_assets.SURVEY_ONLY) == USWDS_REQUESTED

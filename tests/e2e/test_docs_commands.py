@@ -58,6 +58,7 @@ NOT_RUN = {
     "make lock": "re-resolves the lock files from PyPI",
     "make package": "tests/infra/conftest.py builds the package (what `make package` does)",
     "make lint-template": "tests/infra runs cfn-lint on the packaged template",
+    "make scan-template": "tests/infra/test_checkov.py runs checkov on the packaged template",
     "aws ": "needs an AWS account; the template it deploys is checked by tests/infra",
     "CXGOV_TABLE=": "writes the first grant into a deployed table with AWS credentials",
 }

@@ -225,5 +225,7 @@ def test_the_scheduled_pull_runs_every_15_minutes_with_least_privilege(resources
             assert referenced_resources(st) == {"DataKey"} and "kms:ViaService" in st["Condition"]["StringEquals"]
         elif services == {"secretsmanager"}:
             assert _source_secrets_only(st), st
+        elif services == {"sqs"}:  # issue 25: its dead-letter queue, nothing else
+            assert actions == ["sqs:SendMessage"] and referenced_resources(st) == {"FailedInvocationsQueue"}, st
         else:
             assert services == {"logs"} and "${ApiLogGroup}" in st["Resource"]["Fn::Sub"], st

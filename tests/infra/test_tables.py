@@ -195,9 +195,17 @@ def test_tables_are_protected_recoverable_and_encrypted(resources):
         assert props["BillingMode"] == "PAY_PER_REQUEST", name
 
 
-def test_ttl_only_on_the_idempotency_table(resources):
+def test_ttl_on_the_idempotency_table_and_the_main_tables_short_lived_items(resources):
     with_ttl = sorted(name for name, t in table_resources(resources).items()
                       if "TimeToLiveSpecification" in t["Properties"])
-    assert with_ttl == ["cxgov-idempotency"]
+    assert with_ttl == ["cxgov", "cxgov-idempotency"]
     idem = table_resources(resources)["cxgov-idempotency"]["Properties"]
     assert idem["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    main = table_resources(resources)["cxgov"]["Properties"]
+    assert main["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    # Only the public surveys' rate windows (issue 30) set it: no record of the API may expire.
+    from tests.conftest import ROOT
+
+    setters = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chalicelib").rglob("*.py")
+                     if "expires_at" in p.read_text() and p.name != "items.py")
+    assert setters == ["chalicelib/surveys/store.py"]

@@ -168,3 +168,21 @@ def test_cognito_offers_the_code_flow_at_a_hosted_domain_once_the_dashboard_url_
     assert {"CXGOV_OIDC_CLIENT_ID", "CXGOV_OIDC_ORIGINS", "CXGOV_ROLE_CLAIM", "CXGOV_GROUP_CLAIMS",
             "CXGOV_GROUP_PATTERNS"} <= set(env)
     assert template["Parameters"]["GroupPatterns"]["Default"] == "ccxo=ccxo,auditor=auditor,dcxo-{dept}=dcxo"
+
+
+def test_public_survey_routes_have_no_authorizer_and_their_own_throttle(resources):
+    """Issue 30: the public survey routes go without the token authorizer, and API Gateway
+    throttles each of them below the stage's default."""
+    props = resources["RestAPI"]["Properties"]
+    paths = props["DefinitionBody"]["paths"]
+    survey_routes = [("/s/{survey_id}", "get"), ("/s/{survey_id}/embed.js", "get"),
+                     ("/s/{survey_id}/questions", "get"), ("/s/{survey_id}/responses", "post")]
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in props["MethodSettings"]}
+    default = settings[("/*", "*")]
+    for path, method in survey_routes:
+        assert "security" not in paths[path][method], (path, method)
+        own = settings[("/" + path[1:].replace("/", "~1"), method.upper())]
+        assert own["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert own["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
+    # The department's own survey definitions stay behind the authorizer.
+    assert "security" in paths["/departments/{dept}/surveys"]["post"]

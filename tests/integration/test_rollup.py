@@ -157,6 +157,34 @@ def test_the_rollup_reads_the_same_items_whatever_the_volume(demo, api, tokens):
     print(f"\nGET /rollup?period=2017-03: {after[0]} calls, {after[1]} items read, {departments} departments")
 
 
+def test_a_fiscal_year_rollup_reads_one_voc_item_per_department(demo, api, tokens, monkeypatch):
+    import botocore.client
+
+    # Given the demo organisation, whose feedback spans several months of FY2017
+    departments = len(_pages(api, "/departments", tokens["ccxo"]))
+    queries = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def spy(self, operation, params):
+        response = real(self, operation, params)
+        if operation == "Query" and params.get("IndexName") == "by_org":
+            key = next(v["S"] for v in params["ExpressionAttributeValues"].values())
+            queries.append((key, len(response.get("Items", []))))
+        return response
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", spy)
+    # When the CCXO reads the fiscal year's rollup
+    rollup = api.get(f"/rollup?period={PERIOD}", token=tokens["ccxo"]).json
+    # Then the organisation-wide reads are the departments, REC, KPI and one VoC item per department
+    # for the whole year (not one query per month: twelve items per department)
+    assert [key for key, _ in queries] == ["DEPARTMENT", "AGG#REC", "AGG#KPI", f"AGG#VOCFY#{PERIOD}"]
+    assert 0 < queries[-1][1] <= departments
+    # And its VoC total is the sum of the twelve months' rollups
+    assert rollup["total"]["voc"]["volume"] == sum(
+        api.get(f"/rollup?period={m.label}", token=tokens["ccxo"]).json["total"]["voc"]["volume"]
+        for m in periods.parse(PERIOD).months()) >= 13
+
+
 @pytest.mark.parametrize("values, direction, ranks", [
     ({"a": 0.5, "b": 0.5, "c": 0.17, "d": None}, "higher", {"a": 1, "b": 1, "c": 3, "d": None}),
     ({"a": 16.0, "b": 0.5, "c": 25.0}, "lower", {"a": 2, "b": 1, "c": 3}),
@@ -203,11 +231,14 @@ def test_an_item_due_today_turns_overdue_at_its_minute_in_the_rollup(seeded, api
 
     paths = [("/departments/parks/rollup?period=2017-03", tokens["dcxo-parks"]),
              ("/rollup?period=2017-03", tokens["ccxo"]),
-             ("/departments/parks/voc-summary?period=2017-03", tokens["dcxo-parks"])]
+             ("/departments/parks/voc-summary?period=2017-03", tokens["dcxo-parks"]),
+             # the fiscal year's own items (issue 31) tell the same
+             ("/departments/parks/rollup?period=FY2017", tokens["dcxo-parks"]),
+             ("/rollup?period=FY2017", tokens["ccxo"])]
     # Then it is not overdue a minute before, and is at its due minute, in the rollups as in the summary
-    assert [overdue(p, t) for p, t in paths] == [0, 0, 0]
+    assert [overdue(p, t) for p, t in paths] == [0] * 5
     moment["now"] = datetime(2017, 3, 14, 11, 0, tzinfo=timezone.utc)
-    assert [overdue(p, t) for p, t in paths] == [1, 1, 1]
+    assert [overdue(p, t) for p, t in paths] == [1] * 5
     # And on a later day it is counted from the month item alone
     moment["now"] = datetime(2017, 3, 20, tzinfo=timezone.utc)
     with callcount.counting() as calls:

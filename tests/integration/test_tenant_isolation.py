@@ -160,3 +160,15 @@ def _harbour_alert(api, tokens) -> str:
 
 
 OTHER_IDS["alert_id"] = _harbour_alert
+
+
+# --- surveys collected first-hand (issue 30) ---
+def _harbour_survey(api, tokens) -> str:
+    body = {"journey_id": kpi_helpers.other_journey_id(api, tokens), "title": {"en": "secret-marker-survey"},
+            "kind": "csat", "languages": ["en"], "allowed_origins": ["https://www.harbour.example.gov"]}
+    response = api.post(f"/departments/{OTHER}/surveys", token=tokens["dcxo-harbour"], body=body)
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
+OTHER_IDS["survey_id"] = _harbour_survey

@@ -16,13 +16,14 @@ SHARED = {"core": set(), "db": {"core"}, "http": {"core", "db"}}
 DOMAINS = {
     "org": set(),
     "voc": {"org"},
-    "a11": {"org", "voc"},
+    "a11": {"org", "voc", "surveys"},
     "imports": {"org", "voc"},
     "kpis": {"org", "voc"},
     "audits": {"org"},
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits", "watch"},
     "reporting": {"org", "voc", "kpis", "audits", "watch"},
+    "surveys": {"org", "voc"},
     "watch": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from chalicelib.voc.redaction import luhn_valid, redact
+from chalicelib.core.redaction import luhn_valid, redact
 
 
 @pytest.mark.parametrize("post, text, counts", [
@@ -65,7 +65,7 @@ def _no_matcher(*args, **kwargs):
 def test_text_without_digits_skips_every_pattern_but_the_e_mail_one(monkeypatch, post, text, counts):
     # Given a comment with no digit (most are), when it is redacted, then the phone matcher (the
     # costly one) never runs, and what the text holds of personal data is still found
-    monkeypatch.setattr("chalicelib.voc.redaction.PhoneNumberMatcher", _no_matcher)
+    monkeypatch.setattr("chalicelib.core.redaction.PhoneNumberMatcher", _no_matcher)
     result = redact(post)
     assert (result.text, result.counts) == (text, counts)
 

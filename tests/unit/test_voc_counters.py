@@ -89,3 +89,31 @@ def test_median_is_exact_to_the_minute():
     assert vc.summarize("2017-03", {}, datetime(2017, 3, 1, tzinfo=UTC))["first_response_hours"] == \
         {"mean": None, "median": None}
     assert timedelta(minutes=vc.MINUTE_BUCKETS_UP_TO) == timedelta(days=7)
+
+
+def test_the_fiscal_year_items_repeat_the_month_and_due_items_of_their_federal_year():
+    # A post of 30 September 2016 belongs to FY2016, one of 1 October 2016 to FY2017 (Oct-Sep)
+    september = _facts(month="2016-09", received_at=datetime(2016, 9, 30, 12, 0, tzinfo=UTC))
+    october = _facts(month="2016-10", received_at=datetime(2016, 10, 1, 12, 0, tzinfo=UTC))
+    for item, fy, month, day in ((september, "FY2016", "2016-09", "2016-09-30"),
+                                 (october, "FY2017", "2016-10", "2016-10-01")):
+        counted = vc.contributions(item)
+        assert counted[f"VOCFY#{fy}"] == counted[f"VOC#{month}"] and counted[f"VOCFY#{fy}"]["voc__volume"] == 1
+        assert counted[f"VOCFYDUE#{fy}#{day}"] == counted[f"VOCDUE#{month}#{day}"] == {"due__twitter__1800": 1}
+        assert not [s for s in counted if s.startswith("VOCFY") and fy not in s]
+    # A summary from the fiscal-year items alone equals the one from the month items alone
+    both = vc.recount([september, october, _facts(nps=10), _facts(first_responded_at=datetime(2017, 3, 15, 16, tzinfo=UTC))])
+    now = datetime(2017, 6, 1, tzinfo=UTC)
+    months = {s: b for s, b in both.items() if s.startswith(("VOC#", "VOCDUE#", "VOCRT#")) and "2016-09" not in s}
+    fiscal = {s: b for s, b in both.items() if s.startswith(("VOCFY#FY2017", "VOCFYDUE#FY2017"))}
+    from_months, from_fy = vc.summarize("FY2017", months, now), vc.summarize("FY2017", fiscal, now)
+    assert from_fy["volume"] == 3 and from_fy["overdue_unanswered"] == 2 and from_fy["nps"] == 100
+    for name in ("volume", "responded", "overdue_unanswered", "within_target_share", "nps", "by_channel"):
+        if name == "by_channel":
+            assert {c: {k: v for k, v in f.items() if k != "first_response_hours"}
+                    for c, f in from_fy[name].items()} == \
+                   {c: {k: v for k, v in f.items() if k != "first_response_hours"} for c, f in from_months[name].items()}
+        else:
+            assert from_fy[name] == from_months[name], name
+    # And given both, the months are read and the fiscal year is not counted twice
+    assert vc.summarize("FY2017", {**months, **fiscal}, now)["volume"] == 3

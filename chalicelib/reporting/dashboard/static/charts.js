@@ -33,7 +33,7 @@ window.cxCharts = (function () {
     const el = typeof box === "string" ? document.getElementById(box) : box;
     el.innerHTML = '<figure class="cx-figure">' +
       '<svg xmlns="http://www.w3.org/2000/svg" class="cx-chart" id="' + id + '" role="img" viewBox="0 0 ' + width + " " + height +
-      '" aria-labelledby="' + id + "-title " + id + '-desc" font-size="13">' +
+      '" data-unit="' + esc(unit || "") + '" aria-labelledby="' + id + "-title " + id + '-desc" font-size="13">' +
       '<title id="' + id + '-title">' + esc(title) + '</title><desc id="' + id + '-desc">' + esc(describe(categories, series, unit)) +
       "</desc>" + svgBody + "</svg>" +
       "<figcaption>" + esc(title) + "</figcaption>" + dataTable(id, title, categories, series, unit, categoryLabel) + "</figure>";
@@ -87,6 +87,20 @@ window.cxCharts = (function () {
     frame(box, id, options.title, body, width, y + 32, categories, series, unit, options.categoryLabel || "Category");
   }
 
+  // The value axis: its top and the step between ticks. A share runs 0-100% in quarters; a count
+  // gets a whole step of 1, 2 or 5 times a power of ten, at most 6 of them (0-5 in ones for a top
+  // of 5, never 0, 1, 3, 4, 5), so each tick stands for a whole number and a bar of 4 ends on the
+  // line labelled 4.
+  function axis(dataMax, unit) {
+    if (unit === "share") return { max: 1, step: 0.25 };
+    const top = Math.max(1, dataMax);
+    const raw = top / 6;
+    const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    let step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+    if (unit === "count") step = Math.max(1, Math.round(step));
+    return { max: Math.ceil(top / step - 1e-9) * step, step: step };
+  }
+
   // Vertical columns over time (months), side by side per series; a share axis runs 0-100%.
   function columns(box, options) {
     const id = "chart-" + (options.id || ++count);
@@ -94,14 +108,15 @@ window.cxCharts = (function () {
     series.forEach((s) => { s.unit = unit; });
     const width = 900, height = 300, left = 56, bottom = 48, top = 12, right = 8;
     const plotW = width - left - right, plotH = height - top - bottom;
-    const max = unit === "share" ? 1 : Math.max(1, ...series.flatMap((s) => s.values.map((v) => v || 0)));
+    const { max, step } = axis(Math.max(0, ...series.flatMap((s) => s.values.map((v) => v || 0))), unit);
     const slot = plotW / Math.max(1, categories.length);
     const barW = Math.max(2, (slot - 4) / series.length);
     let body = "";
-    for (let k = 0; k <= 4; k++) {
-      const v = max * k / 4, y = top + plotH - plotH * k / 4;
+    const ticks = Math.round(max / step);
+    for (let k = 0; k <= ticks; k++) {
+      const v = step * k, y = top + plotH - plotH * v / max;
       body += '<line x1="' + left + '" x2="' + (width - right) + '" y1="' + y.toFixed(1) + '" y2="' + y.toFixed(1) + '" stroke="#dfe1e2"/>' +
-        '<text x="' + (left - 6) + '" y="' + y.toFixed(1) + '" text-anchor="end" dominant-baseline="middle" fill="' + INK + '">' + esc(label(unit === "share" ? v : Math.round(v), unit)) + "</text>";
+        '<text class="cx-tick" data-value="' + v + '" x="' + (left - 6) + '" y="' + y.toFixed(1) + '" text-anchor="end" dominant-baseline="middle" fill="' + INK + '">' + esc(label(v, unit)) + "</text>";
     }
     categories.forEach((c, i) => {
       series.forEach((s, j) => {

@@ -152,7 +152,10 @@ window.cx = (function () {
       const raw = c.sort ? c.sort(row) : c.get ? c.get(row) : "";
       const text = c.html ? c.html(row) : esc(fmt(c.get(row), c.kind));
       const sortValue = raw === null || raw === undefined ? "" : ' data-sort-value="' + esc(typeof raw === "number" ? raw : String(raw)) + '"';
-      const num = typeof raw === "number" && i > 0 ? ' class="cx-num"' : "";
+      // right-aligned only where the column shows numbers, not text sorted by a number (the
+      // overview's reasons, a KPI's target with its unit, the overdue clocks)
+      const shown = c.get && !c.html ? c.get(row) : undefined;
+      const num = i > 0 && !c.html && (c.kind || typeof shown === "number") ? ' class="cx-num"' : "";
       return (i === 0 ? '<th scope="row"' : "<td" + num) + sortValue + ">" + text + (i === 0 ? "</th>" : "</td>");
     };
     const body = options.rows.map((r) => "<tr>" + cols.map((c, i) => cell(r, c, i)).join("") + "</tr>").join("");

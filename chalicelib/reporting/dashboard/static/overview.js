@@ -45,14 +45,16 @@
     $("attention-summary").textContent = many
       ? rollup.needs_attention_count + " of " + rollup.department_count + " departments need attention" + (state.q ? " (filter: " + state.q + ")" : "") + "."
       : (rows[0] && rows[0].attention && rows[0].attention.needs_attention ? "This department needs attention." : "Nothing needs attention.");
-    table("attention-table", { caption: "Departments, those needing attention first" + shown, rows: rows, columns: [
+    // Only the departments with a reason: one that needs nothing is not listed here (the tables below list all)
+    const needing = rows.filter((r) => r.attention && r.attention.reasons.length);
+    table("attention-table", { caption: "Departments needing attention, with why" + shown, rows: needing, columns: [
       { label: "Department", html: deptCell, sort: (r) => r.name || r.department },
-      { label: "Why", html: (r) => r.attention.reasons.length ? esc(r.attention.reasons.join("; ")) : "nothing overdue or missed", sort: (r) => r.attention.reasons.length },
+      { label: "Why", html: (r) => esc(r.attention.reasons.join("; ")), sort: (r) => r.attention.reasons.length },
       { label: "Overdue recommendations", get: overdueAny, kind: "count" },
       { label: "KPIs missed", get: (r) => r.kpis.missed, kind: "count" },
       { label: "Feedback overdue", get: (r) => r.voc.overdue_unanswered, kind: "count" },
       { label: "Within target", get: (r) => r.voc.within_target_share, kind: "share" },
-    ], empty: "No department matches." });
+    ], empty: many ? "No department shown needs attention." : "Nothing needs attention." });
     const total = many ? rollup.total : null;
     table("rec-table", { caption: "Recommendations as of " + rollup.as_of.slice(0, 10) + shown, rows: rows, total: total, columns: [
       { label: "Department", html: deptCell, sort: (r) => r.name || r.department },

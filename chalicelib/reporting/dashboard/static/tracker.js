@@ -7,6 +7,16 @@
   const CLOCKS = { decision: "no decision after 6 months", final_action: "no final action after 12 months", target_date: "past target date" };
   let reports = null;
 
+  // The start of a recommendation's text, cut at a word, so a reader sees what it asks.
+  const EXCERPT = 90;
+  function excerpt(text) {
+    const clean = String(text || "").replace(/\s+/g, " ").trim();
+    if (clean.length <= EXCERPT) return clean;
+    const cut = clean.slice(0, EXCERPT + 1);
+    const space = cut.lastIndexOf(" ");
+    return (space > EXCERPT / 2 ? cut.slice(0, space) : cut.slice(0, EXCERPT)).replace(/[\s,;:.]+$/, "") + "…";
+  }
+
   function clocks(r) {
     const late = Object.keys(CLOCKS).filter((k) => r.overdue[k]);
     return late.length ? late.map((k) => '<span class="usa-tag cx-tag-late">' + esc(CLOCKS[k]) + "</span>").join(" ") : "on time";
@@ -37,8 +47,9 @@
     }).join("") || '<p class="cx-empty">No recommendation matches these filters.</p>';
     ordered.forEach((id, i) => {
       table("report-table-" + i, { caption: "Recommendations of " + (info.get(id) || byReport.get(id)[0]).number, rows: byReport.get(id).sort((a, b) => a.number - b.number), columns: [
-        { label: "Recommendation", html: (r) => '<a class="usa-link" href="' + esc(links.recommendation(r.department, r.id)) + '">#' + esc(r.number) + "</a>", sort: (r) => r.number },
-        { label: "Department", html: (r) => '<a class="usa-link" href="' + esc(links.department(r.department)) + '">' + esc(r.department) + "</a>", sort: (r) => r.department },
+        { label: "Recommendation", html: (r) => '<a class="usa-link" href="' + esc(links.recommendation(r.department, r.id)) + '">#' + esc(r.number) +
+          '</a> <span class="cx-rec-text">' + esc(excerpt(r.text)) + "</span>", sort: (r) => r.number },
+        { label: "Department", html: (r) => '<a class="usa-link cx-nowrap" href="' + esc(links.department(r.department)) + '">' + esc(r.department) + "</a>", sort: (r) => r.department },
         { label: "Status", get: (r) => words(r.status) },
         { label: "Decision", get: (r) => (r.resolution.decision ? words(r.resolution.decision) : "none yet") },
         { label: "Age (days)", get: (r) => r.age_days },

@@ -1,0 +1,1 @@
+"""Surveys a department collects first-hand on its own pages (issue 30)."""
