@@ -31,4 +31,6 @@ def test_the_watch_job_role_is_least_privilege(resources):
         if any(a.startswith("dynamodb:") for a in actions):
             assert referenced_resources(st) <= tables, st
     granted = {a for st in statements for a in _as_list(st["Action"])}
-    assert not any(a.startswith(("s3:", "sqs:", "secretsmanager:")) for a in granted)
+    assert not any(a.startswith(("s3:", "secretsmanager:")) for a in granted)
+    # sqs: only its dead-letter queue (FailedInvocationsPolicy)
+    assert {a for a in granted if a.startswith("sqs:")} <= {"sqs:SendMessage"}
