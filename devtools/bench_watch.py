@@ -16,7 +16,7 @@ import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
-from devtools import callcount, localstack
+from devtools import callcount, localstack, summary
 
 ROWS = int(os.environ.get("BENCH_WATCH_ROWS", "2000"))
 PER_DAY = int(os.environ.get("BENCH_WATCH_PER_DAY", "6"))
@@ -86,9 +86,13 @@ def _writes(principal, client) -> None:
               f"{per_row[enabled]:.2f} items written per row")
     ratio = statistics.median(seconds[False]) / statistics.median(seconds[True])
     print(f"  import speed after / before: {ratio:.2f}x")
+    summary.record("watch: items written per imported row, hourly items off -> on",
+                   f"{per_row[False]:.2f} -> {per_row[True]:.2f}", "", None)
+    summary.record("watch: import speed with hourly items / without", f"{ratio:.2f}x", ">= 0.8x", ratio >= 0.8)
 
 
 def _watch_cost(client) -> None:
+    read: dict[int, int] = {}
     from chalicelib.core.auth import Principal
     from devtools import issuer
 
@@ -106,10 +110,13 @@ def _watch_cost(client) -> None:
             response = client.http.get(url, headers={"Authorization": f"Bearer {token}"})
             elapsed = (time.perf_counter() - started) * 1000
         found = json.loads(response.body)
+        read[days] = seen.items_read
         whole = next(s for s in found["surges"] if s["scope"] == "department")
         print(f"  {days:>5} days ({created:>5} records): items read {seen.items_read:>4}, calls "
               f"{sum(seen.values())} (Query {seen['Query']}, GetItem {seen['GetItem']}); observed {whole['observed']}, "
               f"unanswered {found['backlog']['unanswered']}  ({elapsed:.0f} ms)")
+    summary.record("watch: items read, 1,000 vs 100 days of history", f"{read[1000]} vs {read[100]}",
+                   "equal (bounded by 33 days)", read[1000] == read[100])
 
 
 def run() -> None:
