@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.a11 import routes as a11
+from chalicelib.assessments import routes as assessments
 from chalicelib.audits import recommendations_routes, reports_routes
 from chalicelib.core.lazy import lazy
 from chalicelib.http import system
@@ -24,6 +25,6 @@ app.api.binary_types.extend(dashboard_routes.BINARY_TYPES)  # the dashboard's US
 for routes in (
     system, departments_routes, journeys_routes, kpis, feedback_routes, profiles_routes, sources_routes,
     imports, import_worker, reports_routes, recommendations_routes, reminders, ledger, rollup_routes,
-    series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, watch,
+    series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, assessments, watch,
 ):
     app.register_blueprint(routes.bp)

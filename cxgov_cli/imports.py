@@ -1,6 +1,8 @@
 """`cxgov import FILE --dept D`: start an import job, upload the file, follow the job to its end."""
 from __future__ import annotations
 
+import json
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -45,9 +47,11 @@ class _Reading:
               help="the file's format (default: from its name: .csv, .json, .ndjson/.jsonl, each optionally .gz)")
 @click.option("--timeout", default=0, type=int, help="stop waiting after this many seconds (0: wait until the job ends)")
 @click.option("--strict", is_flag=True, help="exit 1 when the job rejected any row")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the finished job as one JSON object on stdout (for scripts); progress stays on stderr")
 @api_options
 def command(file: Path, dept: str, profile: str | None, file_format: str | None, timeout: int,
-            strict: bool, api_url: str, token: str | None) -> None:
+            strict: bool, as_json: bool, api_url: str, token: str | None) -> None:
     """Import FILE (CSV, JSON array or NDJSON; gzip recognised) into a department's feedback,
     any size: upload, then follow the job until it ends."""
     console = Console(stderr=True)
@@ -82,15 +86,29 @@ def command(file: Path, dept: str, profile: str | None, file_format: str | None,
                 raise CliError(f"the job is still {current['status']} after {timeout} s; follow it with "
                                f"`cxgov jobs --dept {dept}`", TIMED_OUT)
             time.sleep(1)
-    out = Console()
-    out.print(f"job {current['id']}: {current['status']}  rows {current['rows_done']:,}  "
-              f"created {current['created']:,}  updated {current['updated']:,}  "
-              f"duplicates {current['duplicates']:,}  rejected {current['rejected']:,}")
-    if current["errors_url"]:
-        out.print(f"rejected rows (CSV: row, source_id, field, message; link valid 1 hour): {current['errors_url']}",
-                  soft_wrap=True)
+    _summary(current, as_json)
     if current["status"] == "failed":
         raise CliError(f"the job failed: {current['error']}", JOB_FAILED)
     raise SystemExit(REJECTED_ROWS if strict and current["rejected"] else OK)
 
 
+
+
+def _summary(job: dict, as_json: bool) -> None:
+    """The final counts on stdout: the job as JSON with --json; whole lines, never cut to a width,
+    when stdout is a pipe or a file (a terminal gets them through rich)."""
+    if as_json:
+        click.echo(json.dumps(job, sort_keys=True))
+        return
+    lines = [f"job {job['id']}: {job['status']}  rows {job['rows_done']:,}  "
+             f"created {job['created']:,}  updated {job['updated']:,}  "
+             f"duplicates {job['duplicates']:,}  rejected {job['rejected']:,}"]
+    if job["errors_url"]:
+        lines.append(f"rejected rows (CSV: row, source_id, field, message; link valid 1 hour): {job['errors_url']}")
+    if not sys.stdout.isatty():
+        for line in lines:
+            click.echo(line)
+        return
+    out = Console()
+    for line in lines:
+        out.print(line, soft_wrap=True, markup=False, highlight=False)

@@ -7,7 +7,7 @@ import click
 @click.command("token")
 @click.option("--role", type=click.Choice(["dcxo", "ccxo", "auditor"]), default="dcxo", show_default=True)
 @click.option("--dept", default=None, help="the department (required for a dcxo)")
-@click.option("--hours", default=12.0, show_default=True, type=click.FloatRange(0.01, 24 * 7))
+@click.option("--hours", default=12.0, show_default=True, type=click.FloatRange(0.01, 24))
 def command(role: str, dept: str | None, hours: float) -> None:
     """Mint a token of the local issuer (its key under .local/issuer; never valid in AWS)."""
     if role == "dcxo" and not dept:

@@ -92,9 +92,9 @@ def seed() -> list[str]:
     created += [f"{dept}: {n} feedback record(s)" for dept, n in seed_feedback().items() if n]
     # --- the realistic FY2017 (issue 20); CXGOV_SEED_YEAR=0 leaves it out (most tests do) ---
     if os.environ.get("CXGOV_SEED_YEAR", "1") != "0":
-        from devtools import seed_year
+        from devtools import seed_assessments, seed_year
 
-        created += seed_year.seed()
+        created += seed_year.seed() + seed_assessments.seed()
     return created
 
 

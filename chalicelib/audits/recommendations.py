@@ -73,7 +73,8 @@ def view(item: dict[str, Any], principal: Principal | None) -> Recommendation:
                  "target_date": clocks.target_date},
         age_days=overdue.age_days(date.fromisoformat(item["issued_on"]), day),
         due=_due_dates(item),
-        closed_on=item.get("closed_on"), allowed_transitions=allowed, version=int(item["version"]),
+        closed_on=item.get("closed_on"), allowed_transitions=allowed,
+        source=json.loads(item["source"]) if item.get("source") else None, version=int(item["version"]),
         created_at=item["created_at"], updated_at=item["updated_at"])
 
 
@@ -107,7 +108,10 @@ def list_recommendations(principal: Principal, query: Any, start_key: dict | Non
     return [view(item, principal) for item in items], last
 
 
-def create_recommendation(report_id: str, body: RecommendationCreate, principal: Principal) -> Recommendation:
+def create_recommendation(report_id: str, body: RecommendationCreate, principal: Principal,
+                          source: dict[str, Any] | None = None, extend: Any = None) -> Recommendation:
+    """`source`: the assessment gap it is raised from (kept on it); `extend(tx, rec_id)`: another
+    domain's items written in the same transaction (the assessment's link back and history entry)."""
     check_id(report_id, "audit report")
     report = dal.get_report(report_id)
     if report is None:
@@ -126,10 +130,14 @@ def create_recommendation(report_id: str, body: RecommendationCreate, principal:
         "final_action_due": overdue.final_action_due(issued).isoformat(),
         "status": "open", "history_seq": 1,
     }
-    entry = history_entry(item, principal, "created", {"report_id": report_id, **data, "status": "open"},
+    if source is not None:
+        item["source"] = as_json(source)
+    entry = history_entry(item, principal, "created",
+                          {"report_id": report_id, **data, "status": "open",
+                           **({"source": source} if source is not None else {})},
                           seq=1, prev_hash=hashchain.GENESIS)
     item["history_head"] = entry["hash"]
     stored = dal.create_recommendation(body.department, item, stored_entry(entry),
                                        rec_counters.delta(None, counter_state(item)), principal.subject,
-                                       due_entries=list(due_index.rec_entries(item).values()))
+                                       due_entries=list(due_index.rec_entries(item).values()), extend=extend)
     return view(stored, principal)

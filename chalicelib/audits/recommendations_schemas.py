@@ -168,6 +168,15 @@ class DueDates(OutputModel):
                                                         "closed or every clock has run out)")
 
 
+class RecommendationSource(OutputModel):
+    """Where a recommendation came from when cxgov raised it itself (an assessment's gap)."""
+
+    kind: Literal["assessment"]
+    department: str
+    assessment_id: str
+    ref: str = Field(description="the requirement whose gap it closes")
+
+
 class Recommendation(OutputModel):
     id: str
     report_id: str
@@ -191,6 +200,8 @@ class Recommendation(OutputModel):
     age_days: int
     due: DueDates | None = None
     closed_on: date | None = None
+    source: RecommendationSource | None = Field(default=None, description="the assessment gap it "
+                                                "was raised from, if any (linked both ways)")
     allowed_transitions: list[Status] = Field(default_factory=list,
                                               description="targets the caller's role may move it to now")
     version: int

@@ -18,10 +18,13 @@ def _report(item: dict[str, Any]) -> AuditReport:
                        monetary_impact=item["monetary_impact"], created_at=item["created_at"])
 
 
-def create_report(body: AuditReportCreate, principal: Principal) -> AuditReport:
+def create_report(body: AuditReportCreate, principal: Principal, extend: Any = None) -> AuditReport:
+    """`extend(tx, report_id)`: another domain's items written in the report's transaction (an
+    assessment's link to it)."""
     if body.issued_on > today():
         raise BadRequest.for_field("issued_on", "must not be in the future")
-    return _report(dal.create_report(dal.new_id(), body.model_dump(mode="json"), principal.subject))
+    return _report(dal.create_report(dal.new_id(), body.model_dump(mode="json"), principal.subject,
+                                     extend=extend))
 
 
 def get_report(report_id: str, principal: Principal) -> AuditReport:

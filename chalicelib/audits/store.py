@@ -44,7 +44,9 @@ def _failed(error: TransactWriteError) -> list[int]:
 
 
 # --- reports ---
-def create_report(report_id: str, data: dict[str, Any], actor: str) -> dict[str, Any]:
+def create_report(report_id: str, data: dict[str, Any], actor: str, extend: Any = None) -> dict[str, Any]:
+    """`extend(tx, report_id)` adds another domain's items to the transaction (after the claim and
+    the report)."""
     now = clock.now()
     item = AuditReportItem(
         keys.report_pk(report_id), keys.REPORT_SK, report_id=report_id,
@@ -55,6 +57,8 @@ def create_report(report_id: str, data: dict[str, Any], actor: str) -> dict[str,
         with transaction() as tx:
             tx.save(claim, condition=UniqueClaimItem.pk.does_not_exist())  # puts: claim first
             tx.save(item)
+            if extend is not None:
+                extend(tx, report_id)
     except TransactWriteError as exc:
         if _failed(exc) == [0]:
             raise Conflict.for_field("number", f"a report numbered {data['number']!r} already exists")
@@ -105,9 +109,11 @@ def _history_item(dept: str, entry: dict[str, Any]) -> HistoryItem:
 
 
 def create_recommendation(dept: str, data: dict[str, Any], history: dict[str, Any],
-                          counters: dict[str, int], actor: str, due_entries: list | None = None) -> dict[str, Any]:
+                          counters: dict[str, int], actor: str, due_entries: list | None = None,
+                          extend: Any = None) -> dict[str, Any]:
     """One transaction: the department exists (check), the number is free in its report, the
-    recommendation, its first history entry, the department's link to the report, the counters."""
+    recommendation, its first history entry, the department's link to the report, the counters
+    (and, through `extend(tx, rec_id)`, another domain's items: an assessment's link back)."""
     now = clock.now()
     rec_id = data["rec_id"]
     item = RecommendationItem(
@@ -130,6 +136,8 @@ def create_recommendation(dept: str, data: dict[str, Any], history: dict[str, An
             if counters:
                 aggregates.add_counters(tx, dept, REC_SCOPE, counters)
             due_store.add_to_transaction(tx, due_entries or [], [])
+            if extend is not None:
+                extend(tx, rec_id)
     except TransactWriteError as exc:
         failed = _failed(exc)
         if failed == [0]:

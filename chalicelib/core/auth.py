@@ -8,7 +8,7 @@ from typing import Callable, Literal, Mapping
 
 import jwt
 
-from chalicelib.core.claims import ROLES, ClaimRules, rules_from_env
+from chalicelib.core.claims import DEPARTMENT_ID, ROLES, ClaimRules, rules_from_env
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Forbidden, ServiceUnavailable, Unauthenticated
 
@@ -86,6 +86,9 @@ def principal_from_claims(claims: Mapping[str, object], rules: ClaimRules | None
     if role == "dcxo":
         if not isinstance(department, str) or not department:
             raise Forbidden("a dcxo token must name its department")
+        if not DEPARTMENT_ID.fullmatch(department):
+            # Every route would refuse it (no department has such an id): /me says so too.
+            raise Forbidden("the token's department claim is not a department id")
     else:
         department = None
     name = claims.get("name") or claims.get("email")
@@ -112,7 +115,7 @@ def verify_token(token: str) -> dict:
     except jwt.PyJWTError:
         raise Unauthenticated("the bearer token is malformed")
     try:
-        return jwt.decode(
+        claims = jwt.decode(
             token, signing_key.key, algorithms=[ALGORITHM], audience=settings.audience,
             issuer=settings.issuer, leeway=30,
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
@@ -127,6 +130,14 @@ def verify_token(token: str) -> dict:
         raise Unauthenticated("the token comes from an unknown issuer")
     except jwt.PyJWTError:
         raise Unauthenticated("the token's signature or claims are invalid")
+    try:  # PyJWT read both as int(...): a numeric string passes it
+        lifetime = float(claims["exp"]) - float(claims["iat"])
+    except (TypeError, ValueError):
+        raise Unauthenticated("the token's exp and iat must be numbers")
+    if not lifetime <= settings.max_token_lifetime_seconds:
+        raise Unauthenticated(f"the token lives longer than {settings.max_token_lifetime_seconds} "
+                              "seconds (exp - iat); ask the issuer for a shorter-lived one")
+    return claims
 
 
 def authenticate(headers: Mapping[str, str], directory: Directory | None = None) -> Principal:

@@ -26,6 +26,7 @@ DEFAULT_DEPARTMENT_CLAIM = "custom:department"
 DEFAULT_GROUP_CLAIMS = "cognito:groups"
 DEFAULT_GROUP_PATTERNS = "ccxo=ccxo,auditor=auditor,dcxo-{dept}=dcxo"
 _SLUG = r"[a-z][a-z0-9-]{1,39}"
+DEPARTMENT_ID = re.compile(_SLUG)  # as a department's id (schemas.Slug)
 
 Grant = tuple[str, "str | None"]  # (role, department)
 

@@ -16,6 +16,7 @@ class Settings:
     max_body_bytes: int
     idempotency_ttl_seconds: int
     tracing_enabled: bool
+    max_token_lifetime_seconds: int
 
 
 def get_settings() -> Settings:
@@ -32,4 +33,6 @@ def get_settings() -> Settings:
         max_body_bytes=int(env.get("CXGOV_MAX_BODY_BYTES", str(256 * 1024))),
         idempotency_ttl_seconds=int(env.get("CXGOV_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600))),
         tracing_enabled=env.get("CXGOV_TRACING", "false").lower() == "true",
+        # A token valid longer (exp - iat) is refused: a leaked one must not outlive a working day.
+        max_token_lifetime_seconds=int(env.get("CXGOV_MAX_TOKEN_LIFETIME_SECONDS", str(24 * 3600))),
     )

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from chalicelib.core.text import has_controls, strip_controls
+
 # Dates people type: far-off years are typing mistakes, and would overflow date arithmetic.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 CalendarDay = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
@@ -79,10 +81,95 @@ def captured_example(name: str) -> Callable[[dict[str, Any], type], None]:
     return extra
 
 
+# Control characters (core/text.py) are stripped from every string of every body once it is
+# validated: never stored, so never exported.
+def without_controls(value: Any) -> Any:
+    """`value` with CONTROL_CHARACTERS removed from its strings, inside lists and objects too
+    (nested models clean their own fields)."""
+    if isinstance(value, str):
+        if not has_controls(value):
+            return value
+        cleaned = strip_controls(value).strip()
+        if value.strip() and not cleaned:
+            raise ValueError("holds only control characters")
+        return cleaned
+    if isinstance(value, list):
+        return [without_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {without_controls(k): without_controls(v) for k, v in value.items()}
+    return value
+
+
+# What DynamoDB can store as a number: 0, or a magnitude from 1e-130 to 9.99...e125, with at most 38
+# significant digits. Anything else fails the write (a 500): every number of every body is checked.
+DYNAMODB_SMALLEST, DYNAMODB_LARGEST = Decimal("1e-130"), Decimal("9." + "9" * 37 + "e125")
+_NUMBER_RANGE = ("DynamoDB stores numbers of magnitude 1e-130 to 9.99e125 (or 0), with at most 38 "
+                 "significant digits")
+
+
+def _storable(number: int | float | Decimal) -> bool:
+    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    if not exact.is_finite():
+        return False
+    if exact == 0:
+        return True
+    digits = "".join(map(str, exact.as_tuple().digits)).strip("0")  # normalize() would round to 28
+    return DYNAMODB_SMALLEST <= abs(exact) <= DYNAMODB_LARGEST and len(digits) <= 38
+
+
+_EXACT_INT = 10 ** 38  # any int below it in magnitude is storable as it is
+
+
+def unstorable_number(value: Any) -> bool:
+    """True when `value` is, or holds (lists, objects), a number DynamoDB cannot store."""
+    kind = type(value)
+    if kind is int:
+        return not -_EXACT_INT < value < _EXACT_INT and not _storable(value)
+    if kind is float:  # repr has at most 17 digits: only the magnitude matters (1e126 is over)
+        return not (value == 0 or 1e-130 <= abs(value) < 1e126)
+    if kind is str or kind is bool or value is None:
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return not _storable(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(unstorable_number(v) for v in value)
+    if isinstance(value, dict):
+        return any(unstorable_number(v) for v in value.values())
+    return False  # nested models check their own fields
+
+
 class InputModel(BaseModel):
     # defer_build: a model's validator is built on first use, not when a cold start imports it.
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True,
                               str_strip_whitespace=True)
+
+    # After validation (a `before` validator would make strict JSON parsing read "2017-03-14T..." as a
+    # Python str, not a datetime), once per model (a validator per field costs a call per field):
+    # every field of every body, at any depth (nested models run it too).
+    @model_validator(mode="after")
+    def _storable_text_and_numbers(self) -> "InputModel":
+        values = self.__dict__
+        for name, value in values.items():
+            kind = type(value)
+            if kind is str:
+                if has_controls(value):
+                    values[name] = self._cleaned(name, value)
+            elif value is not None and kind is not bool and not isinstance(value, BaseModel):
+                if unstorable_number(value):
+                    raise field_error(type(self).__name__, self._api_name(name), _NUMBER_RANGE)
+                if kind is list or kind is dict:
+                    values[name] = self._cleaned(name, value)
+        return self
+
+    def _api_name(self, name: str) -> str:
+        info = type(self).model_fields.get(name)
+        return (info.alias if info is not None and info.alias else name)
+
+    def _cleaned(self, name: str, value: Any) -> Any:
+        try:
+            return without_controls(value)
+        except ValueError as exc:
+            raise field_error(type(self).__name__, self._api_name(name), str(exc))
 
 
 class PatchModel(InputModel):

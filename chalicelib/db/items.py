@@ -290,6 +290,7 @@ class RecommendationItem(VersionedItem, discriminator="recommendation"):
     closure_requested_on = UnicodeAttribute(null=True)
     closure_returned_on = UnicodeAttribute(null=True)
     closure_return_reason = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)  # JSON {kind, department, assessment_id, ref}: raised from an assessment
 
 
 class CorrectiveActionItem(VersionedItem, discriminator="corrective_action"):
@@ -672,3 +673,68 @@ class SurveyResponseItem(CxgovItem, discriminator="survey_response"):
     answers = UnicodeAttribute()  # JSON
     page = UnicodeAttribute(null=True)
     lang = UnicodeAttribute()
+# --- assessments (issue 28) ---
+class FrameworkItem(VersionedItem, discriminator="assessment_framework"):
+    """An uploaded framework library, org-level: pk `ORG#FRAMEWORK#{framework_id}`, sk
+    `V#{framework_version}`; org_pk `FRAMEWORK`, org_sk `{framework_id}#{framework_version}`.
+    `document` is the library as canonical JSON, as validated."""
+
+    framework_id = UnicodeAttribute()
+    framework_version = UnicodeAttribute()
+    name = UnicodeAttribute()
+    document = UnicodeAttribute()
+
+
+class AssessmentItem(VersionedItem, discriminator="assessment"):
+    """pk `{dept}#ASMT`, sk `ASMT#{assessment_id}`; org_pk `ASMT#{framework_id}`, org_sk
+    `{dept}#{as_of}#{assessment_id}`. `score` (JSON) is recomputed from the answers in the
+    transaction of every answer; `findings` (JSON {ref: rec_id}) links the gaps raised as
+    recommendations of the internal report `findings_report_id`. `history_seq`/`history_head`
+    are the chain's length and last hash, as a recommendation's."""
+
+    assessment_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    framework_id = UnicodeAttribute()
+    framework_version = UnicodeAttribute()
+    title = UnicodeAttribute()
+    as_of = UnicodeAttribute()  # ISO date
+    status = UnicodeAttribute()  # draft | submitted | approved
+    copy_from = UnicodeAttribute(null=True)
+    score = UnicodeAttribute()
+    findings_report_id = UnicodeAttribute(null=True)
+    findings = UnicodeAttribute(null=True)
+    submitted_at = UnicodeAttribute(null=True)
+    submitted_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    return_reason = UnicodeAttribute(null=True)
+    history_seq = NumberAttribute()
+    history_head = UnicodeAttribute()
+
+
+class AssessmentAnswerItem(CxgovItem, discriminator="assessment_answer"):
+    """pk `{dept}#ASMT#{assessment_id}`, sk `ANS#{ref}`: one requirement's answer, written in the
+    transaction that moves the assessment's version, score and history."""
+
+    ref = UnicodeAttribute()
+    result = UnicodeAttribute()
+    maturity = NumberAttribute(null=True)
+    observation = UnicodeAttribute(null=True)
+    evidence_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    links = ListAttribute(of=UnicodeAttribute, default=list)
+    answered_by = UnicodeAttribute(null=True)
+
+
+class AssessmentEvidenceItem(CxgovItem, discriminator="assessment_evidence"):
+    """pk `{dept}#ASMT#{assessment_id}`, sk `EVID#{evidence_id}`: a file uploaded through the
+    evidence bucket's presigned PUT (object `{dept}/assessments/{assessment_id}/{evidence_id}`),
+    confirmed once its stored bytes hash to the declared SHA-256."""
+
+    evidence_id = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    confirmed = BooleanAttribute()
+    confirmed_at = UnicodeAttribute(null=True)

@@ -159,9 +159,13 @@ def tree_head_sk(timestamp: str, tree_size: int) -> str:
 
 
 def history_owner(pk: str) -> tuple[str, str] | None:
-    """(department, rec_id) of a history item's partition key `{dept}#REC#{rec_id}`."""
-    dept, marker, rec_id = pk.rpartition("#REC#")
-    return (dept, rec_id) if marker and dept and rec_id else None
+    """(department, owner id) of a history item's partition key: `{dept}#REC#{rec_id}` (a
+    recommendation's chain) or `{dept}#ASMT#{assessment_id}` (an assessment's)."""
+    for marker in ("#REC#", "#ASMT#"):
+        dept, found, owner = pk.rpartition(marker)
+        if found and dept and owner:
+            return dept, owner
+    return None
 
 
 # --- reminders and digests ---
@@ -316,3 +320,54 @@ def survey_rate_pk(dept: str, client_hash: str) -> str:
 
 def survey_response_pk(dept: str, survey_id: str, month: str) -> str:
     return f"{dept}#SRVRESP#{survey_id}#{month}"
+# --- assessments (issue 28) ---
+# Uploaded framework libraries are org-level (`ORG#...`); assessments live under the department.
+ORG_FRAMEWORKS = "FRAMEWORK"
+ASSESSMENT_PREFIX = "ASMT#"
+ANSWER_PREFIX = "ANS#"
+
+
+def framework_pk(framework_id: str) -> str:
+    return f"ORG#FRAMEWORK#{framework_id}"
+
+
+def framework_sk(version: str) -> str:
+    return f"V#{version}"
+
+
+def assessments_pk(dept: str) -> str:
+    return f"{dept}#ASMT"
+
+
+def assessment_sk(assessment_id: str) -> str:
+    return f"{ASSESSMENT_PREFIX}{assessment_id}"
+
+
+def assessment_org_pk(framework_id: str) -> str:
+    """`by_org` partition of every assessment against one framework (the org summary's read)."""
+    return f"ASMT#{framework_id}"
+
+
+def assessment_org_sk(dept: str, as_of: str, assessment_id: str) -> str:
+    return f"{dept}#{as_of}#{assessment_id}"
+
+
+def assessment_children_pk(dept: str, assessment_id: str) -> str:
+    """An assessment's answers (`ANS#{ref}`) and its chained history (`H#{seq}`)."""
+    return f"{dept}#ASMT#{assessment_id}"
+
+
+def answer_sk(ref: str) -> str:
+    return f"{ANSWER_PREFIX}{ref}"
+
+
+EVIDENCE_OF_ASSESSMENT_PREFIX = "EVID#"
+
+
+def assessment_evidence_sk(evidence_id: str) -> str:
+    return f"{EVIDENCE_OF_ASSESSMENT_PREFIX}{evidence_id}"
+
+
+def assessment_evidence_object_key(dept: str, assessment_id: str, evidence_id: str) -> str:
+    """In the evidence bucket, under the department's prefix as every evidence file."""
+    return f"{dept}/assessments/{assessment_id}/{evidence_id}"

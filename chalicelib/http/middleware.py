@@ -44,6 +44,9 @@ def _http(app: Chalice, event: Any, get_response: Callable[[Any], Response]) -> 
         response = _reshape_chalice_error(get_response(event), cid)
     except Exception as exc:  # noqa: BLE001 - a failing middleware still answers in the envelope
         response = error_response(to_api_error(exc), cid)
+    # Every answer (JSON, errors, CSV, the dashboard's pages and assets): browsers take the declared
+    # Content-Type as it is and never guess another (a CSV or an upload rendered as HTML).
+    response.headers["X-Content-Type-Options"] = "nosniff"
     status = response.status_code
     count("Requests")
     if status >= 500:

@@ -51,6 +51,11 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
                  "example": "01b8zk3w6t7f2m9q4c6b0n1p2r"},
     "survey_id": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,39}_[0-9a-f]{16}$",
                   "description": "the department's id and 16 hex digits", "example": "parks_5f2c9a0b1d3e4f60"},
+    "assessment_id": {**_ID, "example": "19a3c0d4e5f6a7b8c9d0e"},
+    "framework_id": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,59}$",
+                     "example": "contact-centre-operational-audit"},
+    "ref": {"type": "string", "pattern": "^[0-9A-Za-z][0-9A-Za-z.\\-_]{0,19}$",
+            "description": "a requirement's ref in its framework", "example": "OPS-1"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
     # the dashboard's own files and the USWDS files it serves (chalicelib/reporting/dashboard_routes.py)
     "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "core.js"},

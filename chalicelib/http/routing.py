@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 auth = lazy("chalicelib.core.auth")
 credentials = lazy("chalicelib.db.credentials")
 models = lazy("chalicelib.core.schemas")
+jsontext = lazy("chalicelib.core.jsontext")  # duplicate keys and nesting, before pydantic reads a body
+text = lazy("chalicelib.core.text")
 
 PUBLIC: tuple[str, ...] = ()
 ANY_ROLE: tuple[str, ...] = ROLES
@@ -160,6 +162,7 @@ def _parse_body(spec: RouteSpec, request: Any) -> tuple[Any, bytes]:
         raise BadRequest.for_field("body", "a JSON body is required")
     if spec.body_parser is not None:
         return spec.body_parser(raw, (request.headers or {}).get("content-type")), raw
+    jsontext.check(raw)  # a key given twice, nesting too deep: a 400 before pydantic reads it
     from pydantic import ValidationError
 
     try:
@@ -214,7 +217,10 @@ def _authorize(spec: RouteSpec, request: Any, path: dict[str, str]) -> Principal
 
 def _shape(spec: RouteSpec, result: Any) -> dict[str, Any]:
     if isinstance(result, Response):
-        return {"status": result.status_code, "body": result.body, "headers": result.headers}
+        body = result.body
+        if isinstance(body, str) and spec.response_media_type == "text/csv":
+            body = text.strip_controls(body)  # exports never carry control characters (issue 25)
+        return {"status": result.status_code, "body": body, "headers": result.headers}
     body = result if isinstance(result, dict) else models.dump(result)  # a dict needs no pydantic
     return {"status": spec.status, "body": body, "headers": {}}
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.db import keys
 from chalicelib.imports import object_store as store, store as dal
 from chalicelib.org import service as org
@@ -26,11 +28,29 @@ def _department(dept: str) -> None:
         raise NotFound(f"department {dept!r} not found")
 
 
+# A job running longer than this is not counted as active any more (a 10 GiB file takes hours).
+ACTIVE_WINDOW = timedelta(days=2)
+
+
+def max_active_jobs() -> int:
+    """Jobs of one department awaiting their upload, queued or running at once (docs/import-jobs.md)."""
+    return int(os.environ.get("CXGOV_IMPORT_MAX_ACTIVE_JOBS", "5"))
+
+
+class TooManyJobs(Conflict):
+    code = "too_many_jobs"
+
+
 def create_job(dept: str, body: ImportJobCreate, principal: Principal) -> ImportJobUpload:
     _department(dept)
     voc.check_profile(dept, body.profile)
     store.bucket()  # 503 before anything is written when imports are not configured
     now = clock.now()
+    limit = max_active_jobs()
+    if dal.active_jobs(dept, now - ACTIVE_WINDOW, now - timedelta(seconds=store.UPLOAD_SECONDS)) >= limit:
+        raise TooManyJobs(f"this department already has {limit} import jobs awaiting their upload, "
+                          "queued or running: retry when one has ended (`GET …/import-jobs`)",
+                          headers={"Retry-After": "60"})
     job_id = dal.new_job_id(now)
     object_key = keys.import_object_key(dept, job_id)
     url, headers = store.presign_upload(dept, object_key, body.content_type)

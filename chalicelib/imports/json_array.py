@@ -9,6 +9,7 @@ import io
 import json
 from typing import Any, Iterator
 
+from chalicelib.core import jsontext
 from chalicelib.imports import reader
 from chalicelib.imports.reader import PoisonFile, Row
 
@@ -23,12 +24,23 @@ class JsonArray:
         self.text, self.pos = "", 0
         self.mark, self.mark_offset = 0, start  # text[mark] is at byte mark_offset
         self.state = "after" if resumed else "start"
-        self.json = json.JSONDecoder()
+        self.repeated: list[str] = []  # keys given twice in the element being read
+        self.json = json.JSONDecoder(object_pairs_hook=self._pairs)
+        self.limit, self.read_to = reader.max_file_bytes(), start  # decompressed bytes read so far
+
+    def _pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        try:
+            return jsontext.unique_pairs(pairs)
+        except jsontext.DuplicateKey as exc:
+            self.repeated.append(exc.key)
+            return dict(pairs)
 
     def _more(self) -> bool:
         if self.eof:
             return False
         data = self.stream.read(reader.READ_BYTES)
+        self.read_to += len(data)
+        reader.check_size(self.read_to, self.limit)
         try:
             self.text += self.decoder.decode(data, final=not data)
         except UnicodeDecodeError:
@@ -58,10 +70,14 @@ class JsonArray:
         problem = "incomplete"
         while True:
             try:
+                self.repeated.clear()
                 value, end = self.json.raw_decode(self.text, self.pos)
                 if end < len(self.text) or self.eof:  # a number at the buffer's end may go on
                     self.pos = end
-                    return value
+                    if self.repeated:  # the row is rejected naming the key, the file goes on
+                        return reader.rejected(f"the key {self.repeated[0][:200]!r} is given twice in "
+                                               "this record: give it once")
+                    return reader.checked(value)
             except ValueError as exc:
                 problem = getattr(exc, "msg", str(exc))
                 if self.eof:

@@ -10,9 +10,12 @@ import csv
 import gzip
 import io
 import json
+import os
 import zlib
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
+
+from chalicelib.core import jsontext
 
 MAX_ROW_BYTES = 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024  # the header is kept on the job item (DynamoDB items stay < 400 KB)
@@ -26,6 +29,17 @@ FORMATS = {"text/csv": "csv", "application/json": "json", "application/x-ndjson"
 
 class PoisonFile(Exception):
     """The file cannot be imported; the message says why, for the person who uploaded it."""
+
+
+def max_file_bytes() -> int:
+    """The decompressed bytes a job reads at most (a gzip bomb stops here): default 10 GiB."""
+    return int(os.environ.get("CXGOV_IMPORT_MAX_FILE_BYTES", str(10 * 1024 ** 3)))
+
+
+def check_size(offset: int, limit: int) -> None:
+    if offset > limit:
+        raise PoisonFile(f"file_too_large: the file holds more than {limit:,} bytes once decompressed "
+                         "(CXGOV_IMPORT_MAX_FILE_BYTES): split it into several jobs")
 
 
 @dataclass
@@ -118,11 +132,12 @@ def sniff(stream: io.BufferedReader) -> None:
 
 def _lines(stream: io.BufferedReader, start: int, state: dict) -> Iterator[str]:
     """Decoded lines, each at most MAX_ROW_BYTES; `state["offset"]` is the end of the last one."""
-    offset, number = start, 0
+    offset, number, limit = start, 0, max_file_bytes()
     while True:
         line = stream.readline(MAX_ROW_BYTES + 1)
         if not line:
             return
+        check_size(offset + len(line), limit)
         number += 1
         if len(line) > MAX_ROW_BYTES and not line.endswith(b"\n"):
             raise PoisonFile(f"a line is longer than {MAX_ROW_BYTES // 1024} KiB (near byte {offset}): "
@@ -148,7 +163,12 @@ def csv_header(stream: io.BufferedReader) -> tuple[list[str], int]:
         raise PoisonFile("the file is empty: a CSV import needs a header row naming the fields")
     if state["offset"] > MAX_HEADER_BYTES:
         raise PoisonFile(f"the CSV header row is longer than {MAX_HEADER_BYTES // 1024} KiB")
-    return [name.strip() for name in header], state["offset"]
+    names = [name.strip() for name in header]
+    repeated = next((name for n, name in enumerate(names) if name and name in names[:n]), None)
+    if repeated is not None:
+        raise PoisonFile(f"duplicate_column: the CSV header names the column {repeated[:200]!r} twice: "
+                         "which cell is the field's value would be a guess; name it once")
+    return names, state["offset"]
 
 
 def csv_rows(stream: io.BufferedReader, header: list[str], start: int, first_number: int) -> Iterator[Row]:
@@ -180,12 +200,26 @@ def ndjson_rows(stream: io.BufferedReader, start: int, first_number: int) -> Ite
     for line in _lines(stream, start, state):
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except (ValueError, RecursionError):
-            data = _Malformed("this line is not valid JSON")
+        data = parse_record(line)
         yield Row(number, "json", data, state["offset"])
         number += 1
+
+
+def parse_record(text: str) -> Any:
+    """One NDJSON record, or a _Malformed naming why the row is rejected."""
+    try:
+        data = json.loads(text, object_pairs_hook=jsontext.unique_pairs)
+    except jsontext.DuplicateKey as exc:
+        return _Malformed(f"the key {exc.key[:200]!r} is given twice in this record: give it once")
+    except (ValueError, RecursionError):
+        return _Malformed("this line is not valid JSON")
+    return checked(data)
+
+
+def checked(data: Any) -> Any:
+    if jsontext.depth(data) > jsontext.MAX_DEPTH:
+        return _Malformed(f"this record nests more than {jsontext.MAX_DEPTH} levels deep")
+    return data
 
 
 class _Malformed:
@@ -193,6 +227,10 @@ class _Malformed:
 
     def __init__(self, message: str):
         self.message = message
+
+
+def rejected(message: str) -> Any:
+    return _Malformed(message)
 
 
 def is_malformed(data: Any) -> str | None:

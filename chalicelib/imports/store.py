@@ -25,9 +25,10 @@ _FIELDS = ("job_id", "department", "status", "profile", "file_name", "content_ty
 COUNTS = ("rows_done", "created", "updated", "duplicates", "rejected")
 
 
-def new_job_id(now: datetime) -> str:
+def new_job_id(now: datetime, random_bits: int | None = None) -> str:
     """26 characters of Crockford base32: creation time in ms, then 80 random bits (sorts by time)."""
-    number, width, chars = (int(now.timestamp() * 1000) << 80) | secrets.randbits(80), 26, []
+    bits = secrets.randbits(80) if random_bits is None else random_bits
+    number, width, chars = (int(now.timestamp() * 1000) << 80) | bits, 26, []
     for _ in range(width):
         number, rest = divmod(number, 32)
         chars.append(_B32[rest])
@@ -73,6 +74,20 @@ def list_jobs(dept: str, limit: int, start_key: dict | None, status: str | None
                                  page_size=limit)
     items = [_record(item) for item in result]
     return items, result.last_evaluated_key
+
+
+def active_jobs(dept: str, since: datetime, uploads_since: datetime) -> int:
+    """The department's jobs created since `since` that are queued or running, or awaiting an
+    upload created since `uploads_since` (its presigned URL may still be used)."""
+    floor = keys.import_job_sk(new_job_id(since, random_bits=0))
+    upload_floor = keys.import_job_sk(new_job_id(uploads_since, random_bits=0))
+    active = 0
+    for item in ImportJobItem.query(keys.import_jobs_pk(dept), ImportJobItem.sk >= floor,
+                                    filter_condition=ImportJobItem.status.is_in(
+                                        "awaiting_upload", "queued", "running"),
+                                    attributes_to_get=["sk", "status"]):
+        active += item.status != "awaiting_upload" or item.sk >= upload_floor
+    return active
 
 
 def _key(dept: str, job_id: str) -> ImportJobItem:

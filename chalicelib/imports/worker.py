@@ -30,6 +30,11 @@ from chalicelib.imports import json_array, object_store as store, reader, store 
 from chalicelib.voc import service as voc
 
 CHUNK_ROWS = int(os.environ.get("CXGOV_IMPORT_CHUNK_ROWS", "1000"))
+
+
+def max_file_rows() -> int:
+    """The records a job reads at most: default 5,000,000."""
+    return int(os.environ.get("CXGOV_IMPORT_MAX_ROWS", "5000000"))
 CHUNK_BYTES = 4 * 1024 * 1024
 REPORT_HEADER = "row,source_id,field,message\r\n"
 
@@ -184,7 +189,13 @@ def _import(job: dict[str, Any], owner: str, remaining_ms: Callable[[], int]) ->
     resumed_since = (job["checkpoint_at"] or job["started_at"]) if job["runs"] > 1 else None
     chunk: list[reader.Row] = []
     size, slowest = 0, 0.0
+    row_limit = max_file_rows()
     for row in rows:
+        if row.number > row_limit:
+            if chunk:  # the rows before the limit are imported, as before any poison
+                job = _flush(job, owner, chunk, resumed_since)
+            raise reader.PoisonFile(f"too_many_rows: the file holds more than {row_limit:,} records "
+                                    "(CXGOV_IMPORT_MAX_ROWS): split it into several jobs")
         size += row.end_offset - offset
         offset = row.end_offset
         chunk.append(row)

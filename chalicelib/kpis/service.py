@@ -153,3 +153,28 @@ def latest_attainments(dept: str) -> dict[str, str | None]:
 def derived_kpis(dept: str) -> list[Kpi]:
     """The department's derived KPIs (one Query of its KPI items)."""
     return dal.derived(dept)
+
+
+# --- for the assessments (issue 28) ---
+def latest_by_catalogue(dept: str, codes: set[str]) -> dict[str, list[dict]]:
+    """code -> the department's KPIs defined from that catalogue code, each with its latest measured
+    period (`period`, `value`, `target`, `attainment`; None without a measurement): one Query of the
+    department's KPIs and one read per measured KPI. Derived KPIs are computed, as when read."""
+    found: dict[str, list[dict]] = {code: [] for code in codes}
+    if not codes:
+        return found
+    for kpi in dal.list_all(dept):
+        if kpi.catalogue_code not in found:
+            continue
+        latest = None
+        if kpi.latest is not None:
+            latest = dal.get_measurement(dept, kpi.id, periods.parse(kpi.latest.period).start.isoformat())
+        elif kpi.derived_from:
+            page, _ = kpi_derived.measurements(kpi, None, 200)  # computed from feedback, oldest first
+            latest = page[-1] if page else None
+        found[kpi.catalogue_code].append({
+            "kpi_id": kpi.id, "name": kpi.name, "unit": kpi.unit,
+            "period": latest.period if latest else None, "value": latest.value if latest else None,
+            "target": latest.target if latest else kpi.target,
+            "attainment": latest.attainment if latest else None})
+    return found

@@ -290,3 +290,9 @@ def latest_attainments(dept: str) -> dict[str, str | None]:
             latest[item.kpi_id] = item.period_start
             found[item.kpi_id] = item.attainment
     return found
+
+
+def list_all(dept: str) -> list[Kpi]:
+    """Every KPI of the department (one Query, paged by PynamoDB): what an assessment shows."""
+    return [_to_kpi(item) for item in KpiItem.query(keys.department_pk(dept),
+                                                    KpiItem.sk.startswith(keys.KPI_PREFIX))]

@@ -43,8 +43,8 @@ MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; chars
 _ID_PATTERNS = {"dept": re.compile(r"^[a-z][a-z0-9-]{1,39}$"), "rec_id": re.compile(r"^[a-z0-9]{8,40}$")}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # page -> the relative path from the page's URL back to /dashboard/ (pages are at different depths)
-PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "department": "../", "recommendation": "../../",
-         "callback": ""}
+PAGES = {"overview": "dashboard/", "trends": "", "tracker": "", "assessments": "", "department": "../",
+         "recommendation": "../../", "callback": ""}
 
 
 @lru_cache(maxsize=4)
@@ -130,6 +130,13 @@ def dashboard_trends(call: Call) -> Response:
            roles=PUBLIC, response_media_type="text/html")
 def dashboard_tracker(call: Call) -> Response:
     return _page(call, "tracker")
+
+
+@api_route(bp, "/dashboard/assessments", "GET", summary="The dashboard: assessments across departments",
+           tag=TAG, roles=PUBLIC, response_media_type="text/html")
+def dashboard_assessments(call: Call) -> Response:
+    """Each department's latest approved assessment against a framework, ranked (a dcxo: its own)."""
+    return _page(call, "assessments")
 
 
 def _ids(call: Call, *names: str) -> dict[str, str]:

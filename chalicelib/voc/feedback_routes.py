@@ -50,12 +50,13 @@ def import_feedback(call: Call) -> ImportResult:
     lacked: a closing, a due time, scores, a journey; `received_at` never moves, a first response
     is never replaced, nothing is deleted), `duplicate` (nothing new; without a source id: the same
     content) or `rejected` with its errors, named by the source's column. Good rows are kept when
-    others fail. Row 1 is the first record."""
+    others fail. Row 1 is the first record. The errors of the first 100 rejected rows are listed
+    (at most 20 a row); `rejected_details_omitted` counts the rejected rows listed without them."""
     query = call.query
-    return ingest.import_feedback(call.path["dept"], call.body["rows"], call.principal,
-                                  profile=query.profile if query else None,
-                                  journey_id=query.journey_id if query else None,
-                                  received_at=query.received_at if query else None)
+    return ingest.answer(ingest.import_feedback(call.path["dept"], call.body["rows"], call.principal,
+                                                profile=query.profile if query else None,
+                                                journey_id=query.journey_id if query else None,
+                                                received_at=query.received_at if query else None))
 
 
 @api_route(bp, "/departments/{dept}/feedback", "GET", summary="List feedback", tag=TAG, roles=READERS,

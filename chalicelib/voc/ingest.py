@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from chalicelib.core import clock
+from chalicelib.core import clock, jsontext
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, from_validation_error
 from chalicelib.org import service as org
@@ -30,7 +30,27 @@ from chalicelib.voc.records import build_record, fingerprint
 from chalicelib.voc.schemas import FeedbackCreate
 
 MAX_IMPORT_ROWS = 10_000
+# The synchronous answer stays far below Lambda's 6 MB: every row's status, the errors of the first
+# DETAILED_REJECTIONS rejected rows only (issue 25). Import jobs write every error to their report.
+DETAILED_REJECTIONS, ERRORS_PER_ROW, DETAIL_CHARS = 100, 20, 500
 NATIVE_COLUMNS = frozenset(set(FeedbackCreate.model_fields) - {"a11"} | {f"a11.{d}" for d in A11_DRIVERS})
+
+
+def answer(result: ImportResult) -> ImportResult:
+    """`result` as the synchronous route answers it: errors detailed for the first rejected rows."""
+    detailed, rows = 0, []
+    for row in result.rows:
+        if row.status == "rejected":
+            if detailed < DETAILED_REJECTIONS:
+                errors = [{k: str(v)[:DETAIL_CHARS] for k, v in error.items()}
+                          for error in row.errors[:ERRORS_PER_ROW]]
+                row = row.model_copy(update={"errors": errors})
+            else:
+                row = row.model_copy(update={"errors": []})
+            detailed += 1
+        rows.append(row)
+    return result.model_copy(update={"rows": rows,
+                                     "rejected_details_omitted": max(detailed - DETAILED_REJECTIONS, 0)})
 
 
 def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
@@ -46,6 +66,7 @@ def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
         try:
             if not reader.fieldnames:
                 raise BadRequest.for_field("body", "the CSV needs a header row naming the columns")
+            repeated_header(reader.fieldnames)
             rows = []
             for line in reader:
                 if len(rows) >= MAX_IMPORT_ROWS:
@@ -55,7 +76,7 @@ def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
             raise BadRequest.for_field("body", f"malformed CSV: {exc}")
     else:
         try:
-            data = json.loads(raw)
+            data = jsontext.loads(raw)  # a key given twice or nesting too deep: a 400 naming it
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("the body is not valid JSON", [{"field": "body", "message": "malformed JSON"}])
         if not isinstance(data, list):
@@ -66,6 +87,17 @@ def parse_import(raw: bytes, content_type: str | None) -> list[Any]:
     if not rows:
         raise BadRequest.for_field("body", "the import holds no rows")
     return rows
+
+
+def repeated_header(names: list[str]) -> None:
+    """A CSV header naming a column twice is a 400 naming it: which of the two cells is the field's
+    value would be a guess (csv.DictReader keeps the last)."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.strip()
+        if key and key in seen:
+            raise BadRequest.for_field(key[:200], "the CSV header names this column twice: name it once")
+        seen.add(key)
 
 
 def _kind(row: Any, source_format: str | None) -> tuple[str, Any]:

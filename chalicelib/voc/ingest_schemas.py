@@ -34,6 +34,10 @@ class ImportResult(OutputModel):
     duplicates: int
     rejected: int
     rows: list[ImportRow]
+    rejected_details_omitted: int = Field(
+        default=0, description="rejected rows listed without their errors: the answer details the "
+        "first 100 rejected rows (at most 20 errors each, messages cut at 500 characters), so that "
+        "it stays within the 6 MB a synchronous answer may hold; an import job reports every row")
 
     model_config = ConfigDict(json_schema_extra=captured_example("ImportResult"))
 

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 
 MAX_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-_NOT_IN_A_URL = re.compile(r"[\x00-\x20\x7f-\x9f\s]")  # C0, space, DEL, C1, any Unicode space
+NOT_IN_A_URL = re.compile(r"[\x00-\x20\x7f-\x9f\s]")  # C0, space, DEL, C1, any Unicode space
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _SIIT = ipaddress.ip_network("::ffff:0:0:0/96")
@@ -74,7 +74,7 @@ def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address, loopback_ok:
 
 def check_url(url: str, resolve: bool = True) -> Target:
     """The URL's parts and the address to connect to; OutboundError says why it is not allowed."""
-    if _NOT_IN_A_URL.search(url):
+    if NOT_IN_A_URL.search(url):
         raise OutboundError("must not contain control characters or spaces (CR, LF, tab, NUL, ...)")
     try:
         parts = urlsplit(url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
@@ -47,6 +48,11 @@ def _stored(dept: str, source_id: str) -> dict[str, Any]:
     return found
 
 
+def default_name(base_url: str) -> str:
+    """A source named by nobody is called by its server's host (`mobile311.sfgov.org`)."""
+    return urlsplit(base_url).hostname or base_url
+
+
 def create(dept: str, body: SourceCreate, principal: Principal) -> Source:
     department(dept)
     base_url = _check_base_url(body.base_url)
@@ -57,7 +63,7 @@ def create(dept: str, body: SourceCreate, principal: Principal) -> Source:
         secret_store.put(secret_name, body.api_key.get_secret_value())
     since = (body.since or clock.now() - DEFAULT_SINCE).replace(microsecond=0)
     stored = dal.create(dept, source_id, {
-        "name": body.name, "source_kind": body.kind, "base_url": base_url, "jurisdiction_id": body.jurisdiction_id,
+        "name": body.name or default_name(base_url), "source_kind": body.kind, "base_url": base_url, "jurisdiction_id": body.jurisdiction_id,
         "service_codes": body.service_codes or None, "page_size": body.page_size, "since": since,
         "active": body.active, "secret_name": secret_name, "updated_after": body.updated_after},
         principal.subject)

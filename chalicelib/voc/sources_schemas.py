@@ -4,11 +4,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, SecretStr, StringConstraints, field_validator
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, SecretStr, StringConstraints, field_validator
 
 from chalicelib.core.schemas import EARLIEST, InputModel, OutputModel, Page, PatchModel, Timestamp
+from chalicelib.voc.outbound import NOT_IN_A_URL
 
-Url = Annotated[str, StringConstraints(min_length=8, max_length=500)]
+def _url_text(url: str) -> str:
+    # Refused here, before InputModel would strip them from free text: a URL is not free text.
+    if NOT_IN_A_URL.search(url):
+        raise ValueError("must not contain control characters or spaces (CR, LF, tab, NUL, ...)")
+    return url
+
+
+Url = Annotated[str, StringConstraints(min_length=8, max_length=500), AfterValidator(_url_text)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
 Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._\-]{1,100}$")]
@@ -30,7 +38,7 @@ def _since(value: datetime | None) -> datetime | None:
 class SourceCreate(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
-    name: Name
+    name: Name | None = Field(default=None, description="default: the host of `base_url`")
     kind: Literal["open311"] = "open311"
     base_url: Url = Field(description="the GeoReport v2 endpoint (…/requests.json is appended); in AWS "
                           "only https resolving to public addresses")

@@ -2,6 +2,7 @@
 import with its progress and counts, jobs, token, and its messages and exit codes on errors."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,15 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.e2e.import_stack import expected, generated_rows, write_csv_gz
 
 pytestmark = pytest.mark.e2e
 CXGOV = Path(sys.executable).with_name("cxgov")
 
 
-def cxgov(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CXGOV_")}
-    return subprocess.run([str(CXGOV), *args], env={**clean, "COLUMNS": "200", **(env or {})},
+def cxgov(*args: str, env: dict[str, str] | None = None, timeout: int = 300,
+          columns: str | None = "200") -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CXGOV_") and k not in ("COLUMNS", "LINES")}
+    width = {"COLUMNS": columns} if columns else {}
+    # The checkout under test (a worktree shares the venv, whose editable install names another one).
+    here = {"PYTHONPATH": str(ROOT)}
+    return subprocess.run([str(CXGOV), *args], env={**clean, **width, **here, **(env or {})},
                           capture_output=True, text=True, timeout=timeout, cwd="/")
 
 
@@ -59,6 +65,34 @@ def test_import_shows_progress_and_the_final_counts(import_stack, cli_dept, tmp_
     # And `cxgov jobs` lists both, newest first
     listed = cxgov("jobs", "--dept", dept, "--api", import_stack.http.base, "--token", token)
     assert listed.returncode == 0 and listed.stdout.count("completed") == 2 and "export.csv.gz" in listed.stdout
+
+
+def test_in_a_pipe_import_prints_whole_lines_and_json_for_scripts(import_stack, cli_dept, tmp_path):
+    # Given a file with rejected rows, and stdout a pipe of no declared width (as in a script)
+    dept = f"clipipe-{uuid.uuid4().hex[:6]}"
+    token = import_stack.department(dept)
+    rows = generated_rows(400, seed=25)
+    want = expected(rows)
+    assert want["rejected"] > 0
+    path = write_csv_gz(rows, tmp_path / "a-file-with-a-rather-long-name-for-a-narrow-pipe.csv.gz")
+    env = {"CXGOV_API": import_stack.http.base, "CXGOV_TOKEN": token}
+    # When `cxgov import` runs with no COLUMNS
+    result = cxgov("import", str(path), "--dept", dept, env=env, columns=None)
+    # Then the summary line is whole, rejected count included, and nothing is cut with an ellipsis
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = next(line for line in result.stdout.splitlines() if line.startswith("job "))
+    assert summary.endswith(f"created {want['created']:,}  updated 0  duplicates {want['duplicates']:,}  "
+                            f"rejected {want['rejected']:,}"), summary
+    assert "\u2026" not in result.stdout
+    link = next(line for line in result.stdout.splitlines() if line.startswith("rejected rows"))
+    assert "Signature=" in link  # the whole presigned URL on one line
+    # And --json prints the finished job as one JSON object, with every count
+    again = cxgov("import", str(path), "--dept", dept, "--json", env=env, columns=None)
+    assert again.returncode == 0, again.stderr
+    job = json.loads(again.stdout)
+    assert (job["status"], job["rows_done"], job["created"], job["rejected"]) == (
+        "completed", len(rows), 0, want["rejected"])
+    assert job["duplicates"] == want["created"] + want["duplicates"]
 
 
 def test_errors_have_clear_messages_and_documented_exit_codes(import_stack, cli_dept, tmp_path):

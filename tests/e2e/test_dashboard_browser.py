@@ -55,7 +55,7 @@ def ids(demo):
 def _pages(ids, role: str) -> dict[str, str]:
     smoc = ids["smoc-1"]
     return {"overview": "/dashboard", "trends": "/dashboard/trends", "tracker": "/dashboard/tracker",
-            "department": "/dashboard/departments/corp-comms",
+            "assessments": "/dashboard/assessments", "department": "/dashboard/departments/corp-comms",
             "recommendation": f"/dashboard/recommendations/corp-comms/{smoc['id']}"}
 
 
@@ -242,6 +242,30 @@ def test_the_department_and_recommendation_pages_show_the_follow_up(demo, browse
     assert tab.problems == []
 
 
+def test_the_assessments_page_ranks_the_apis_scores_and_the_department_shows_its_gaps(demo, browser):
+    url, tokens = demo
+    token = tokens["Chief CX Officer"]
+    api = Http(url)
+    summary = api.request("GET", "/assessments/summary?framework_id=contact-centre-operational-audit", token=token)[2]
+    assert len(summary["items"]) >= 3  # the demo's approved operational audits
+    tab = Page(browser, url, token).open("/dashboard/assessments")
+    # The ranking is the API's, in its order, with its compliance share as a percentage
+    assert tab.texts("#assessments-table tbody th") == [str(r["rank"]) for r in summary["items"]]
+    first = tab.page.locator("#assessments-table tbody tr").first.inner_text()
+    assert summary["items"][0]["department"] in first
+    assert f"{summary['items'][0]['score']['compliance_share'] * 100:.0f}%" in first
+    # The SMOC's department page: its latest approved score and its open gaps, two raised as recommendations
+    smoc = next(r for r in summary["items"] if r["department"] == "corp-comms")
+    tab.open("/dashboard/departments/corp-comms")
+    scores = tab.page.inner_text("#assessment-scores")
+    assert smoc["title"] in scores and f"{smoc['score']['compliance_share'] * 100:.0f}%" in scores
+    gaps = tab.page.locator("#dept-assessments table").nth(1)
+    assert gaps.locator("tbody tr").count() == smoc["open_gaps"]
+    assert gaps.locator("a", has_text="raised").count() == 2
+    assert tab.problems == [], tab.problems
+    tab.close()
+
+
 def _tab_to(page, selector: str, limit: int = 600) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -288,6 +312,9 @@ def test_a_dcxo_sees_only_its_own_department_on_every_page(demo, browser, ids):
     tab.open("/dashboard/trends")
     requested = tab.page.evaluate("window.cx.requests")
     assert any(r.startswith("/departments/parks/rollup/series") for r in requested)
+    tab.open("/dashboard/assessments")  # its own approved assessments, never the org summary
+    assert tab.texts("#assessments-table tbody th") and "corp-comms" not in tab.page.inner_text("#page")
+    assert not any(r.startswith("/assessments/summary") for r in tab.page.evaluate("window.cx.requests"))
     tab.open("/dashboard/departments/parks")
     tab.shot("dcxo-parks-department")
     assert tab.problems == []

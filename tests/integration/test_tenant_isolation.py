@@ -172,3 +172,20 @@ def _harbour_survey(api, tokens) -> str:
 
 
 OTHER_IDS["survey_id"] = _harbour_survey
+# --- assessments (issue 28) ---
+def _harbour_assessment(api, tokens) -> str:
+    response = api.post(f"/departments/{OTHER}/assessments", token=tokens["dcxo-harbour"],
+                        body={"framework_id": "contact-centre-operational-audit",
+                              "title": "secret-marker-assessment", "as_of": "2026-09-30"})
+    assert response.status_code == 201, response.body
+    assessment_id = response.json["id"]
+    answered = api.put(f"/departments/{OTHER}/assessments/{assessment_id}/requirements/OPS-1",
+                       token=tokens["dcxo-harbour"],
+                       body={"result": "non_compliant", "observation": "secret-marker-observation"})
+    assert answered.status_code == 200, answered.body
+    return assessment_id
+
+
+OTHER_IDS["assessment_id"] = _harbour_assessment
+OTHER_IDS["ref"] = lambda api, tokens: "OPS-1"
+OTHER_IDS["framework_id"] = lambda api, tokens: "contact-centre-operational-audit"

@@ -22,8 +22,9 @@ DOMAINS = {
     "audits": {"org"},
     "ledger": {"org", "audits"},
     "reminders": {"org", "voc", "audits", "watch"},
-    "reporting": {"org", "voc", "kpis", "audits", "watch"},
+    "reporting": {"org", "voc", "kpis", "audits", "assessments", "watch"},
     "surveys": {"org", "voc"},
+    "assessments": {"org", "audits", "kpis"},
     "watch": {"org", "voc"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).

@@ -105,6 +105,39 @@
     ], empty: "No recommendation." });
   }
 
+  // The latest approved assessment against each framework (the API's score), and its open gaps: the
+  // requirements answered non-compliant or partially compliant, with the recommendation raised from each.
+  async function assessments(dept) {
+    const approved = await allPages("departments/" + encodeURIComponent(dept) + "/assessments", { status: "approved" });
+    const latest = new Map();
+    for (const a of approved) {
+      const seen = latest.get(a.framework_id);
+      if (!seen || a.as_of > seen.as_of || (a.as_of === seen.as_of && a.id > seen.id)) latest.set(a.framework_id, a);
+    }
+    const rows = [...latest.values()];
+    const full = await Promise.all(rows.map((a) => api("departments/" + encodeURIComponent(dept) + "/assessments/" + encodeURIComponent(a.id))));
+    const box = $("dept-assessments");
+    box.innerHTML = '<div id="assessment-scores"></div>' + rows.map((a, i) => '<div id="assessment-gaps-' + i + '"></div>').join("");
+    table("assessment-scores", { caption: "Latest approved assessment per framework", rows: rows, columns: [
+      { label: "Assessment", get: (a) => a.title },
+      { label: "Framework", get: (a) => a.framework_id + " " + a.framework_version },
+      { label: "As of", get: (a) => a.as_of },
+      { label: "Compliance", get: (a) => a.score.compliance_share, kind: "share" },
+      { label: "Maturity (mean)", get: (a) => a.score.maturity_mean, kind: "score" },
+      { label: "Open gaps", get: (a) => a.open_gaps, kind: "count" },
+    ], empty: "No approved assessment yet." });
+    full.forEach((a, i) => {
+      const gaps = a.requirements.filter((r) => r.answer && (r.answer.result === "non_compliant" || r.answer.result === "partially_compliant"));
+      table("assessment-gaps-" + i, { caption: "Open gaps of " + a.title, rows: gaps, columns: [
+        { label: "Requirement", get: (r) => r.ref + " " + r.title },
+        { label: "Result", get: (r) => words(r.answer.result) },
+        { label: "Observation", get: (r) => r.answer.observation },
+        { label: "Recommendation", html: (r) => (r.finding ? '<a class="usa-link" href="' + esc(links.recommendation(dept, r.finding.recommendation_id)) +
+            '">raised</a>' : "not raised"), sort: (r) => (r.finding ? 1 : 0) },
+      ], empty: a.title + ": no open gap." });
+    });
+  }
+
   async function render(ctx) {
     const dept = ctx.params.dept;
     cx.mount("tpl-department");
@@ -115,7 +148,7 @@
     profile(d, rollup);
     const open = await api("departments/" + encodeURIComponent(dept) + "/alerts", { status: "open", limit: 50 });
     cx.alertBanner("dept-alerts", open.items);
-    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept)]);
+    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept), assessments(dept)]);
   }
 
   window.cx.start(render);
