@@ -35,7 +35,8 @@ HEAVY = ("pydantic", "jwt", "cryptography", "phonenumbers", "pynamodb.models", "
 LIGHT = ("chalicelib.core.claims", "chalicelib.core.config", "chalicelib.core.cursors", "chalicelib.core.errors",
          "chalicelib.core.lazy", "chalicelib.core.observability", "chalicelib.http.errors",
          "chalicelib.http.idempotency", "chalicelib.http.middleware", "chalicelib.http.routing",
-         "chalicelib.http.system")
+         "chalicelib.http.system",
+         "chalicelib.imports.kinds")  # a dict of job kinds to module names (issue 29), stdlib only
 
 
 def _light(module: str) -> bool:

@@ -80,6 +80,7 @@ def serve() -> None:
     """Polls until SIGTERM; one message per handler call (the function's batch size)."""
     import boto3
 
+    import app  # noqa: F401 - as the Lambda's: registers the job kinds (peer sets) the worker fills
     from chalicelib.imports.worker_handler import import_worker
 
     stopping = []

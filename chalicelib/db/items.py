@@ -600,6 +600,61 @@ class ImportJobItem(CxgovItem, discriminator="import_job"):
     queued_at = UTCDateTimeAttribute(null=True)
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
+    job_kind = UnicodeAttribute(null=True)  # absent: feedback; `peer_set`: rows of a peer set (issue 29)
+    target = UnicodeAttribute(null=True)  # what a non-feedback job fills (the peer set's id)
+
+
+# --- peers outside the organisation (issue 29): never tenant data, every pk starts with `PEER#` ---
+class PeerSetItem(VersionedItem, discriminator="peer_set"):
+    """pk `PEER#SET#{id}`, sk `SET`; org_pk `PEER_SET`, org_sk `{created_at}#{id}` (the listing)."""
+
+    peer_set_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    publisher = UnicodeAttribute()
+    source_url = UnicodeAttribute(null=True)
+    retrieved_on = UnicodeAttribute()  # ISO date: the snapshot's day ("open past its due" is as of then)
+    set_kind = UnicodeAttribute()  # service_requests | a11_responses
+    profile = UnicodeAttribute()
+    group_column = UnicodeAttribute()
+    service_column = UnicodeAttribute(null=True)
+    target_hours = NumberAttribute(null=True)
+    uploads = NumberAttribute(default=0)
+
+
+class PeerRowItem(CxgovItem, discriminator="peer_row"):
+    """The guard of one source row: pk `PEER#{set}#SRC#{sha256(source id)}`, sk `ROW`. `places`
+    are the value items the row has now (its group's and its service type's), `digest` what they
+    hold: an upload of the same row again writes nothing, a changed one moves them."""
+
+    places = ListAttribute(of=UnicodeAttribute)  # "pk|sk" of each value item
+    digest = UnicodeAttribute()
+
+
+class PeerPartItem(CxgovItem, discriminator="peer_part"):
+    """pk `PEER#{set}#PARTS`, sk `{month}#{part}`: a value partition exists (what figures read)."""
+
+    group = UnicodeAttribute()
+    service_type = UnicodeAttribute(null=True)  # null: all of the group
+
+
+class PeerValueItem(CxgovItem, discriminator="peer_value"):
+    """One row in one partition `PEER#{set}#V#{month}#{part}`: sk `C#{seconds to close:012d}#{row}`
+    (closed; sorted, so exact medians stream), `O#{row}` (open), `R#{row}` (an A-11 response).
+    `w`: 1 within target, 0 against, absent not judged; `agree`/`asked`: A-11 drivers. A row that
+    moves leaves `gone` in its old place (the worker's role deletes nothing; a later upload that moves
+    it back overwrites it)."""
+
+    w = NumberAttribute(null=True)
+    gone = NumberAttribute(null=True)  # 1: the row moved (a later upload changed it); reads skip it
+    agree = ListAttribute(of=UnicodeAttribute, null=True)
+    asked = ListAttribute(of=UnicodeAttribute, null=True)
+
+
+class PeerMappingItem(VersionedItem, discriminator="peer_mapping"):
+    """A department's peer groups: pk `{dept}#PEERMAP`, sk `PEERMAP` (tenant data of that department)."""
+
+    department = UnicodeAttribute()
+    groups = UnicodeAttribute()  # JSON list of {peer_set_id, group, service_type}
 
 
 # --- surge watch (issue 27) ---

@@ -371,3 +371,65 @@ def assessment_evidence_sk(evidence_id: str) -> str:
 def assessment_evidence_object_key(dept: str, assessment_id: str, evidence_id: str) -> str:
     """In the evidence bucket, under the department's prefix as every evidence file."""
     return f"{dept}/assessments/{assessment_id}/{evidence_id}"
+
+
+# --- peers outside the organisation (issue 29) ---
+# Peer data is not tenant data: every partition starts with `PEER#`, which no department id can
+# (ids are lower-case), so no department's listing, rollup or key condition ever reaches it.
+ORG_PEER_SETS = "PEER_SET"
+PEER_SET_SK = "SET"
+PEER_ROW_SK = "ROW"
+PEER_MAPPING_SK = "PEERMAP"
+# An import job's owner for a peer set's uploads (in the place of a department id, upper case so
+# it can never be one): the job item's partition and its object keys carry it.
+PEER_JOB_OWNER_PREFIX = "PEERSET-"
+
+
+def peer_set_pk(peer_set_id: str) -> str:
+    return f"PEER#SET#{peer_set_id}"
+
+
+def peer_set_org_sk(created_at: str, peer_set_id: str) -> str:
+    return f"{created_at}#{peer_set_id}"
+
+
+def peer_mapping_pk(dept: str) -> str:
+    return f"{dept}#PEERMAP"
+
+
+def peer_job_owner(peer_set_id: str) -> str:
+    return f"{PEER_JOB_OWNER_PREFIX}{peer_set_id}"
+
+
+def peer_row_pk(peer_set_id: str, source_id: str) -> str:
+    """The guard of one source row (keyed by the source id, so a re-upload finds it)."""
+    import hashlib
+
+    digest = hashlib.sha256(source_id.encode()).hexdigest()[:40]
+    return f"PEER#{peer_set_id}#SRC#{digest}"
+
+
+def peer_parts_pk(peer_set_id: str) -> str:
+    """The catalogue of a set's value partitions: sk `{month}#{part}`."""
+    return f"PEER#{peer_set_id}#PARTS"
+
+
+def peer_part_sk(month: str, part: str) -> str:
+    return f"{month}#{part}"
+
+
+def peer_values_pk(peer_set_id: str, month: str, part: str) -> str:
+    """One month of one group (or one group's service type): a row's value items sort by close time."""
+    return f"PEER#{peer_set_id}#V#{month}#{part}"
+
+
+def peer_closed_sk(seconds: int, row: str) -> str:
+    return f"C#{seconds:012d}#{row}"
+
+
+def peer_open_sk(row: str) -> str:
+    return f"O#{row}"
+
+
+def peer_response_sk(row: str) -> str:
+    return f"R#{row}"

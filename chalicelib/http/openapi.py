@@ -56,6 +56,9 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
                      "example": "contact-centre-operational-audit"},
     "ref": {"type": "string", "pattern": "^[0-9A-Za-z][0-9A-Za-z.\\-_]{0,19}$",
             "description": "a requirement's ref in its framework", "example": "OPS-1"},
+    "peer_set_id": {**_HEX32, "description": "a peer set (issue 29)", "example": "7e4d2c1b0a9f4e8d8c7b6a5f4e3d2c1b"},
+    "upload_id": {"type": "string", "pattern": "^[0-9a-hjkmnp-tv-z]{26}$",
+                  "description": "a peer set's upload (an import job)", "example": "01jf3k5q9x2m7v8w4c6b0n1p2r"},
     "chart": {"type": "string", "enum": ["recommendations", "voc", "channels", "kpis"]},
     # the dashboard's own files and the USWDS files it serves (chalicelib/reporting/dashboard_routes.py)
     "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$", "example": "core.js"},

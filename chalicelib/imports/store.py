@@ -21,7 +21,7 @@ _FIELDS = ("job_id", "department", "status", "profile", "file_name", "content_ty
            "created_by", "created_by_role", "created_by_name", "object_size", "object_etag",
            "file_format", "offset", "rows_done", "created", "updated", "duplicates", "rejected",
            "report_key", "error", "runs", "lease_owner", "lease_until", "checkpoint_at", "queued_at",
-           "started_at", "finished_at", "created_at", "updated_at")
+           "started_at", "finished_at", "created_at", "updated_at", "job_kind", "target")
 COUNTS = ("rows_done", "created", "updated", "duplicates", "rejected")
 
 

@@ -26,7 +26,7 @@ from chalicelib.core import clock
 from chalicelib.core.auth import Principal
 from chalicelib.core.observability import count, logger
 from chalicelib.db import keys
-from chalicelib.imports import json_array, object_store as store, reader, store as dal
+from chalicelib.imports import json_array, kinds, object_store as store, reader, store as dal
 from chalicelib.voc import service as voc
 
 CHUNK_ROWS = int(os.environ.get("CXGOV_IMPORT_CHUNK_ROWS", "1000"))
@@ -167,7 +167,9 @@ def _open(job: dict[str, Any], owner: str):
         start = 0
         if kind == "csv":
             header, start = reader.csv_header(stream)
-            unknown = voc.csv_header_problems(dept, job["profile"], header)
+            sink = kinds.handler(job["job_kind"])
+            unknown = (sink.header_problems(job, header) if sink is not None
+                       else voc.csv_header_problems(dept, job["profile"], header))
             if unknown:
                 raise reader.PoisonFile("the CSV header names columns the profile does not read: "
                                         + ", ".join(unknown))
@@ -228,7 +230,13 @@ def _flush(job: dict[str, Any], owner: str, chunk: list[reader.Row],
         else:
             good.append(row)
     counts = {"rows_done": len(chunk), "rejected": len(chunk) - len(good)}
-    if good:
+    sink = kinds.handler(job["job_kind"])
+    if good and sink is not None:  # another domain's rows (a peer set): its module imports them
+        found, rejected = sink.import_rows(job, good)
+        for name, value in found.items():
+            counts[name] = counts.get(name, 0) + value
+        errors.extend(rejected)
+    elif good:
         call_started = clock.now()
         result = voc.import_chunk(dept, [(r.kind, r.data) for r in good], _principal(job), job["profile"])
         counted: set[str] = set()  # records already counted in this chunk (a repeat is a duplicate)

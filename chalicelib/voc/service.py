@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters as voc_counters, counters_store, hourly, ingest, profiles, store
+from chalicelib.voc import counters as voc_counters, counters_store, hourly, ingest, profiles, store, touchpoints
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
@@ -144,3 +144,51 @@ def record_survey_response(dept: str, data: dict[str, Any], now: datetime, actor
     store.create(record, voc_counters.contributions(facts(record)), actor=actor,
                  extra=lambda tx: extra(tx, record))
     return record
+
+
+# --- peers (issue 29): other governments' published rows, read with the built-in profiles ---------
+
+PEER_PROFILES = ("la311", "nyc311", "open311", "touchpoints")
+
+
+class PeerRowReader:
+    """A built-in profile's column mapping applied to a peer's row (no department: times without an
+    offset are in the profile's zone, else UTC): `map(row)` -> (fields, errors) as a feedback import
+    reads them; `zone` is where a row's month is counted."""
+
+    def __init__(self, profile: str):
+        if profile not in PEER_PROFILES:
+            raise BadRequest.for_field("profile", f"a peer set reads one of {', '.join(PEER_PROFILES)}")
+        chosen = profiles.resolve("", profile)
+        self.touchpoints = profile == "touchpoints"
+        self.zone = chosen.rules.get("time_zone") or "UTC"
+        self._mapper = Mapper(chosen, self.zone)
+
+    def header_problems(self, header: list[str], extra: list[str]) -> list[str]:
+        wanted = ["source_id", "received_at"] + ([] if self.touchpoints else ["first_responded_at"])
+        missing = [self._mapper.column(t) for t in wanted if self._mapper.column(t) not in header]
+        if self.touchpoints:
+            missing += [c for c in touchpoints.ANSWER_COLUMNS[1:] if c not in header]
+        missing += [c for c in extra if c and c not in header]
+        return [f"{c} (missing)" for c in dict.fromkeys(missing)]
+
+    def column(self, target: str) -> str:
+        return self._mapper.column(target)
+
+    def map(self, row: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        data, errors = self._mapper.map(row)
+        if self.touchpoints:
+            data.pop("a11", None)  # joined driver columns: read as flags below instead
+            try:
+                data["drivers"] = {d: (touchpoints._flag(row, f"positive_{d}"), touchpoints._flag(row, f"negative_{d}"))
+                                   for d in touchpoints.DRIVERS}
+            except touchpoints.RowError as exc:
+                errors.append({"field": exc.field, "message": exc.message})
+        return data, errors
+
+
+def department_summary(dept: str, period: str) -> Any:
+    """The VoC summary of a department's period (what a peer comparison sets the peers against)."""
+    from chalicelib.voc import summary
+
+    return summary.summary(dept, period)

@@ -26,6 +26,7 @@ DOMAINS = {
     "surveys": {"org", "voc"},
     "assessments": {"org", "audits", "kpis"},
     "watch": {"org", "voc"},
+    "peers": {"org", "voc", "imports"},
 }
 # Item declarations (one module: discriminated batch reads need every class registered).
 SIZE_EXEMPT = {"chalicelib.db.items"}

@@ -1,5 +1,6 @@
 // A department: its profile and figures for the period, its KPIs with attainment over time, its VoC
-// month by month, and its recommendations with their overdue clocks and next dates.
+// month by month, how it compares with peers outside the organisation, and its recommendations
+// with their overdue clocks and next dates.
 "use strict";
 (function () {
   const { $, api, allPages, table, cards, esc, fmt, words, links } = window.cx;
@@ -138,6 +139,26 @@
     });
   }
 
+  // Other governments' published figures (issue 29): the API compares; the page only shows it.
+  async function peers(dept, period) {
+    const ask = (measure) => api("departments/" + encodeURIComponent(dept) + "/benchmarks/peers", { measure: measure, period: period });
+    const [hours, within] = await Promise.all([ask("median_hours_to_close"), ask("within_target_share")]);
+    const rank = (b) => (b.percentile === null ? "no comparison" : "better than " + fmt(b.percentile / 100, "share") + " of peers");
+    cards("dept-peer-cards", [
+      { label: "median hours to first response, " + rank(hours), value: fmt(hours.department, "hours") },
+      { label: "peers' median hours to close", value: fmt(hours.distribution ? hours.distribution.median : null, "hours") },
+      { label: "answered within the target, " + rank(within), value: fmt(within.department, "share") },
+      { label: "peers' median within-target share", value: fmt(within.distribution ? within.distribution.median : null, "share") },
+    ]);
+    table("dept-peers", { caption: "Peer groups in " + period + " (other governments' published requests)",
+      rows: hours.peers.map((p, i) => ({ p: p, w: within.peers[i] })), columns: [
+        { label: "Peer group", get: (r) => r.p.group + (r.p.service_type ? " – " + r.p.service_type : "") },
+        { label: "Requests", get: (r) => r.p.volume, kind: "count" },
+        { label: "Median hours to close", get: (r) => r.p.value, kind: "hours" },
+        { label: "Within target", get: (r) => r.w.value, kind: "share" },
+      ], empty: "No peer group mapped: the DCXO or the CCXO maps them (PUT …/peer-mapping)." });
+  }
+
   async function render(ctx) {
     const dept = ctx.params.dept;
     cx.mount("tpl-department");
@@ -148,7 +169,8 @@
     profile(d, rollup);
     const open = await api("departments/" + encodeURIComponent(dept) + "/alerts", { status: "open", limit: 50 });
     cx.alertBanner("dept-alerts", open.items);
-    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept), assessments(dept)]);
+    await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept), assessments(dept),
+                       peers(dept, rollup.period)]);
   }
 
   window.cx.start(render);

@@ -1,0 +1,1 @@
+"""Peers outside the organisation (issue 29): other governments' published figures."""
