@@ -13,7 +13,7 @@ from chalicelib.audits import service as audits
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict
 from chalicelib.core.redaction import redact_text
-from chalicelib.db import keys
+from chalicelib.db import keys_v12
 
 
 def create_evidence(dept: str, assessment_id: str, body: AssessmentEvidenceCreate,
@@ -24,7 +24,7 @@ def create_evidence(dept: str, assessment_id: str, body: AssessmentEvidenceCreat
     evidence_id = dal.new_id()
     fields = {"evidence_id": evidence_id, "file_name": body.file_name, "content_type": body.content_type,
               "sha256": body.sha256, "description": redact_text(body.description),
-              "object_key": keys.assessment_evidence_object_key(dept, assessment_id, evidence_id)}
+              "object_key": keys_v12.assessment_evidence_object_key(dept, assessment_id, evidence_id)}
     url, headers = audits.presign_upload(fields["object_key"], body.content_type, body.sha256)
     entry = history_entry(item, principal, "evidence_added",
                           {k: v for k, v in fields.items() if v is not None and k != "object_key"})

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp
+from chalicelib.core.schemas import InputModel, OutputModel, Page, QueryModel, Timestamp
 
 FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,59}$")]
 FrameworkVersion = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")]

@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict
 from chalicelib.db import credentials, keys
+from chalicelib.db import keys_v12
 from chalicelib.db.items import (
     AssessmentAnswerItem,
     AssessmentEvidenceItem,
@@ -39,7 +40,7 @@ def plain(item: CxgovItem) -> dict[str, Any]:
 def get_framework(framework_id: str, version: str) -> dict[str, Any] | None:
     try:
         with credentials.org_role():  # org-level, read in a dcxo's request too
-            return plain(FrameworkItem.get(keys.framework_pk(framework_id), keys.framework_sk(version)))
+            return plain(FrameworkItem.get(keys_v12.framework_pk(framework_id), keys_v12.framework_sk(version)))
     except DoesNotExist:
         return None
 
@@ -47,16 +48,16 @@ def get_framework(framework_id: str, version: str) -> dict[str, Any] | None:
 def framework_versions(framework_id: str) -> list[dict[str, Any]]:
     """Every published version of one library (a `by_org` query: the function role's)."""
     return [plain(item) for item in FrameworkItem.by_org.query(
-        keys.ORG_FRAMEWORKS, FrameworkItem.org_sk.startswith(f"{framework_id}#"))]
+        keys_v12.ORG_FRAMEWORKS, FrameworkItem.org_sk.startswith(f"{framework_id}#"))]
 
 
 def list_frameworks(limit: int, start_key: dict | None) -> tuple[list[dict], dict | None]:
-    result = FrameworkItem.by_org.query(keys.ORG_FRAMEWORKS, limit=limit, last_evaluated_key=start_key)
+    result = FrameworkItem.by_org.query(keys_v12.ORG_FRAMEWORKS, limit=limit, last_evaluated_key=start_key)
     return [plain(item) for item in result], result.last_evaluated_key
 
 
 def framework_in_use(framework_id: str, version: str) -> bool:
-    result = AssessmentItem.by_org.query(keys.assessment_org_pk(framework_id),
+    result = AssessmentItem.by_org.query(keys_v12.assessment_org_pk(framework_id),
                                          filter_condition=AssessmentItem.framework_version == version)
     return next(iter(result), None) is not None
 
@@ -64,9 +65,9 @@ def framework_in_use(framework_id: str, version: str) -> bool:
 def put_framework(data: dict[str, Any], document: str, expected_version: int | None, actor: str) -> dict[str, Any]:
     """Creates the library's version, or replaces it (not yet in use) at the version read."""
     now = clock.now()
-    item = FrameworkItem(keys.framework_pk(data["id"]), keys.framework_sk(data["version"]),
+    item = FrameworkItem(keys_v12.framework_pk(data["id"]), keys_v12.framework_sk(data["version"]),
                          framework_id=data["id"], framework_version=data["version"], name=data["name"],
-                         document=document, org_pk=keys.ORG_FRAMEWORKS,
+                         document=document, org_pk=keys_v12.ORG_FRAMEWORKS,
                          org_sk=f"{data['id']}#{data['version']}", created_at=now, updated_at=now,
                          created_by=actor, updated_by=actor)
     try:
@@ -84,14 +85,14 @@ def put_framework(data: dict[str, Any], document: str, expected_version: int | N
 
 # --- assessments ---
 def _history_item(dept: str, entry: dict[str, Any]) -> HistoryItem:
-    return HistoryItem(keys.assessment_children_pk(dept, entry["rec_id"]), keys.history_sk(entry["seq"]),
+    return HistoryItem(keys_v12.assessment_children_pk(dept, entry["rec_id"]), keys.history_sk(entry["seq"]),
                        **entry)
 
 
 def _answer_item(dept: str, assessment_id: str, answer: dict[str, Any]) -> AssessmentAnswerItem:
     now = clock.now()
     return AssessmentAnswerItem(
-        keys.assessment_children_pk(dept, assessment_id), keys.answer_sk(answer["ref"]),
+        keys_v12.assessment_children_pk(dept, assessment_id), keys_v12.answer_sk(answer["ref"]),
         ref=answer["ref"], result=answer["result"], maturity=answer.get("maturity"),
         observation=answer.get("observation"), evidence_ids=list(answer.get("evidence_ids") or []),
         links=list(answer.get("links") or []), answered_by=answer.get("answered_by"),
@@ -103,9 +104,9 @@ def create_assessment(dept: str, data: dict[str, Any], answers: list[dict[str, A
     """One transaction: the department exists, the assessment, its copied answers, its first history entry."""
     now = clock.now()
     item = AssessmentItem(
-        keys.assessments_pk(dept), keys.assessment_sk(data["assessment_id"]),
-        org_pk=keys.assessment_org_pk(data["framework_id"]),
-        org_sk=keys.assessment_org_sk(dept, data["as_of"], data["assessment_id"]),
+        keys_v12.assessments_pk(dept), keys_v12.assessment_sk(data["assessment_id"]),
+        org_pk=keys_v12.assessment_org_pk(data["framework_id"]),
+        org_sk=keys_v12.assessment_org_sk(dept, data["as_of"], data["assessment_id"]),
         created_at=now, updated_at=now, created_by=actor, updated_by=actor, created_request=request_key,
         **data)
     try:
@@ -125,7 +126,7 @@ def create_assessment(dept: str, data: dict[str, Any], answers: list[dict[str, A
 
 def get_assessment(dept: str, assessment_id: str, consistent: bool = False) -> dict[str, Any] | None:
     try:
-        return plain(AssessmentItem.get(keys.assessments_pk(dept), keys.assessment_sk(assessment_id),
+        return plain(AssessmentItem.get(keys_v12.assessments_pk(dept), keys_v12.assessment_sk(assessment_id),
                                         consistent_read=consistent))
     except DoesNotExist:
         return None
@@ -139,23 +140,23 @@ def list_assessments(dept: str, framework_id: str | None, status: str | None, li
     if status:
         by_status = AssessmentItem.status == status
         condition = by_status if condition is None else condition & by_status
-    result = AssessmentItem.query(keys.assessments_pk(dept),
-                                  AssessmentItem.sk.startswith(keys.ASSESSMENT_PREFIX),
+    result = AssessmentItem.query(keys_v12.assessments_pk(dept),
+                                  AssessmentItem.sk.startswith(keys_v12.ASSESSMENT_PREFIX),
                                   filter_condition=condition, limit=limit, last_evaluated_key=start_key,
                                   scan_index_forward=False)
     return [plain(item) for item in result], result.last_evaluated_key
 
 
 def answers(dept: str, assessment_id: str, consistent: bool = False) -> list[dict[str, Any]]:
-    result = AssessmentAnswerItem.query(keys.assessment_children_pk(dept, assessment_id),
-                                        AssessmentAnswerItem.sk.startswith(keys.ANSWER_PREFIX),
+    result = AssessmentAnswerItem.query(keys_v12.assessment_children_pk(dept, assessment_id),
+                                        AssessmentAnswerItem.sk.startswith(keys_v12.ANSWER_PREFIX),
                                         consistent_read=consistent)
     return [plain(item) for item in result]
 
 
 def approved_of_framework(framework_id: str) -> Iterable[dict[str, Any]]:
     """Org-wide, every approved assessment against the framework (one Query on `by_org`)."""
-    result = AssessmentItem.by_org.query(keys.assessment_org_pk(framework_id),
+    result = AssessmentItem.by_org.query(keys_v12.assessment_org_pk(framework_id),
                                          filter_condition=AssessmentItem.status == "approved")
     return (plain(item) for item in result)
 
@@ -176,7 +177,7 @@ class Change:
 def add_to_transaction(tx: TransactWrite, change: Change, actor: str) -> None:
     """The change's items, in a transaction another write opened (the audits' report or
     recommendation, for a gap raised as a finding)."""
-    item = AssessmentItem(keys.assessments_pk(change.dept), keys.assessment_sk(change.assessment_id))
+    item = AssessmentItem(keys_v12.assessments_pk(change.dept), keys_v12.assessment_sk(change.assessment_id))
     item.version = change.expected_version
     actions = [getattr(AssessmentItem, name).remove() if value is None
                else getattr(AssessmentItem, name).set(value) for name, value in change.sets.items()]
@@ -203,36 +204,36 @@ def commit(change: Change, actor: str) -> None:
 
 
 def history_page(dept: str, assessment_id: str, limit: int, start_key: dict | None) -> tuple[list[dict], dict | None]:
-    result = HistoryItem.query(keys.assessment_children_pk(dept, assessment_id),
+    result = HistoryItem.query(keys_v12.assessment_children_pk(dept, assessment_id),
                                HistoryItem.sk.startswith("H#"), limit=limit, last_evaluated_key=start_key)
     return [plain(item) for item in result], result.last_evaluated_key
 
 
 def history_all(dept: str, assessment_id: str) -> list[dict]:
-    return [plain(item) for item in HistoryItem.query(keys.assessment_children_pk(dept, assessment_id),
+    return [plain(item) for item in HistoryItem.query(keys_v12.assessment_children_pk(dept, assessment_id),
                                                       HistoryItem.sk.startswith("H#"))]
 
 
 # --- evidence files ---
 def new_evidence(dept: str, assessment_id: str, fields: dict[str, Any]) -> AssessmentEvidenceItem:
     now = clock.now()
-    return AssessmentEvidenceItem(keys.assessment_children_pk(dept, assessment_id),
-                                  keys.assessment_evidence_sk(fields["evidence_id"]), confirmed=False,
+    return AssessmentEvidenceItem(keys_v12.assessment_children_pk(dept, assessment_id),
+                                  keys_v12.assessment_evidence_sk(fields["evidence_id"]), confirmed=False,
                                   created_at=now, updated_at=now, **fields)
 
 
 def list_evidence(dept: str, assessment_id: str) -> list[dict[str, Any]]:
     result = AssessmentEvidenceItem.query(
-        keys.assessment_children_pk(dept, assessment_id),
-        AssessmentEvidenceItem.sk.startswith(keys.EVIDENCE_OF_ASSESSMENT_PREFIX))
+        keys_v12.assessment_children_pk(dept, assessment_id),
+        AssessmentEvidenceItem.sk.startswith(keys_v12.EVIDENCE_OF_ASSESSMENT_PREFIX))
     return [plain(item) for item in result]
 
 
 def confirm_evidence(dept: str, assessment_id: str, evidence_id: str, at: str) -> None:
     """Marks a file confirmed once its stored bytes hashed to the declared SHA-256 (derived state,
     written once: the condition keeps a second confirmation from moving its time)."""
-    item = AssessmentEvidenceItem(keys.assessment_children_pk(dept, assessment_id),
-                                  keys.assessment_evidence_sk(evidence_id))
+    item = AssessmentEvidenceItem(keys_v12.assessment_children_pk(dept, assessment_id),
+                                  keys_v12.assessment_evidence_sk(evidence_id))
     try:
         item.update(actions=[AssessmentEvidenceItem.confirmed.set(True),
                              AssessmentEvidenceItem.confirmed_at.set(at)],

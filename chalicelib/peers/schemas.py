@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, PageQuery, QueryModel, Timestamp, api_enum
+from chalicelib.core.schemas import InputModel, OutputModel, Page, QueryModel, Timestamp, api_enum
 
 PeerSetKind = api_enum("PeerSetKind", Literal["service_requests", "a11_responses"])
 PeerProfile = api_enum("PeerProfile", Literal["la311", "nyc311", "open311", "touchpoints"])

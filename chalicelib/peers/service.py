@@ -19,6 +19,7 @@ from chalicelib.core import clock, cursors, periods
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.db import credentials, keys
+from chalicelib.db import keys_v12
 from chalicelib.imports import service as imports
 from chalicelib.org import service as org
 from chalicelib.peers import rules, store
@@ -79,7 +80,7 @@ def list_sets(limit: int, cursor: str | None, principal: Principal) -> PeerSetPa
 
 def create_upload(peer_set_id: str, body: PeerUploadCreate, principal: Principal) -> PeerUploadStart:
     found = _found(peer_set_id)
-    started = imports.create_upload(keys.peer_job_owner(peer_set_id), job_kind=KIND, target=peer_set_id,
+    started = imports.create_upload(keys_v12.peer_job_owner(peer_set_id), job_kind=KIND, target=peer_set_id,
                                     profile=found["profile"], file_name=body.file_name,
                                     content_type=body.content_type, principal=principal)
     return PeerUploadStart(**started)
@@ -88,7 +89,7 @@ def create_upload(peer_set_id: str, body: PeerUploadCreate, principal: Principal
 def get_upload(peer_set_id: str, upload_id: str) -> PeerUpload:
     _found(peer_set_id)
     with credentials.org_role():  # a peer set's job is org-level, readable by every role
-        job = imports.get_upload(keys.peer_job_owner(peer_set_id), upload_id)
+        job = imports.get_upload(keys_v12.peer_job_owner(peer_set_id), upload_id)
     if job is None or job.get("target") != peer_set_id:
         raise NotFound(f"upload {upload_id!r} of this peer set not found")
     return PeerUpload(id=job["job_id"], peer_set_id=peer_set_id, **{k: job[k] for k in (

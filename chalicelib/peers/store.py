@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.db import credentials, keys
+from chalicelib.db import keys_v12
 from chalicelib.db.common import put_new
 from chalicelib.db.items import PeerMappingItem, PeerPartItem, PeerRowItem, PeerSetItem, PeerValueItem
 from chalicelib.db.transactions import transaction
@@ -38,8 +39,8 @@ def _set(item: PeerSetItem) -> dict[str, Any]:
 
 
 def create_set(record: dict[str, Any], request_key: str) -> dict[str, Any] | None:
-    item = PeerSetItem(keys.peer_set_pk(record["peer_set_id"]), keys.PEER_SET_SK, org_pk=keys.ORG_PEER_SETS,
-                       org_sk=keys.peer_set_org_sk(record["created_at"].isoformat(), record["peer_set_id"]),
+    item = PeerSetItem(keys_v12.peer_set_pk(record["peer_set_id"]), keys_v12.PEER_SET_SK, org_pk=keys_v12.ORG_PEER_SETS,
+                       org_sk=keys_v12.peer_set_org_sk(record["created_at"].isoformat(), record["peer_set_id"]),
                        set_kind=record["kind"], **{k: v for k, v in record.items() if k != "kind"})
     saved = put_new(item, request_key)
     return _set(saved) if saved else None
@@ -50,14 +51,14 @@ def get_set(peer_set_id: str) -> dict[str, Any] | None:
         return None
     with credentials.org_role():
         try:
-            return _set(PeerSetItem.get(keys.peer_set_pk(peer_set_id), keys.PEER_SET_SK))
+            return _set(PeerSetItem.get(keys_v12.peer_set_pk(peer_set_id), keys_v12.PEER_SET_SK))
         except DoesNotExist:
             return None
 
 
 def list_sets(limit: int, start_key: dict | None) -> tuple[list[dict[str, Any]], dict | None]:
     """Newest first."""
-    result = PeerSetItem.by_org.query(keys.ORG_PEER_SETS, scan_index_forward=False, limit=limit,
+    result = PeerSetItem.by_org.query(keys_v12.ORG_PEER_SETS, scan_index_forward=False, limit=limit,
                                       last_evaluated_key=start_key, page_size=limit)
     items = [_set(i) for i in result]
     return items, result.last_evaluated_key
@@ -67,15 +68,15 @@ def list_sets(limit: int, start_key: dict | None) -> tuple[list[dict[str, Any]],
 
 def guards(peer_set_id: str, source_ids: Iterable[str]) -> dict[str, PeerRowItem]:
     """The stored guards of these source ids (by source id)."""
-    wanted = {keys.peer_row_pk(peer_set_id, s): s for s in source_ids}
+    wanted = {keys_v12.peer_row_pk(peer_set_id, s): s for s in source_ids}
     found: dict[str, PeerRowItem] = {}
-    for item in PeerRowItem.batch_get([(pk, keys.PEER_ROW_SK) for pk in wanted]):
+    for item in PeerRowItem.batch_get([(pk, keys_v12.PEER_ROW_SK) for pk in wanted]):
         found[wanted[item.pk]] = item
     return found
 
 
 def _places(peer_set_id: str, row: Contribution) -> list[str]:
-    return [f"{keys.peer_values_pk(peer_set_id, row.month, part)}|{row.sort_key()}" for _, part in row.parts()]
+    return [f"{keys_v12.peer_values_pk(peer_set_id, row.month, part)}|{row.sort_key()}" for _, part in row.parts()]
 
 
 def _value(place: str, row: Contribution) -> PeerValueItem:
@@ -96,7 +97,7 @@ def put_parts(peer_set_id: str, rows: Iterable[Contribution]) -> None:
     for (month, part), (group, service) in sorted(parts.items()):
         if (peer_set_id, month, part) in _NAMED:
             continue
-        PeerPartItem(keys.peer_parts_pk(peer_set_id), keys.peer_part_sk(month, part), group=group,
+        PeerPartItem(keys_v12.peer_parts_pk(peer_set_id), keys_v12.peer_part_sk(month, part), group=group,
                      service_type=service).save()
         _NAMED.add((peer_set_id, month, part))
 
@@ -123,7 +124,7 @@ def _commit(peer_set_id: str, rows: list[tuple[Contribution, PeerRowItem | None]
     with transaction() as tx:
         for row, guard in rows:
             new = _places(peer_set_id, row)
-            item = PeerRowItem(keys.peer_row_pk(peer_set_id, row.source_id), keys.PEER_ROW_SK,
+            item = PeerRowItem(keys_v12.peer_row_pk(peer_set_id, row.source_id), keys_v12.PEER_ROW_SK,
                                places=new, digest=row.digest())
             if guard is None:
                 tx.save(item, condition=PeerRowItem.pk.does_not_exist())
@@ -144,7 +145,7 @@ def parts(peer_set_id: str, months: list[str]) -> list[tuple[str, str, str | Non
     found = []
     with credentials.org_role():
         for month in months:
-            for item in PeerPartItem.query(keys.peer_parts_pk(peer_set_id), PeerPartItem.sk.startswith(f"{month}#")):
+            for item in PeerPartItem.query(keys_v12.peer_parts_pk(peer_set_id), PeerPartItem.sk.startswith(f"{month}#")):
                 found.append((month, item.sk.split("#", 1)[1], item.group, item.service_type))
     return found
 
@@ -167,7 +168,7 @@ def _query(pk: str, prefix: str, **extra: Any) -> dict[str, Any]:
 
 def count_closed(peer_set_id: str, month: str, part: str) -> int:
     """How many closed rows a partition holds (counted by DynamoDB, nothing transferred)."""
-    pk, total, start = keys.peer_values_pk(peer_set_id, month, part), 0, None
+    pk, total, start = keys_v12.peer_values_pk(peer_set_id, month, part), 0, None
     while True:
         page = _query(pk, "C#", Select="COUNT", ExpressionAttributeNames={"#pk": "pk", "#sk": "sk", "#gone": "gone"},
                       **({"ExclusiveStartKey": start} if start else {}))
@@ -181,7 +182,7 @@ def rows_page(peer_set_id: str, month: str, part: str, start_key: dict | None
               ) -> tuple[list[tuple[str, int | None, list[str] | None, list[str] | None]], dict | None]:
     """One page of a partition's rows in sort-key order (closed ones first, by seconds to close):
     (sk, w, agree, asked)."""
-    page = _query(keys.peer_values_pk(peer_set_id, month, part), "", Limit=PAGE,
+    page = _query(keys_v12.peer_values_pk(peer_set_id, month, part), "", Limit=PAGE,
                   ProjectionExpression="#sk, #w, #agree, #asked", ExpressionAttributeNames=_NAMES,
                   **({"ExclusiveStartKey": start_key} if start_key else {}))
 
@@ -197,7 +198,7 @@ def rows_page(peer_set_id: str, month: str, part: str, start_key: dict | None
 
 def get_mapping(dept: str) -> list[dict[str, Any]] | None:
     try:
-        item = PeerMappingItem.get(keys.peer_mapping_pk(dept), keys.PEER_MAPPING_SK)
+        item = PeerMappingItem.get(keys_v12.peer_mapping_pk(dept), keys_v12.PEER_MAPPING_SK)
     except DoesNotExist:
         return None
     return json.loads(item.groups)
@@ -206,9 +207,9 @@ def get_mapping(dept: str) -> list[dict[str, Any]] | None:
 def put_mapping(dept: str, groups: list[dict[str, Any]], subject: str, now) -> None:
     """Replaces the mapping (its version turns a lost race into a 409)."""
     try:
-        item = PeerMappingItem.get(keys.peer_mapping_pk(dept), keys.PEER_MAPPING_SK, consistent_read=True)
+        item = PeerMappingItem.get(keys_v12.peer_mapping_pk(dept), keys_v12.PEER_MAPPING_SK, consistent_read=True)
     except DoesNotExist:
-        item = PeerMappingItem(keys.peer_mapping_pk(dept), keys.PEER_MAPPING_SK, department=dept,
+        item = PeerMappingItem(keys_v12.peer_mapping_pk(dept), keys_v12.PEER_MAPPING_SK, department=dept,
                                created_by=subject, created_at=now)
     item.groups = json.dumps(groups)
     item.updated_by, item.updated_at = subject, now

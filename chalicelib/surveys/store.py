@@ -12,7 +12,8 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, ServiceUnavailable
-from chalicelib.db import aggregates, keys
+from chalicelib.db import aggregates
+from chalicelib.db import keys_v12
 from chalicelib.db.items import SurveyItem, SurveyRateItem, SurveyResponseItem
 from chalicelib.db.transactions import cancellation_codes, transaction
 from chalicelib.voc import service as voc
@@ -42,7 +43,7 @@ def _view(item: SurveyItem) -> dict[str, Any]:
 
 def create(dept: str, survey_id: str, data: Mapping[str, Any], actor: str) -> dict[str, Any]:
     now = clock.now()
-    item = SurveyItem(keys.surveys_pk(dept), keys.survey_sk(survey_id), survey_id=survey_id, department=dept,
+    item = SurveyItem(keys_v12.surveys_pk(dept), keys_v12.survey_sk(survey_id), survey_id=survey_id, department=dept,
                       journey_id=data["journey_id"], title=data["title"], survey_kind=data["kind"],
                       languages=data["languages"], questions=json.dumps(data["questions"]),
                       allowed_origins=data["allowed_origins"], active=data["active"],
@@ -53,19 +54,19 @@ def create(dept: str, survey_id: str, data: Mapping[str, Any], actor: str) -> di
 
 def get(dept: str, survey_id: str) -> dict[str, Any] | None:
     try:
-        return _view(SurveyItem.get(keys.surveys_pk(dept), keys.survey_sk(survey_id)))
+        return _view(SurveyItem.get(keys_v12.surveys_pk(dept), keys_v12.survey_sk(survey_id)))
     except DoesNotExist:
         return None
 
 
 def list_for(dept: str, limit: int, start_key: dict | None) -> tuple[list[dict[str, Any]], dict | None]:
-    result = SurveyItem.query(keys.surveys_pk(dept), limit=limit, last_evaluated_key=start_key)
+    result = SurveyItem.query(keys_v12.surveys_pk(dept), limit=limit, last_evaluated_key=start_key)
     return [_view(item) for item in result], result.last_evaluated_key
 
 
 def update(dept: str, survey_id: str, changes: Mapping[str, Any], expected_version: int,
            actor: str) -> dict[str, Any]:
-    item = SurveyItem(keys.surveys_pk(dept), keys.survey_sk(survey_id))
+    item = SurveyItem(keys_v12.surveys_pk(dept), keys_v12.survey_sk(survey_id))
     item.version = expected_version
     values = {**changes}
     if "questions" in values:
@@ -114,7 +115,7 @@ def count_view(survey: Mapping[str, Any], month: str) -> None:
 
 def _rate_window(tx: Any, dept: str, client: str, now: datetime) -> None:
     """The client's count of this minute, added on the condition that it is below the limit."""
-    item = SurveyRateItem(keys.survey_rate_pk(dept, client), now.strftime("%Y%m%d%H%M"))
+    item = SurveyRateItem(keys_v12.survey_rate_pk(dept, client), now.strftime("%Y%m%d%H%M"))
     tx.update(item, actions=[SurveyRateItem.count.add(1), SurveyRateItem.kind.set(SurveyRateItem),
                              SurveyRateItem.expires_at.set(now + RATE_WINDOW_TTL)],
               condition=SurveyRateItem.count.does_not_exist() | (SurveyRateItem.count < RATE_LIMIT))
@@ -141,7 +142,7 @@ def record_response(survey: Mapping[str, Any], data: dict[str, Any], own: dict[s
         aggregates.add_counters(tx, dept, scope(record["month"]), {
             f"srv__survey__{survey['id']}__responses": 1,
             f"srv__journey__{survey['journey_id']}__responses": 1})
-        response = SurveyResponseItem(keys.survey_response_pk(dept, survey["id"], record["month"]), record["id"],
+        response = SurveyResponseItem(keys_v12.survey_response_pk(dept, survey["id"], record["month"]), record["id"],
                                       feedback_id=record["id"], answers=json.dumps(own, ensure_ascii=False),
                                       page=page, lang=lang, created_at=now)
         tx.save(response, condition=SurveyResponseItem.pk.does_not_exist())
@@ -165,4 +166,4 @@ def counters(dept: str, first_month: str, last_month: str) -> dict[str, float]:
 def responses(dept: str, survey_id: str, month: str) -> list[dict[str, Any]]:
     return [{"feedback_id": item.feedback_id, "answers": json.loads(item.answers), "page": item.page,
              "lang": item.lang}
-            for item in SurveyResponseItem.query(keys.survey_response_pk(dept, survey_id, month))]
+            for item in SurveyResponseItem.query(keys_v12.survey_response_pk(dept, survey_id, month))]

@@ -10,7 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
-from chalicelib.db import keys
+from chalicelib.db import keys_v12 as keys
 from chalicelib.db.common import is_condition_failure
 from chalicelib.db.items import AlertEventAttribute, AlertItem, AlertOpenItem
 from chalicelib.db.transactions import transaction

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.assessments import rules
 from chalicelib.db import keys
+from chalicelib.db import keys_v12
 from chalicelib.ledger import log
 
 
@@ -100,7 +101,7 @@ def test_builtin_libraries_load_and_keep_to_the_contract():
 
 
 def test_the_ledger_appends_assessment_history_entries():
-    pk = keys.assessment_children_pk("parks", "19a3c0d4e5f6a7b8c9d0e")
+    pk = keys_v12.assessment_children_pk("parks", "19a3c0d4e5f6a7b8c9d0e")
     assert keys.history_owner(pk) == ("parks", "19a3c0d4e5f6a7b8c9d0e")
     assert keys.history_owner(keys.recommendation_children_pk("parks", "1a2b3c4d5e")) == ("parks", "1a2b3c4d5e")
     record = {"eventName": "INSERT", "dynamodb": {"NewImage": {
