@@ -18,6 +18,7 @@ from chalicelib.reviews import routes as reviews
 from chalicelib.surveys import public_routes as survey_pages, routes as surveys
 from chalicelib.reporting import dashboard_routes, rollup_routes, series_routes
 from chalicelib.voc import feedback_routes, profiles_routes, sources_routes
+from chalicelib.watch import routes as watch
 
 app = Chalice(app_name="cxgov")
 register_middleware(app)
@@ -28,5 +29,6 @@ for routes in (
     system, departments_routes, journeys_routes, kpis, feedback_routes, profiles_routes, sources_routes,
     imports, import_worker, reports_routes, recommendations_routes, reminders, ledger, rollup_routes,
     series_routes, dashboard_routes, a11, directory_routes, surveys, survey_pages, assessments, peers, reviews,
+    watch,
 ):
     app.register_blueprint(routes.bp)

@@ -85,6 +85,7 @@ def stages() -> None:
     print()
     # Each in its own process: this one's clients point at the database call_counts() stopped.
     for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_sts", "bench_ledger", "bench_digest", "bench_jobs",
+                  "bench_watch",  # issue 27: the hourly items' cost to writes, the watch's reads
                   "bench_job_memory",  # issue 24: the 200,000-row job, moved from the end-to-end suite
                   "bench_surveys",  # issue 30: public survey responses
                   "bench_peers",  # issue 29: peer uploads of 20,000 and 200,000 rows, and a month's figures

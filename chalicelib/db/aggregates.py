@@ -18,20 +18,19 @@ _NAME = re.compile(r"^[a-z0-9_\-:]+$")  # no dots: PynamoDB would read them as a
 
 
 def add_counters(transaction: TransactWrite, dept: str, scope: str,
-                 increments: Mapping[str, int | float | Decimal]) -> None:
+                 increments: Mapping[str, int | float | Decimal], org_index: bool = True) -> None:
     """Adds `increments` (negative to move a count out) to the aggregate item of `dept` × `scope`,
-    creating it on first use. Atomic ADDs: concurrent writers never lose a count."""
+    creating it on first use. Atomic ADDs: concurrent writers never lose a count. `org_index` False
+    keeps the item out of `by_org` (no index write: items only their department reads)."""
     for name in increments:
         if not _NAME.match(name):
             raise ValueError(f"counter name {name!r} must match {_NAME.pattern}")
     item = AggregateItem(keys.department_pk(dept), keys.aggregate_sk(scope))
     actions = [Path(name).add(value) for name, value in increments.items() if value]
-    actions += [
-        AggregateItem.kind.set(AggregateItem),
-        AggregateItem.org_pk.set(keys.aggregate_org_pk(scope)),
-        AggregateItem.org_sk.set(dept),
-        AggregateItem.updated_at.set(clock.now()),
-    ]
+    actions.append(AggregateItem.kind.set(AggregateItem))
+    if org_index:
+        actions += [AggregateItem.org_pk.set(keys.aggregate_org_pk(scope)), AggregateItem.org_sk.set(dept)]
+    actions.append(AggregateItem.updated_at.set(clock.now()))
     transaction.update(item, actions=actions)
 
 

@@ -107,6 +107,11 @@ class StaffedHoursAttribute(MapAttribute):
     end = UnicodeAttribute()
 
 
+class WatchSettingsAttribute(MapAttribute):
+    z = NumberAttribute()
+    min_volume = NumberAttribute()
+
+
 class DepartmentItem(VersionedItem, discriminator="department"):
     """pk `{dept}`, sk `DEPARTMENT`; org_pk `DEPARTMENT`, org_sk `{dept}`."""
 
@@ -116,6 +121,7 @@ class DepartmentItem(VersionedItem, discriminator="department"):
     staffed_hours = StaffedHoursAttribute()
     time_zone = UnicodeAttribute()
     active = BooleanAttribute()
+    watch = WatchSettingsAttribute(null=True)  # None: the contract's defaults
 
 
 class IdempotencyRecord(SharedConnection, Model):
@@ -649,6 +655,44 @@ class PeerMappingItem(VersionedItem, discriminator="peer_mapping"):
 
     department = UnicodeAttribute()
     groups = UnicodeAttribute()  # JSON list of {peer_set_id, group, service_type}
+
+
+# --- surge watch (issue 27) ---
+class AlertEventAttribute(MapAttribute):
+    at = UnicodeAttribute()
+    event = UnicodeAttribute()  # opened | mailed | mail_failed | acknowledged | resolved
+    actor = UnicodeAttribute()
+
+
+class AlertItem(CxgovItem, discriminator="watch_alert"):
+    """pk `{dept}#ALERT`, sk `ALERT#{alert_id}` (a ULID of its opening: newest last); org_pk `ALERT`,
+    org_sk `{alert_id}#{dept}` (the org-wide list). `figures` is JSON; `mailed_at` is set once the
+    DCXO and the CCXO were mailed (the job mails an alert without it). Changed by conditions on
+    its own fields (one acknowledgement, one resolution, one mail), so it carries no version."""
+
+    created_by = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    alert_id = UnicodeAttribute()
+    department = UnicodeAttribute()
+    alert_kind = UnicodeAttribute()  # surge | backlog_risk
+    scope = UnicodeAttribute()
+    key = UnicodeAttribute()
+    opened_at = UTCDateTimeAttribute()
+    resolved_at = UTCDateTimeAttribute(null=True)
+    acknowledged_by = UnicodeAttribute(null=True)
+    acknowledged_at = UTCDateTimeAttribute(null=True)
+    acknowledged_note = UnicodeAttribute(null=True)
+    figures = UnicodeAttribute()
+    mailed_at = UTCDateTimeAttribute(null=True)
+    history = ListAttribute(of=AlertEventAttribute, null=True)  # appended by every change, in its write
+
+
+class AlertOpenItem(CxgovItem, discriminator="watch_alert_open"):
+    """pk `{dept}#ALERT`, sk `OPEN#{kind}#{scope}#{key}`: the open alert of one condition, put with
+    `attribute_not_exists` in the alert's own transaction and deleted in the one that resolves it;
+    org_pk `ALERT_OPEN`, org_sk `{alert_id}#{dept}`: every open alert of the org in one Query."""
+
+    alert_id = UnicodeAttribute()
 
 
 # --- surveys collected first-hand (issue 30) ---

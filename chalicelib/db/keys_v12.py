@@ -1,5 +1,5 @@
 """Key formats of the v1.2 capabilities (DESIGN.md, "Additions to the API contract (v1.2)"):
-surveys, assessments, peers. The rest are in keys.py; tenant partition keys start with the
+surveys, assessments, peers, the surge watch. The rest are in keys.py; tenant partition keys start with the
 department id, org-level ones with `ORG#` or `PEER#`."""
 
 
@@ -178,3 +178,24 @@ def review_queue_org_sk(dept: str, period: str, sample_id: str) -> str:
 def review_history_pk(dept: str, plan_id: str) -> str:
     """A review plan's history chain (HistoryItem entries, `H#{seq}`), picked up by the ledger."""
     return f"{dept}#REVIEWPLAN#{plan_id}"
+
+
+# --- surge watch (issue 27) ---
+ORG_ALERTS = "ALERT"
+ORG_OPEN_ALERTS = "ALERT_OPEN"
+
+
+def alerts_pk(dept: str) -> str:
+    return f"{dept}#ALERT"
+
+
+def alert_sk(alert_id: str) -> str:
+    return f"ALERT#{alert_id}"
+
+
+def alert_open_sk(kind: str, scope: str, key: str) -> str:
+    return f"OPEN#{kind}#{scope}#{key}"
+
+
+def alert_org_sk(alert_id: str, dept: str) -> str:
+    return f"{alert_id}#{dept}"

@@ -67,6 +67,14 @@ class StaffedHours(InputModel):
         return self
 
 
+class WatchSettings(InputModel):
+    """The surge watch's thresholds: a surge is z >= `z` and at least `min_volume` items (and twice
+    the baseline's median); a backlog alert opens when `min_volume` items are at risk."""
+
+    z: float = Field(default=3.5, gt=0, le=100)
+    min_volume: int = Field(default=20, ge=1, le=1_000_000)
+
+
 TargetHours = Annotated[float, Field(gt=0, le=8760)]
 DEFAULT_STAFFED = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"}
 
@@ -79,6 +87,7 @@ class DepartmentCreate(InputModel):
     staffed_hours: StaffedHours = Field(default_factory=lambda: StaffedHours(**DEFAULT_STAFFED))
     time_zone: TimeZone
     active: bool = True
+    watch: WatchSettings = Field(default_factory=WatchSettings)
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"id": "corp-comms", "name": "Corporate Communications - Social Media Operations Center",
@@ -100,6 +109,7 @@ class DepartmentPatch(PatchModel):
     staffed_hours: StaffedHours | None = None
     time_zone: TimeZone | None = None
     active: bool | None = None
+    watch: WatchSettings | None = None
     version: int | None = Field(default=None, ge=1,
                                 description="the version read; a mismatch is a 409 instead of an overwrite")
 
@@ -119,6 +129,7 @@ class Department(OutputModel):
     staffed_hours: StaffedHours
     time_zone: str
     active: bool
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     version: int
     created_at: Timestamp
     updated_at: Timestamp

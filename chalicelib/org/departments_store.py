@@ -9,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.core import clock
 from chalicelib.db import keys
 from chalicelib.db.common import is_condition_failure, put_new
-from chalicelib.db.items import ContactAttribute, DepartmentItem, StaffedHoursAttribute
+from chalicelib.db.items import ContactAttribute, DepartmentItem, StaffedHoursAttribute, WatchSettingsAttribute
 from chalicelib.core.errors import Conflict
 from chalicelib.org.departments_schemas import Department
 
@@ -20,6 +20,7 @@ def _to_model(item: DepartmentItem) -> Department:
         response_target_hours=item.response_target_hours,
         staffed_hours=item.staffed_hours.as_dict(), time_zone=item.time_zone,
         active=item.active, version=item.version, created_at=item.created_at,
+        watch={"z": float(item.watch.z), "min_volume": int(item.watch.min_volume)} if item.watch else {},
         updated_at=item.updated_at,
     )
 
@@ -33,6 +34,7 @@ def create(data: dict[str, Any], actor: str, request_key: str) -> Department:
         response_target_hours=data["response_target_hours"],
         staffed_hours=StaffedHoursAttribute(**data["staffed_hours"]),
         time_zone=data["time_zone"], active=data["active"],
+        watch=WatchSettingsAttribute(**data["watch"]) if data.get("watch") else None,
         created_at=now, created_by=actor, updated_at=now, updated_by=actor,
     )
     saved = put_new(item, request_key)
@@ -62,7 +64,8 @@ def all_names() -> dict[str, str]:
         keys.ORG_DEPARTMENTS, attributes_to_get=["pk", "sk", "kind", "name"])}
 
 
-_MAPS = {"dcxo_contact": ContactAttribute, "staffed_hours": StaffedHoursAttribute}
+_MAPS = {"dcxo_contact": ContactAttribute, "staffed_hours": StaffedHoursAttribute,
+         "watch": WatchSettingsAttribute}
 
 
 def update(dept: str, changes: dict[str, Any], expected_version: int, actor: str) -> Department:

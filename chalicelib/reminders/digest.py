@@ -27,13 +27,14 @@ from chalicelib.voc import counters as voc_counters
 from chalicelib.voc import service as voc_service
 from chalicelib.audits.rollup import recommendation_figures
 from chalicelib.reminders import rules
+from chalicelib.watch import service as watch_service
 from chalicelib.reminders.schemas import Digest, DigestClock, DigestItem, OrgTotals, RecommendationTotals
 
-DCXO_ORDER = ("recommendation_overdue", "closure_returned", "target_date_approaching", "action_overdue",
-              "action_due", "feedback_overdue", "review_sample_awaiting")
+DCXO_ORDER = ("watch_alert", "recommendation_overdue", "closure_returned", "target_date_approaching",
+              "action_overdue", "action_due", "feedback_overdue", "review_sample_awaiting")
 AUDITOR_ORDER = ("closure_request_awaiting", "decision_awaiting_evaluation", "one_year_approaching",
                  "review_sample_awaiting")
-CCXO_ORDER = ("target_date_escalation", "within_target_drop", "review_sample_awaiting")
+CCXO_ORDER = ("watch_alert", "target_date_escalation", "within_target_drop", "review_sample_awaiting")
 
 
 def dashboard_base() -> str:
@@ -112,10 +113,21 @@ def _summary(item: rules.Item) -> str:
     if item.kind == "review_sample_awaiting":
         return (f"{extra['remaining']:,} of {extra['sample_size']:,} items of the {extra['period']} sample "
                 "still need your verdict")
+    if item.kind == "watch_alert":
+        return _alert_summary(item.extra["alert"])
     if item.kind == "within_target_drop":
         return (f"Responses within target fell from {extra['previous_share']:.1%} in {extra['previous_month']} "
                 f"to {extra['share']:.1%} in {extra['month']} ({extra['drop_points']} points)")
     raise ValueError(item.kind)
+
+
+def _alert_summary(alert: dict) -> str:
+    f, since = alert["figures"], f"open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC"
+    if alert["kind"] == "surge":
+        return (f"Surge ({alert['scope']} {alert['key']}): {f.get('observed')} in 24 hours against a median "
+                f"of {f.get('median')}, z {f.get('z')}; {since}")
+    return (f"Backlog at risk: {f.get('at_risk')} of {f.get('unanswered')} unanswered will pass their due "
+            f"time before staff reach them; {since}")
 
 
 def _title(item: rules.Item) -> str:
@@ -127,6 +139,8 @@ def _title(item: rules.Item) -> str:
         return "Overdue unanswered feedback"
     if item.kind == "review_sample_awaiting":
         return f"Second look {item.extra['period']}"
+    if item.kind == "watch_alert":
+        return "Surge watch alert" + ("" if item.extra["alert"]["acknowledged_by"] else " (not acknowledged)")
     return "Responses within target fell"
 
 
@@ -152,6 +166,9 @@ def to_model(item: rules.Item, base: str) -> DigestItem:
         link = f"/departments/{dept}/review-plans/{item.extra['plan_id']}/samples/{item.extra['sample_id']}"
         dashboard = f"{base}/dashboard/departments/{dept}"
         fields.update({k: item.extra[k] for k in ("plan_id", "sample_id", "period", "remaining")})
+    elif item.kind == "watch_alert":
+        link, dashboard = f"/departments/{dept}/alerts?status=open", f"{base}/dashboard/departments/{dept}"
+        fields["alert_id"] = item.extra["alert"]["id"]
     else:
         link = f"/departments/{dept}/voc-summary?period={item.extra['month']}"
         dashboard = f"{base}/dashboard/departments/{dept}"
@@ -195,6 +212,7 @@ def department_items(dept: str, now: datetime, read_due: bool = True) -> list[ru
         found = rules.feedback_item(dept, count, oldest["received_at"], oldest["due_at"], now)
         items += [found] if found else []
     items += review_items("dcxo", dept)
+    items += [rules.alert_item(alert, today) for alert in watch_service.open_alerts(dept)]
     return _ordered(items, DCXO_ORDER)
 
 
@@ -229,6 +247,7 @@ class OrgReads:
     def ccxo_items(self) -> list[rules.Item]:
         items = [i for facts in self.org_facts for i in rules.ccxo_items(facts, self.today)]
         items += self.within_target_drops() + review_items("ccxo", None)
+        items += [rules.alert_item(alert, self.today) for alert in watch_service.open_alerts(None)]
         return _ordered(items, CCXO_ORDER)
 
     def months(self) -> tuple[str, str]:

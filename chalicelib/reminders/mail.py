@@ -23,6 +23,7 @@ KIND_WORDS = {
     "one_year_approaching": "one year unimplemented soon", "target_date_escalation": "escalation",
     "within_target_drop": "response performance fell",
     "review_sample_awaiting": "second-look sample awaiting your verdicts",
+    "watch_alert": "surge watch alert open",
 }
 ROLE_WORDS = {"dcxo": "the Department CX Officer", "auditor": "an auditor", "ccxo": "the Chief CX Officer"}
 

@@ -48,3 +48,12 @@ def send_digests(event) -> dict:
     from chalicelib.reminders import job
 
     return job.run_scheduled()
+
+
+@bp.schedule(Cron(5, "*", "*", "*", "?", "*"), name="watch_alerts")
+def watch_alerts(event) -> dict:
+    """Hourly, five past: the surge watch opens and resolves every department's alerts and mails
+    each new one once to its DCXO and the CCXO (reminders/alerts_job.py)."""
+    from chalicelib.reminders import alerts_job
+
+    return alerts_job.run_scheduled()

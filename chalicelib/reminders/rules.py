@@ -153,6 +153,13 @@ def feedback_item(dept: str, count: int, oldest_received_at: datetime | None,
     return Item("feedback_overdue", dept, clocks=clocks, extra=extra)
 
 
+def alert_item(alert: dict[str, Any], today: date) -> Item:
+    """An open surge-watch alert (watch.service.open_alerts): listed until it resolves."""
+    opened = alert["opened_at"].date()
+    return Item("watch_alert", alert["department"], clocks=[_since("alert_opened", opened, today)],
+                age_days=(today - opened).days, extra={"alert": alert})
+
+
 def share(within: int, due: int) -> Fraction | None:
     """The within-target share as an exact fraction (None without anything due)."""
     return Fraction(within, due) if due else None

@@ -55,9 +55,10 @@ class Contacts(OutputModel):
 DigestKind = Literal[
     "recommendation_overdue", "target_date_approaching", "closure_returned", "action_due",
     "action_overdue", "feedback_overdue", "closure_request_awaiting", "decision_awaiting_evaluation",
-    "one_year_approaching", "target_date_escalation", "within_target_drop", "review_sample_awaiting"]
+    "one_year_approaching", "target_date_escalation", "within_target_drop", "review_sample_awaiting",
+    "watch_alert"]
 ClockName = Literal["decision", "final_action", "target_date", "action_due_date", "closure_request",
-                    "management_decision", "response_target"]
+                    "management_decision", "response_target", "alert_opened"]
 
 
 class DigestClock(OutputModel):
@@ -100,6 +101,7 @@ class DigestItem(OutputModel):
     sample_id: str | None = None
     period: str | None = Field(default=None, description="review_sample_awaiting: the sample's period")
     remaining: int | None = Field(default=None, description="review_sample_awaiting: items without a verdict")
+    alert_id: str | None = Field(default=None, description="watch_alert: the open surge or backlog alert")
     link: str = Field(description="the API path of the resource")
     dashboard_link: str = Field(description="the dashboard page of the resource")
 

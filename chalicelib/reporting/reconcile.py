@@ -2,7 +2,7 @@
 
 Each scope is recounted with the same function its writes use, so a clean department shows no
 drift at all:
-- `VOC#…`, `VOCRT#…`, `VOCDUE#…`, `VOCFY#…`, `VOCFYDUE#…`: the feedback records, `voc_counters.contributions` (voc_reconcile);
+- `VOC#…`, `VOCRT#…`, `VOCDUE#…`, `VOCFY#…`, `VOCFYDUE#…`, `VOCHR#…` (hourly): the feedback records, `voc_counters.contributions` (voc_reconcile);
 - `REC`: the recommendation items, `rec_counters.contributions`;
 - `KPI`: the KPI items (`kpi__defined`) and, per KPI, the attainment of its latest measured period
   read from the measurement items (`kpi__met` / `kpi__missed`, kpi_rules).
@@ -20,7 +20,7 @@ from chalicelib.audits import counters as rec_counters
 from chalicelib.voc import reconcile as voc_reconcile
 
 Counters = dict[str, dict[str, int]]
-VOC_FAMILIES = ("VOC#", "VOCRT#", "VOCDUE#", "VOCFY#", "VOCFYDUE#")
+VOC_FAMILIES = ("VOC#", "VOCRT#", "VOCDUE#", "VOCFY#", "VOCFYDUE#", "VOCHR#")
 
 
 def counted(scope: str) -> bool:

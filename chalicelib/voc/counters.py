@@ -14,7 +14,8 @@ Scopes (aggregate items, sk `AGG#{scope}`, all under pk `{dept}`; see docs/data-
   overdue-at-a-moment is every item due on an earlier day plus today's buckets up to the moment.
 - `VOCFY#FY{yyyy}` and `VOCFYDUE#FY{yyyy}#{yyyy-mm-dd}`: the same counters as the month and due
   items, summed over the federal fiscal year of the month of receipt (issue 31), so a fiscal-year
-  rollup reads one item per department instead of twelve."""
+  rollup reads one item per department instead of twelve.
+- `VOCHR#{yyyy-mm-ddThh}`: UTC hour; intake, first responses and the backlog ledger (hourly.py)."""
 from __future__ import annotations
 
 import statistics
@@ -22,6 +23,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
+from chalicelib.voc import hourly
 from chalicelib.voc.facts import FeedbackFacts
 
 CHANNELS = ("phone", "email", "web", "chat", "sms", "facebook", "twitter", "instagram", "in_person",
@@ -135,6 +137,9 @@ def contributions(f: FeedbackFacts) -> Counters:
             out[fy_scope(fy)] = dict(bag)
         elif scope.startswith("VOCDUE#"):
             out[fy_due_scope(fy, scope.rsplit("#", 1)[1])] = dict(bag)
+    for scope, bag in hourly.contributions(f).items():  # the surge watch's hourly items (hourly.py)
+        for name, value in bag.items():
+            add(out[scope], name, value)
     return {scope: bag for scope, bag in out.items() if bag}
 
 

@@ -34,12 +34,20 @@ def read_voc_aggregates(dept: str, first_month: str, last_month: str) -> dict[st
     return found
 
 
-def read_all_voc_aggregates(dept: str) -> dict[str, dict[str, float]]:
-    """Every VoC aggregate item, the fiscal years' too (the reconcile command's read)."""
+def read_all_voc_aggregates(dept: str, hourly: bool = False) -> dict[str, dict[str, float]]:
+    """Every VoC aggregate item, the fiscal years' too (the reconcile command's read); with
+    `hourly`, the hourly items too (one item per busy hour, so not for requests)."""
     found = read_voc_aggregates(dept, "0000-00", "9999-99")
     for low, high in (("VOCFY#", "VOCFY#~"), ("VOCFYDUE#", "VOCFYDUE#~")):
         found.update(aggregates.read_range(dept, low, high))
+    if hourly:
+        found.update(read_hourly(dept, "VOCHR#0000", "VOCHR#9999"))
     return found
+
+
+def read_hourly(dept: str, first_scope: str, last_scope: str) -> dict[str, dict[str, float]]:
+    """The hourly items (hourly.py) whose scopes sort from `first_scope` to `last_scope`: one Query."""
+    return aggregates.read_range(dept, first_scope, last_scope)
 
 
 def month_counters(dept: str, first_month: str, last_month: str) -> dict[str, float]:

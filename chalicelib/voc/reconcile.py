@@ -32,7 +32,7 @@ def reconcile(dept: str, repair: bool = False) -> dict[str, Any]:
     counters equal the recount (run it when no writes are going on: a write between the recount
     and the repair would be corrected against a stale count)."""
     records, expected = recount(dept)
-    found = drift(counters_store.read_all_voc_aggregates(dept), expected)
+    found = drift(counters_store.read_all_voc_aggregates(dept, hourly=True), expected)
     if repair and found:
         counters_store.set_counters(dept, {
             scope: {name: int(v["expected"] - v["stored"]) for name, v in names.items()}

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import BadRequest
-from chalicelib.voc import counters as voc_counters, counters_store, feedback, ingest, profiles, store, touchpoints
+from chalicelib.voc import counters as voc_counters, counters_store, feedback, hourly, ingest, profiles, store, touchpoints
 from chalicelib.voc.feedback import department
 from chalicelib.voc.ingest_schemas import ImportResult
 from chalicelib.voc.profile_mapper import NATIVE, Mapper
@@ -110,6 +110,21 @@ def overdue_feedback(dept: str, now: datetime) -> tuple[int, dict[str, Any] | No
     if not oldest:
         return 0, None
     return store.count_open(dept, due_by=now), oldest[0]
+
+
+# --- watch ---------------------------------------------------------------------------------------
+
+def hourly_counters(dept: str, spans: list[tuple[datetime, datetime]]) -> tuple[dict[datetime, dict[str, float]], int]:
+    """The hourly items (voc/hourly.py) of each span of whole UTC hours [first, last] (one Query a
+    span), hour -> counters, and how many items were read. Spans that overlap are read once."""
+    found: dict[datetime, dict[str, float]] = {}
+    read = 0
+    for first, last in spans:
+        items = counters_store.read_hourly(dept, hourly.scope(first), hourly.scope(last))
+        read += len(items)
+        for scope_name, counters in items.items():
+            found[hourly.hour_of_scope(scope_name)] = counters
+    return found, read
 
 
 # --- surveys -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from chalicelib.db.item_codec import Codec
 from chalicelib.db.items import FeedbackItem, FeedbackSourceItem
 from chalicelib.db.transactions import cancellation_codes, transaction
 from chalicelib.core.errors import Conflict
+from chalicelib.voc import hourly
 from chalicelib.voc.counters_store import Counters, months
 from chalicelib.voc.ids import minute, parse_id, time_part
 
@@ -120,8 +121,9 @@ def guard_put(record: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _add_all(tx, dept: str, counters: Counters) -> None:
     for scope in sorted(counters):
-        if counters[scope]:
-            aggregates.add_counters(tx, dept, scope, counters[scope])
+        if counters[scope]:  # the hourly items are read by their department only: not in by_org
+            aggregates.add_counters(tx, dept, scope, counters[scope],
+                                    org_index=not scope.startswith(hourly.PREFIX))
 
 
 # --- create ---------------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_the_fixes_a_reviewer_asked_for_are_in_place(resources):
             assert r["Properties"]["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}, logical
     functions = {k: r for k, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
     assert set(functions) == {"APIHandler", "ImportWorker", "LedgerAppend", "LedgerSignDaily",
-                              "PullSources", "SendDigests"}
+                              "PullSources", "SendDigests", "WatchAlerts"}
     for logical, fn in functions.items():
         props = fn["Properties"]
         assert "ReservedConcurrentExecutions" in props, logical
@@ -110,7 +110,7 @@ def test_the_fixes_a_reviewer_asked_for_are_in_place(resources):
     # The scheduled functions may send to their dead-letter queue (and encrypt for it), nothing more
     policy = resources["FailedInvocationsPolicy"]["Properties"]
     assert sorted(r["Ref"] for r in policy["Roles"]) == sorted(
-        f"{name}Role" for name in ("SendDigests", "PullSources", "LedgerSignDaily", "LedgerAppend"))
+        f"{name}Role" for name in ("SendDigests", "PullSources", "LedgerSignDaily", "LedgerAppend", "WatchAlerts"))
     alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     assert any(a.get("Dimensions") == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["FailedInvocationsQueue", "QueueName"]}}]
                for a in alarms)

@@ -150,6 +150,18 @@ OTHER_IDS["profile_id"] = _harbour_profile
 OTHER_IDS["source_id"] = _harbour_source
 
 
+# --- surge watch alerts (issue 27) ---
+def _harbour_alert(api, tokens) -> str:
+    from chalicelib.core import clock
+    from chalicelib.watch import store
+
+    alert = store.open_alert(OTHER, "surge", "channel", "secret-marker-alert", {"observed": 99}, clock.now())
+    return alert["id"]
+
+
+OTHER_IDS["alert_id"] = _harbour_alert
+
+
 # --- surveys collected first-hand (issue 30) ---
 def _harbour_survey(api, tokens) -> str:
     body = {"journey_id": kpi_helpers.other_journey_id(api, tokens), "title": {"en": "secret-marker-survey"},

@@ -21,10 +21,11 @@ DOMAINS = {
     "kpis": {"org", "voc", "reviews"},
     "audits": {"org"},
     "ledger": {"org", "audits", "reviews"},
-    "reminders": {"org", "voc", "audits", "reviews"},
-    "reporting": {"org", "voc", "kpis", "audits", "assessments", "reviews"},
+    "reminders": {"org", "voc", "audits", "reviews", "watch"},
+    "reporting": {"org", "voc", "kpis", "audits", "assessments", "reviews", "watch"},
     "surveys": {"org", "voc"},
     "assessments": {"org", "audits", "kpis"},
+    "watch": {"org", "voc"},
     "peers": {"org", "voc", "imports"},
     "reviews": {"org", "voc"},
 }

@@ -285,6 +285,20 @@ window.cx = (function () {
     });
   }
 
+  // The surge watch's open alerts as a USWDS warning banner (nothing when none is open).
+  function alertBanner(target, alerts) {
+    const box = $(target);
+    if (!box) return;
+    if (!alerts.length) { box.innerHTML = ""; return; }
+    const line = (a) => "<li>" + esc(a.department + ": " + (a.kind === "surge" ? "surge in " + a.scope + " " + a.key +
+      " (" + a.figures.observed + " in 24 h, median " + a.figures.median + ")" : "backlog at risk (" + a.figures.at_risk +
+      " items will pass their due time)") + ", since " + a.opened_at.slice(0, 16).replace("T", " ") +
+      (a.acknowledged_by ? ", acknowledged" : ", not acknowledged")) + "</li>";
+    box.innerHTML = '<div class="usa-alert usa-alert--warning" role="alert"><div class="usa-alert__body">' +
+      '<h2 class="usa-alert__heading">' + alerts.length + " surge watch alert" + (alerts.length === 1 ? "" : "s") + " open</h2>" +
+      '<ul class="usa-alert__text">' + alerts.map(line).join("") + "</ul></div></div>";
+  }
+
   return { $, api, allPages, download, table, cards, crumbs, title, mount, status, esc, fmt, words, links,
-           start, requests, config, reload: load, me: () => me };
+           alertBanner, start, requests, config, reload: load, me: () => me };
 })();

@@ -177,6 +177,8 @@
     cx.crumbs([{ label: "Overview", href: links.overview() }, { label: d.name }]);
     const rollup = await api("departments/" + encodeURIComponent(dept) + "/rollup", { period: ctx.period });
     profile(d, rollup);
+    const open = await api("departments/" + encodeURIComponent(dept) + "/alerts", { status: "open", limit: 50 });
+    cx.alertBanner("dept-alerts", open.items);
     await Promise.all([kpis(dept), voc(dept, ctx.period), recommendations(dept), assessments(dept),
                        peers(dept, rollup.period)]);
   }

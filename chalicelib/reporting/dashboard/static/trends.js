@@ -1,5 +1,6 @@
 // Trends: 24 months ending with the chosen period: feedback volume, the share answered within the
-// target, overdue unanswered feedback, recommendations opened and closed (GET /rollup/series).
+// target, overdue unanswered feedback, recommendations opened and closed (GET /rollup/series), and
+// the surge watch's alerts: the open ones as a banner, those opened marked month by month.
 "use strict";
 (function () {
   const { $, api } = window.cx;
@@ -41,6 +42,12 @@
     window.cxCharts.columns("chart-recs", { id: "recs", title: "Recommendations opened (issued) and closed per month",
       categories: months, series: [{ name: "opened", values: pick((m) => m.recommendations.opened) },
                                    { name: "closed", values: pick((m) => m.recommendations.closed) }], unit: "count" });
+    const alertsPath = ctx.me.org_wide ? "alerts" : "departments/" + encodeURIComponent(ctx.me.department) + "/alerts";
+    const alerts = (await api(alertsPath, { limit: 200 })).items;
+    cx.alertBanner("trends-alerts", alerts.filter((a) => !a.resolved_at));
+    const opened = (kind) => months.map((month) => alerts.filter((a) => a.kind === kind && a.opened_at.slice(0, 7) === month).length);
+    window.cxCharts.columns("chart-alerts", { id: "alerts", title: "Surge watch alerts opened per month (newest 200)",
+      categories: months, series: [{ name: "surge", values: opened("surge") }, { name: "backlog at risk", values: opened("backlog_risk") }], unit: "count" });
   }
 
   window.cx.start(render);
