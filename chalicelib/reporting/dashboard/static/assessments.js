@@ -4,12 +4,12 @@
 (function () {
   const { $, api, allPages, table, esc, fmt, words, links } = window.cx;
 
-  function scoreColumns(categories) {
+  function scoreColumns() {
     return [
       { label: "Compliance", get: (r) => r.score.compliance_share, kind: "share" },
       { label: "Maturity (mean)", get: (r) => r.score.maturity_mean, kind: "score" },
       { label: "Open gaps", get: (r) => r.open_gaps, kind: "count" },
-    ].concat(categories.map((c) => ({ label: words(c), get: (r) => (r.score.by_category[c] || {}).compliance_share, kind: "share" })));
+    ];
   }
 
   async function summary(frameworks) {
@@ -24,7 +24,13 @@
         { label: "Department", html: (r) => '<a class="usa-link" href="' + esc(links.department(r.department)) + '">' + esc(r.department) + "</a>", sort: (r) => r.department },
         { label: "Assessment", get: (r) => r.title },
         { label: "As of", get: (r) => r.as_of },
-      ].concat(scoreColumns(framework.categories)), empty: "No department has an approved assessment against this framework yet." });
+      ].concat(scoreColumns()), empty: "No department has an approved assessment against this framework yet." });
+    // The categories in a table of their own: beside the ranking they ran past 1,280 px (issue 25's check).
+    table("assessments-categories", { caption: "Compliance share by category: " + framework.name, rows: found.items,
+      columns: [
+        { label: "Department", html: (r) => '<a class="usa-link" href="' + esc(links.department(r.department)) + '">' + esc(r.department) + "</a>", sort: (r) => r.department },
+      ].concat(framework.categories.map((c) => ({ label: words(c), get: (r) => (r.score.by_category[c] || {}).compliance_share, kind: "share" }))),
+      empty: "No department has an approved assessment against this framework yet." });
   }
 
   async function own(dept) {
@@ -34,7 +40,7 @@
       { label: "Assessment", get: (r) => r.title },
       { label: "Framework", get: (r) => r.framework_id + " " + r.framework_version },
       { label: "As of", get: (r) => r.as_of },
-    ].concat(scoreColumns([])), empty: "No approved assessment yet." });
+    ].concat(scoreColumns()), empty: "No approved assessment yet." });
   }
 
   async function render(ctx) {
