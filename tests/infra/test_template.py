@@ -65,7 +65,8 @@ def test_function_environment_covers_every_setting(resources):
     fn = resources["APIHandler"]["Properties"]
     env = fn["Environment"]["Variables"]
     read = set(re.findall(r"env\.get\(\"(CXGOV_[A-Z_]+)\"", (ROOT / "chalicelib/core/config.py").read_text()))
-    defaulted = {"CXGOV_IDEMPOTENCY_TTL_SECONDS"}  # 24 h default is the intended production value
+    # 24 h defaults are the intended production values (the idempotency TTL, a token's longest life)
+    defaulted = {"CXGOV_IDEMPOTENCY_TTL_SECONDS", "CXGOV_MAX_TOKEN_LIFETIME_SECONDS"}
     assert read - defaulted <= set(env), read - defaulted - set(env)
     assert env["CXGOV_TABLE"] == {"Ref": "CxgovTable"}
     assert env["CXGOV_IDEMPOTENCY_TABLE"] == {"Ref": "CxgovIdempotencyTable"}
