@@ -14,11 +14,12 @@ from chalicelib.core.schemas import (
     Timestamp,
     api_enum,
 )
+from chalicelib.org.directory_schemas import Role
 from chalicelib.voc.schemas import Category, Channel
 
 Confidence = api_enum("ReviewConfidence", Literal[0.90, 0.95, 0.99])
 ReviewFrequency = api_enum("ReviewFrequency", Literal["monthly", "quarterly"])
-ReviewerRole = api_enum("ReviewerRole", Literal["auditor", "ccxo", "dcxo"])
+ReviewerRole = Role  # the roles' one enum: a second with the same values would rename it in the API document
 SampleStatus = api_enum("SampleStatus", Literal["open", "closed"])
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(max_length=2000)]

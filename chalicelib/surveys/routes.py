@@ -9,6 +9,7 @@ from chalicelib.http.routing import Call, api_route
 
 logic = lazy("chalicelib.surveys.definitions")
 PageQuery = lazy("chalicelib.core.schemas", "PageQuery")
+clock = lazy("chalicelib.core.clock")
 Survey, SurveyCreate, SurveyPage, SurveyPatch, CountsQuery, SurveyCounts = lazy(
     "chalicelib.surveys.schemas", "Survey", "SurveyCreate", "SurveyPage", "SurveyPatch", "CountsQuery", "SurveyCounts")
 
@@ -55,4 +56,5 @@ def patch_survey(call: Call) -> Survey:
 def survey_counts(call: Call) -> SurveyCounts:
     """In a period: how often its questions were shown (offers), the responses accepted, and those
     dropped for filling the hidden `website` field."""
-    return logic.counts(call.path["dept"], call.path["survey_id"], call.query.period)
+    period = call.query.period or clock.now().strftime("%Y-%m")
+    return logic.counts(call.path["dept"], call.path["survey_id"], period)

@@ -218,14 +218,16 @@ class Accepted(OutputModel):
 
 
 class CountsQuery(QueryModel):
-    period: str = Field(description="2017-03 (month), 2017-Q2 (quarter), FY2017 or FY2017-Q2")
+    period: str | None = Field(default=None, description="2017-03 (month), 2017-Q2 (quarter), FY2017 or "
+                               "FY2017-Q2; default: the current month (UTC)")
 
     @field_validator("period")
     @classmethod
-    def _period(cls, value: str) -> str:
+    def _period(cls, value: str | None) -> str | None:
         from chalicelib.core import periods
 
-        periods.parse(value)
+        if value is not None:
+            periods.parse(value)
         return value
 
 
