@@ -5,7 +5,7 @@ data layer or a log. The import lives in ingest.py."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from chalicelib.core import clock, cursors
@@ -219,7 +219,9 @@ def reclassification(record: Mapping[str, Any], actionable: bool, category: str,
            "ever_actionable": record["ever_actionable"] or actionable,
            "reclassified_not_actionable": record["reclassified_not_actionable"] or dropped,
            "reclassification_changes": record["reclassification_changes"] + int(dropped)}
-    entry = {"at": utc(now).isoformat(), "by": actor, "reason": redact(reason).text,
+    # to the microsecond: a second look re-derives its population by undoing the entries after its
+    # draw, and a verdict's reclassification often falls in the draw's own second
+    entry = {"at": now.astimezone(timezone.utc).isoformat(), "by": actor, "reason": redact(reason).text,
              "from_actionable": record["actionable"], "to_actionable": actionable,
              "from_category": record["category"], "to_category": category}
     if request_key:

@@ -2,6 +2,10 @@
 2016, the rollup shows its rate, and seeding again creates nothing."""
 from __future__ import annotations
 
+import itertools
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.core import clock
 from devtools import issuer, seed_reviews
 from devtools.seed import seed
 from tests.integration import review_helpers as rh
@@ -28,3 +32,24 @@ def test_the_smoc_has_a_closed_second_look(api):
                if r["department"] == "corp-comms")
     assert row["second_look"]["sample_id"] == sample["id"]
     assert abs(row["second_look"]["rate"] - len(found) / sample["sample_size"]) < 1e-6
+
+
+def test_the_smocs_sample_re_derives_from_its_population_as_classified_at_the_draw(api, monkeypatch):
+    """The seed gives its verdicts within the draw's second: the reclassifications they carry are
+    undone in the population an auditor downloads (a trail kept to the second kept them, and the
+    verdicts' posts dropped out of it). The clock ticks a microsecond a call, all within one second."""
+    ticks = itertools.count()
+    start = datetime(2026, 12, 7, 12, 0, 0, 1000, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(microseconds=next(ticks)))
+    seed()
+    auditor = issuer.mint("auditor")
+    base = "/departments/corp-comms/review-plans"
+    plan = next(p for p in api.get(base, token=auditor).json["items"] if p["name"] == seed_reviews.PLAN_NAME)
+    listed = api.get(f"{base}/{plan['id']}/samples", token=auditor).json["items"][0]
+    sample = api.get(f"{base}/{plan['id']}/samples/{listed['id']}", token=auditor).json
+    population = api.get(f"{base}/{plan['id']}/samples/{listed['id']}/population", token=auditor).json
+    assert population["next_cursor"] is None
+    assert len(set(population["items"])) == len(population["items"]) == sample["population_size"] == 60
+    assert sample["result"]["misclassified"] > 0  # reclassified posts are part of the population
+    chosen = rh.rederive(sample["seed"], population["items"], sample["sample_size"])
+    assert sorted(chosen) == sorted(i["feedback_id"] for i in sample["items"])
