@@ -12,7 +12,8 @@
    out; chalicelib never imports those modules - a test checks), type stubs and bytecode caches.
 3. Builds the merge template: infra/template.yaml + the tables and DynamoDB alarms generated from
    the PynamoDB models + the API's authorizer on every non-public route (devtools/infra_gen.py).
-4. Runs `chalice package --stage prod --merge-template build/merge-template.json <out>`.
+4. Writes the OpenAPI document into the staged chalicelib/http/openapi.json (served as it is).
+5. Runs `chalice package --stage prod --merge-template build/merge-template.json <out>`.
 Needs no AWS credentials; `AWS_DEFAULT_REGION` defaults to us-east-1 for Chalice.
 """
 from __future__ import annotations
@@ -158,6 +159,17 @@ def merge_template() -> dict:
     return template
 
 
+def prebuild_openapi(stage: Path = STAGE) -> Path:
+    """The OpenAPI document, built now from the staged code's routes and models, shipped in the zip
+    and served as it is (chalicelib/http/openapi_file.py): a cold Lambda builds no JSON schema."""
+    load_code()
+    from chalicelib.http import openapi, openapi_file
+
+    target = stage / openapi_file.PREBUILT.relative_to(ROOT)
+    target.write_text(openapi.prebuilt_text(), encoding="utf-8")
+    return target
+
+
 def package(out: Path) -> Path:
     from devtools import dashboard_assets
 
@@ -166,6 +178,7 @@ def package(out: Path) -> Path:
     stage_sources()
     vendor_dependencies()
     MERGE_TEMPLATE.write_text(json.dumps(merge_template(), indent=2) + "\n")
+    prebuild_openapi()
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     chalice = Path(sys.executable).with_name("chalice")

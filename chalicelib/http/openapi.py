@@ -5,6 +5,7 @@ envelope, `X-Correlation-Id` on every answer, `Retry-After` on a 503) and an exa
 and its success answer (the models' `examples`; tests/integration/test_openapi_quality.py checks)."""
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.core.schemas import API_ENUMS, ErrorEnvelope
+from chalicelib.http.openapi_file import SERVERS_MARK, servers
 
 REF = "#/components/schemas/{model}"
 _ERRORS = {
@@ -275,7 +277,18 @@ def _document() -> dict[str, Any]:
 
 def openapi_document(base_path: str = "") -> dict[str, Any]:
     """The document as served under `base_path` (`/v1` on the execute-api URL, "" on a custom
-    domain mapped to the root): `servers` says so, relative, so it holds behind any host name."""
-    document = dict(_document())
-    document["servers"] = [{"url": base_path or "/", "description": "where this document is served"}]
-    return document
+    domain mapped to the root): `servers` says so."""
+    return {**_document(), "servers": servers(base_path)}
+
+
+def prebuilt_text() -> str:
+    """The document as the packaged zip ships it (openapi_file.PREBUILT): compact JSON, as Chalice
+    would serialize it, whose `servers` is a mark the route replaces with the request's."""
+    from chalicelib.http.routing import ROUTES
+
+    if not ROUTES:
+        raise RuntimeError("no route is registered: import app before building the document")
+    text = json.dumps({**_document(), "servers": json.loads(SERVERS_MARK)}, separators=(",", ":"))
+    if text.count(SERVERS_MARK) != 1:
+        raise RuntimeError(f"the mark {SERVERS_MARK} must occur once in the document")
+    return text

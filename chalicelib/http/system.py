@@ -31,7 +31,12 @@ def me(call: Call) -> dict:
                                            "servers": [{"url": "/v1"}], "paths": {}})
 def openapi(call: Call) -> Response:
     """`servers` names the prefix the document was fetched under (`/v1` on the execute-api URL)."""
+    from chalicelib.http import openapi_file  # loaded by this route only
+
+    headers = {"Content-Type": "application/json"}
+    prebuilt = openapi_file.prebuilt()  # the packaged zip's (devtools/package.py)
+    if prebuilt is not None:
+        return Response(body=openapi_file.served(prebuilt, call.base_path), status_code=200, headers=headers)
     from chalicelib.http.openapi import openapi_document  # JSON-schema generation only when asked for
 
-    return Response(body=openapi_document(call.base_path), status_code=200,
-                    headers={"Content-Type": "application/json"})
+    return Response(body=openapi_document(call.base_path), status_code=200, headers=headers)

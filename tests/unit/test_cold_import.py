@@ -54,3 +54,23 @@ def test_the_liveness_probe_and_a_token_check_load_no_pydantic():
     # Then the token was verified (PyJWT, cryptography) but no model nor pydantic was loaded for it
     assert {"jwt", "cryptography"} <= {m.split(".")[0] for m in loaded}
     assert not {m for m in loaded if m == "pydantic" or m.startswith("pydantic.") or m.endswith("schemas")}
+
+
+def test_the_packaged_openapi_document_is_served_without_pydantic(tmp_path):
+    import app  # noqa: F401 - registers the routes the document describes
+    from chalicelib.http.openapi import prebuilt_text
+
+    # Given the document as devtools/package.py writes it into the zip
+    packaged = tmp_path / "openapi.json"
+    packaged.write_text(prebuilt_text())
+    # When a fresh interpreter that imports the app answers /openapi.json from it
+    loaded = _loaded_after(
+        "import json, pathlib\nfrom chalice.test import Client\nimport app\n"
+        f"from chalicelib.http import openapi_file\nopenapi_file.PREBUILT = pathlib.Path({str(packaged)!r})\n"
+        "with Client(app.app, stage_name='local', project_dir='.') as client:\n"
+        "    answer = client.http.get('/openapi.json')\n"
+        "    assert answer.status_code == 200 and len(json.loads(answer.body)['paths']) > 60, answer.body[:300]\n"
+    )
+    # Then no model, no JSON-schema generation and no pydantic was loaded for it
+    assert "chalicelib.http.openapi" not in loaded
+    assert not {m for m in loaded if m == "pydantic" or m.startswith("pydantic.") or m.endswith("schemas")}
