@@ -111,7 +111,7 @@ def _environment(endpoint: str, sts: dict[str, str]) -> dict[str, str]:
            **config["stages"]["prod"]["environment_variables"]}  # the prod stage's tracing
     env["CXGOV_JWKS_URL"] = str(localstack.ROOT / ".local" / "issuer" / "jwks.json")
     env["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-    return {**env, **localstack.endpoint_env(endpoint), **sts}
+    return {**env, **lambda_sandbox.TRACING_ON, **localstack.endpoint_env(endpoint), **sts}
 
 
 def run(zip_path: Path) -> None:

@@ -37,18 +37,30 @@ def prepare(zip_path: Path, into: Path) -> tuple[Path, Path]:
     return task, runtime
 
 
-def environment(tracing: bool = True) -> dict[str, str]:
+def environment(tracing: bool = True, task: Path | None = None) -> dict[str, str]:
+    # LAMBDA_TASK_ROOT is set by every Lambda runtime (/var/task): the X-Ray SDK reads it to pick
+    # its Lambda mode (no sampling poller, no X-Ray client of its own), Powertools' Tracer to know
+    # it runs in Lambda. Without it both behave as on a server, which no deployed function does.
     return {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
             "AWS_LAMBDA_FUNCTION_NAME": "cxgov", "CXGOV_TRACING": "true" if tracing else "false",
+            **({"LAMBDA_TASK_ROOT": str(task)} if task is not None else {}),
             "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here; the Tracer is still built
             "POWERTOOLS_SERVICE_NAME": "cxgov", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+
+
+# What Lambda's runtime adds for a function with active tracing: the invocation's trace header and
+# the daemon's address. With these the Tracer traces for real (botocore patched, a subsegment per
+# invocation and per AWS call, sent over UDP to an address where nothing listens here).
+TRACING_ON = {"POWERTOOLS_TRACE_DISABLED": "false",
+              "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+              "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR"}
 
 
 def run(task: Path, runtime: Path, code: str, *, tracing: bool = True, timeout: float = 120,
         extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`code` in a fresh isolated interpreter (-I: no user site, no cwd; -S: not even the
     interpreter's site-packages) that sees only the task and the runtime."""
-    env = {**environment(tracing), "PYTHONPATH": f"{task}:{runtime}", **(extra_env or {})}
+    env = {**environment(tracing, task), "PYTHONPATH": f"{task}:{runtime}", **(extra_env or {})}
     prelude = f"import sys; sys.path[:0] = {[str(task), str(runtime)]!r}\n"
     return subprocess.run([sys.executable, "-I", "-S", "-c", prelude + code], cwd=task, env=env,
                           capture_output=True, text=True, timeout=timeout)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalicelib.core.config import get_settings
 
 SERVICE = "cxgov"
+PATCHED = ("botocore",)  # what the Tracer instruments (get_tracer)
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=SERVICE, service=SERVICE)
@@ -39,4 +40,7 @@ def get_tracer() -> Any | None:
         return None
     from aws_lambda_powertools import Tracer
 
-    return Tracer(service=SERVICE)
+    # Every AWS call (DynamoDB through PynamoDB, STS, S3) goes through botocore: patching it alone
+    # traces each of them. The default (`patch_all`) also imported and patched sqlite3 and
+    # PynamoDB's HTTP session, which added a second subsegment per DynamoDB call (issue 31).
+    return Tracer(service=SERVICE, patch_modules=PATCHED)
