@@ -3,6 +3,9 @@ zip and the runtime's boto3, the prod stage's settings), a whole new process tha
 and answers its first request, for each kind of request, against a minimal Chalice app packaged the
 same way (the same unpacked zip with its own `app.py`) whose one route does the same PynamoDB read
 (the department item, one DynamoDB client). Paired and interleaved, medians of BENCH_ROUNDS.
+Both run in Lambda's environment (LAMBDA_TASK_ROOT, lambda_sandbox.environment) and cxgov with the
+prod stage's tracing really on (lambda_sandbox.TRACING_ON: its Tracer patches botocore and sends a
+subsegment per invocation and per AWS call to a daemon address where nothing listens).
 
 The goal (<= 1.0x) holds for the ccxo's and the auditor's kinds and the public ones; a dcxo's
 first request also assumes its department's role (one STS AssumeRole per department and
