@@ -1,12 +1,35 @@
 """Bearer-token identity: JWT verified against the issuer's JWKS, roles and scope from its claims."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Literal, Mapping
 
-import jwt
+
+def _defer_x509() -> None:
+    """PyJWT imports `cryptography.x509` when loaded but uses it only to tell an HMAC secret from a
+    DER certificate (HS256 keys): RS256 with the issuer's JWKs never touches it, and it was the
+    largest part of PyJWT's import (issue 31). The standard library's LazyLoader runs the module on
+    its first attribute access instead, so anything that does use it gets the real module."""
+    if "cryptography.x509" in sys.modules:
+        return
+    import cryptography
+
+    spec = importlib.util.find_spec("cryptography.x509")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["cryptography.x509"] = module
+    spec.loader.exec_module(module)
+    cryptography.x509 = module
+
+
+_defer_x509()
+import jwt  # noqa: E402 - after the deferral above
 
 from chalicelib.core.claims import DEPARTMENT_ID, ROLES, ClaimRules, rules_from_env
 from chalicelib.core.config import get_settings

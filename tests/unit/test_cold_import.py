@@ -74,3 +74,22 @@ def test_the_packaged_openapi_document_is_served_without_pydantic(tmp_path):
     # Then no model, no JSON-schema generation and no pydantic was loaded for it
     assert "chalicelib.http.openapi" not in loaded
     assert not {m for m in loaded if m == "pydantic" or m.startswith("pydantic.") or m.endswith("schemas")}
+
+
+def test_a_token_check_leaves_cryptography_x509_unloaded_until_something_uses_it():
+    from devtools import issuer
+
+    # Given a fresh interpreter that verifies a ccxo's RS256 token (/me)
+    token = issuer.mint("ccxo", None)
+    loaded = _loaded_after(
+        "import json\nfrom chalice.test import Client\nimport app\n"
+        "with Client(app.app, stage_name='local', project_dir='.') as client:\n"
+        f"    me = client.http.get('/me', headers={{'Authorization': 'Bearer {token}'}})\n"
+        "    assert me.status_code == 200 and json.loads(me.body)['role'] == 'ccxo', me.body\n"
+        "import sys\nassert not [m for m in sys.modules if m.startswith('cryptography.x509.')]\n"
+        # When something does use x509, it gets the real module
+        "from cryptography import x509\nfrom cryptography.x509.oid import NameOID\n"
+        "assert callable(x509.load_pem_x509_certificate) and NameOID.COMMON_NAME.dotted_string == '2.5.4.3'\n"
+    )
+    # Then the token was verified with PyJWT and cryptography, x509 loaded only when used
+    assert {"jwt", "cryptography.hazmat.primitives.asymmetric.rsa", "cryptography.x509.base"} <= loaded
