@@ -92,9 +92,9 @@ def seed() -> list[str]:
     created += [f"{dept}: {n} feedback record(s)" for dept, n in seed_feedback().items() if n]
     # --- the realistic FY2017 (issue 20); CXGOV_SEED_YEAR=0 leaves it out (most tests do) ---
     if os.environ.get("CXGOV_SEED_YEAR", "1") != "0":
-        from devtools import seed_assessments, seed_year
+        from devtools import seed_assessments, seed_peers, seed_year
 
-        created += seed_year.seed() + seed_assessments.seed()
+        created += seed_year.seed() + seed_assessments.seed() + seed_peers.seed()
     # Last: the second look's draw must see the posts as the rest of the seed leaves them (the year's
     # imports update September 2016's posts, which would change the population the sample was drawn from)
     from devtools import seed_reviews  # issue 26: the SMOC's closed second look
