@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, QueryModel, Timestamp, api_enum
+from chalicelib.core.schemas import InputModel, OutputModel, Page, Timestamp, api_enum
 from chalicelib.imports.schemas import ContentType, ImportJobUpload, JobProgress
+from chalicelib.voc.summary_schemas import SummaryQuery
 
 PeerSetKind = api_enum("PeerSetKind", Literal["service_requests", "a11_responses"])
 PeerProfile = api_enum("PeerProfile", Literal["la311", "nyc311", "open311", "touchpoints"])
@@ -98,16 +99,8 @@ class PeerUpload(JobProgress):  # an upload is an import job of the set (imports
         "errors_url": None, "created_at": "2026-12-01T09:00:00+00:00", "finished_at": "2026-12-01T09:06:00+00:00"}]})
 
 
-class PeriodQuery(QueryModel):
+class PeriodQuery(SummaryQuery):  # the VoC summary's period, read by the same rule
     period: str = Field(description="2017-03 (month), 2017-Q2 (quarter), FY2017 or FY2017-Q2")
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        from chalicelib.core import periods
-
-        periods.parse(value)
-        return value
 
 
 class HoursToClose(OutputModel):
