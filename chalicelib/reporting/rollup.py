@@ -53,12 +53,18 @@ def _sum_scopes(items: Iterable[Mapping[str, Counters]]) -> dict[str, dict[str, 
 
 
 def _figures(rec: Counters, kpi: Counters, voc: Mapping[str, Counters], period: periods.Period,
-             now: datetime) -> dict:
-    return {
-        "recommendations": recommendation_figures(rec, now.date()),
-        "kpis": kpi_rules.rollup_counts(kpi),
-        "voc": voc_counters.summarize(period.label, voc, now),
-    }
+             now: datetime, blank: dict[str, dict] | None = None) -> dict:
+    """`blank`: a request's figures of no counters at all, computed once and shared by the rows of
+    every department without recommendations or without feedback in the period (read-only dicts)."""
+    if blank is not None and not rec:
+        rec_figures = blank.get("rec") or blank.setdefault("rec", recommendation_figures({}, now.date()))
+    else:
+        rec_figures = recommendation_figures(rec, now.date())
+    if blank is not None and not any(voc.values()):
+        voc_figures = blank.get("voc") or blank.setdefault("voc", voc_counters.summarize(period.label, {}, now))
+    else:
+        voc_figures = voc_counters.summarize(period.label, voc, now)
+    return {"recommendations": rec_figures, "kpis": kpi_rules.rollup_counts(kpi), "voc": voc_figures}
 
 
 def _voc_scopes(period: periods.Period) -> list[tuple[str, str]]:
@@ -153,9 +159,9 @@ def _rows(principal: Principal, period_label: str | None,
     for d, scopes in counters.items():  # derived KPIs count by their latest period too
         scopes[KPI] = kpi_rollup.kpi_counters(d, scopes[KPI])
     voc = _voc_items([d.id for d in departments], period, now, org_wide=dept is None, read_first=voc_first)
-    rows = []
+    rows, blank = [], {}
     for d in departments:
-        figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now)
+        figures = _figures(counters[d.id][REC], counters[d.id][KPI], voc[d.id], period, now, blank)
         rows.append({"department": d.id, "name": d.name, "attention": attention.of(figures),
                      "second_look": looks.get(d.id), **figures})
     total = _figures(_sum(c[REC] for c in counters.values()), _sum(c[KPI] for c in counters.values()),
