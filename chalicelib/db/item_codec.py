@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, MapAttribute
-from pynamodb.constants import ITEM
 from pynamodb.exceptions import AttributeNullError
 from pynamodb.expressions.condition import Condition
 
@@ -23,6 +22,13 @@ class Codec:
         attributes = model.get_attributes()
         self._hash = model._hash_keyname
         self._range = model._range_keyname
+        self._table = model.Meta.table_name
+        self._hash_attr = attributes[self._hash]
+        self._hash_name, self._hash_type = self._hash_attr.attr_name, self._hash_attr.attr_type
+        self._range_attr = attributes[self._range] if self._range else None
+        self._range_name = self._range_attr.attr_name if self._range_attr else None
+        self._range_type = self._range_attr.attr_type if self._range_attr else None
+        self._conditions: dict[int, tuple[Condition | None, dict[str, Any]]] = {}
         self._version = model._version_attribute_name
         self._plan = []
         for name, attr in attributes.items():
@@ -64,12 +70,33 @@ class Codec:
 
     def put(self, values: Mapping[str, Any], condition: Condition | None = None) -> dict[str, Any]:
         """The Put of a new item (a TransactWriteItems entry): on models with a version attribute,
-        conditioned on the version not existing, like `save()` of a new instance (never overwrites)."""
-        hash_attr = self.model.get_attributes()[self._hash]
-        range_attr = self.model.get_attributes()[self._range] if self._range else None
-        if self._version_condition is not None:
-            condition = condition & self._version_condition if condition is not None else self._version_condition
-        return self.model._get_connection().get_operation_kwargs(
-            hash_attr.serialize(values[self._hash]),
-            range_key=range_attr.serialize(values[self._range]) if range_attr else None,
-            key=ITEM, attributes=self.attributes(values), condition=condition)
+        conditioned on the version not existing, like `save()` of a new instance (never overwrites).
+        The request is laid out as PynamoDB's `get_operation_kwargs` lays it out; the condition's
+        expression is serialized once per condition object (a module's constant, as the callers'
+        are), not once per row."""
+        item = {self._hash_name: {self._hash_type: self._hash_attr.serialize(values[self._hash])}}
+        if self._range_attr is not None:
+            item[self._range_name] = {self._range_type: self._range_attr.serialize(values[self._range])}
+        item.update(self.attributes(values))
+        return {"TableName": self._table, "Item": item, **self._condition_parts(condition)}
+
+    def _condition_parts(self, given: Condition | None) -> dict[str, Any]:
+        cached = self._conditions.get(id(given))
+        if cached is not None and cached[0] is given:
+            parts = cached[1]
+        else:
+            condition = given
+            if self._version_condition is not None:
+                condition = given & self._version_condition if given is not None else self._version_condition
+            parts = {}
+            if condition is not None:
+                names: dict[str, str] = {}
+                values: dict[str, Any] = {}
+                parts["ConditionExpression"] = condition.serialize(names, values)
+                if names:
+                    parts["ExpressionAttributeNames"] = {placeholder: name for name, placeholder in names.items()}
+                if values:
+                    parts["ExpressionAttributeValues"] = values
+            if len(self._conditions) < 16:  # the condition is kept with it: its id is not reused meanwhile
+                self._conditions[id(given)] = (given, parts)
+        return {name: dict(value) if isinstance(value, dict) else value for name, value in parts.items()}
