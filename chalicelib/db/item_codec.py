@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, MapAttribute
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import AttributeNullError
 from pynamodb.expressions.condition import Condition
 
@@ -37,7 +43,9 @@ class Codec:
             default = attr.default_for_new if attr.default_for_new is not None else attr.default
             fixed = attr.serialize(model) if isinstance(attr, DiscriminatorAttribute) else _MISSING
             container = isinstance(attr, (ListAttribute, MapAttribute))
-            self._plan.append((name, attr, default, fixed, container))
+            self._plan.append((name, attr, default, fixed, container, type(attr)))
+        # The same datetime object serialized again (a batch's `created_at`): its last serialization.
+        self._last_moment: dict[str, tuple[Any, str]] = {}
         if self._version:
             version = attributes[self._version]
             self._new_version = (version.attr_name, {version.attr_type: version.serialize(1)})
@@ -49,7 +57,7 @@ class Codec:
         """The item's attributes but its keys, serialized as `Model.serialize` would (a new item:
         `version` 1, the discriminator, attribute defaults for what `values` does not name)."""
         out: dict[str, dict[str, Any]] = {}
-        for name, attr, default, fixed, container in self._plan:
+        for name, attr, default, fixed, container, kind in self._plan:
             if fixed is not _MISSING:
                 out[attr.attr_name] = {attr.attr_type: fixed}
                 continue
@@ -57,7 +65,18 @@ class Codec:
             if value is _MISSING:
                 value = default() if callable(default) else default
             serialized = None
-            if value is not None:
+            if value is None:
+                pass
+            elif kind is NumberAttribute and type(value) is int:
+                serialized = str(value)  # what NumberAttribute's json.dumps gives a whole number
+            elif kind is UTCDateTimeAttribute:
+                last = self._last_moment.get(name)
+                if last is not None and last[0] is value:
+                    serialized = last[1]
+                else:
+                    serialized = attr.serialize(value)
+                    self._last_moment[name] = (value, serialized)
+            else:
                 serialized = attr.serialize(value, null_check=True) if container else attr.serialize(value)
             if serialized is None:
                 if not attr.null:
