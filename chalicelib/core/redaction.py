@@ -35,8 +35,8 @@ Every kind but `email` holds digits (phonenumbers' candidates too: its pattern n
 digits runs only the e-mail pattern (most comments name no number; the phone matcher is the cost).
 Prefilters, none of which can skip a match (tests/unit/test_redaction_prefilter.py compares the
 result with and without them on generated text):
-- a pattern runs only if the text holds at least as many digits (Unicode digits, as the patterns count them)
-  as any match of it holds (`MIN_DIGITS`; each replacement only removes digits);
+- a pattern runs only if the text holds at least as many digits (Unicode digits, as the patterns
+  count them) as any match of it holds (`MIN_DIGITS`; each replacement only removes digits);
 - the phone matcher skips candidates shorter than `PHONE_MIN_CHARS` characters: a number
   phonenumbers calls valid has at least 6 digits (a 2-digit country code and a 4-digit national
   number, +43/+49; a US number 10), and a candidate holds a character per digit at least - the

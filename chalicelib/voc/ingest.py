@@ -227,7 +227,7 @@ def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while one import builds and writes its rows (at most
     MAX_IMPORT_ROWS): the rows' records, puts and counters are long-lived allocations that made it
     run over and over for nothing to collect (about a fifth of the import's CPU time, measured with
-    devtools/bench_voc.py). On again afterwards, unless it was off before."""
+    bench_voc's rows). On again afterwards, unless it was off before."""
     enabled = gc.isenabled()
     gc.disable()
     try:
