@@ -9,7 +9,10 @@
    the worker's memory (bench_job_memory) and the overview with 1,000 departments (bench_dashboard).
    They check their counts as the tests did and print their times; no stage passes or fails on a time.
 4. One summary table at the end (issue 31, devtools/summary.py): each figure a stage recorded, its
-   goal, and `met` or `missed`."""
+   goal, and `met` or `missed`.
+
+`BENCH_STAGES=bench_cold,bench_voc,bench_dashboard` runs only those stages (by name; `call_counts`
+names step 2), still ending with the summary table: the whole run takes over an hour."""
 from __future__ import annotations
 
 import json
@@ -74,15 +77,22 @@ def main() -> None:
         print(summary.table(figures))
 
 
+def _chosen(stage: str) -> bool:
+    wanted = os.environ.get("BENCH_STAGES", "").strip()
+    return not wanted or stage in {name.strip() for name in wanted.split(",")}
+
+
 def stages() -> None:
     # The request log lines (INFO) would drown the figures; the subprocesses inherit this too.
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    subprocess.run([sys.executable, "-m", "devtools.bench_cold"], cwd=localstack.ROOT, check=True)
-    print()
-    call_counts()
-    print()
+    if _chosen("bench_cold"):
+        subprocess.run([sys.executable, "-m", "devtools.bench_cold"], cwd=localstack.ROOT, check=True)
+        print()
+    if _chosen("call_counts"):
+        call_counts()
+        print()
     # Each in its own process: this one's clients point at the database call_counts() stopped.
     for stage in ("bench_kpis", "bench_voc", "bench_rollup", "bench_load", "bench_sts", "bench_ledger", "bench_digest", "bench_jobs",
                   "bench_watch",  # issue 27: the hourly items' cost to writes, the watch's reads
@@ -90,15 +100,18 @@ def stages() -> None:
                   "bench_surveys",  # issue 30: public survey responses
                   "bench_peers",  # issue 29: peer uploads of 20,000 and 200,000 rows, and a month's figures
                   "bench_reviews"):  # issue 26: a second look's draw from 100,000 posts
+        if not _chosen(stage):
+            continue
         print()
         subprocess.run([sys.executable, "-c", f"from devtools import {stage}; {stage}.run()"],
                        cwd=localstack.ROOT, check=True)
-    print()  # import profiles and updates over time (issue 12)
-    subprocess.run([sys.executable, "-c", "from devtools import bench_profiles; bench_profiles.run()"],
-                   cwd=localstack.ROOT, check=True)
-    # --- dashboard v2 (issue 20): the overview with 1,000 departments in Chromium ---
-    print()
-    subprocess.run([sys.executable, "-m", "devtools.bench_dashboard"], cwd=localstack.ROOT, check=True)
+    if _chosen("bench_profiles"):  # import profiles and updates over time (issue 12)
+        print()
+        subprocess.run([sys.executable, "-c", "from devtools import bench_profiles; bench_profiles.run()"],
+                       cwd=localstack.ROOT, check=True)
+    if _chosen("bench_dashboard"):  # dashboard v2 (issue 20): the overview with 1,000 departments in Chromium
+        print()
+        subprocess.run([sys.executable, "-m", "devtools.bench_dashboard"], cwd=localstack.ROOT, check=True)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,13 @@ import gzip
 import json
 import os
 import random
-import tempfile
 import time
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from devtools import import_dispatcher, issuer, localstack, summary
-from devtools.bench_job_memory import GOAL, RUN_SECONDS, WORKER_ENV, _request, peak_rss_kib
+from devtools import issuer, summary
+from devtools.bench_job_memory import GOAL, _request, job_stack, memory_ratio, run_job
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PEER_ROWS", "20000,200000").split(",")]
 HEADER = ["SRNumber", "CreatedDate", "UpdatedDate", "ActionTaken", "Owner", "RequestType", "Status", "RequestSource",
@@ -59,23 +58,7 @@ def _upload(base: str, env: dict[str, str], work: Path, size: int, seed: int) ->
     assert status == 201, peer_set
     months = write_la311(size, work / f"la311-{size}.csv.gz", seed)
     data = (work / f"la311-{size}.csv.gz").read_bytes()
-    worker = import_dispatcher.start_worker({**env, **WORKER_ENV}, work / "worker.log")
-    try:
-        started = time.monotonic()
-        status, job = _request(base, "POST", f"/peer-sets/{peer_set['id']}/uploads", ccxo,
-                               {"file_name": "la311.csv.gz", "content_type": "text/csv"})
-        assert status == 201, job
-        put = urllib.request.Request(job["upload_url"], data=data, method="PUT", headers=job["upload_headers"])
-        urllib.request.urlopen(put, timeout=120).close()
-        while job["status"] not in ("completed", "failed"):
-            assert worker.poll() is None, f"the worker exited with {worker.returncode} (see {work / 'worker.log'})"
-            time.sleep(1)
-            status, job = _request(base, "GET", f"/peer-sets/{peer_set['id']}/uploads/{job['id']}", ccxo)
-            assert status == 200, job
-        seconds = time.monotonic() - started
-        peak = peak_rss_kib(worker.pid)
-    finally:
-        import_dispatcher.stop_worker(worker)
+    job, seconds, peak = run_job(base, env, work, ccxo, f"/peer-sets/{peer_set['id']}/uploads", data, "la311.csv.gz")
     assert job["status"] == "completed", job
     assert (job["rows_done"], job["created"], job["rejected"]) == (size, size, 0), job
     started = time.monotonic()
@@ -90,34 +73,16 @@ def _upload(base: str, env: dict[str, str], work: Path, size: int, seed: int) ->
 
 
 def run() -> None:
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    os.environ.update(localstack.FAKE_AWS_ENV)  # nothing here reaches AWS
-    import logging
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    work = Path(tempfile.mkdtemp(prefix="cxgov-bench-peers-"))
-    print(f"Peer uploads at scale (MyLA311 gzip CSV; chalice local, DynamoDB Local, moto S3/SQS, a fresh worker "
-          f"process per file, {RUN_SECONDS} s runs):", flush=True)
     found = []
-    with localstack.database(localstack.free_port(), log=work / "dynamodb.log") as endpoint, \
-            localstack.moto_server(localstack.free_port()) as moto:
-        env = {**localstack.endpoint_env(endpoint),
-               **import_dispatcher.resources(moto, RUN_SECONDS, visibility=RUN_SECONDS + 5)}
-        localstack.create_tables_in_subprocess(env)
-        with localstack.chalice_local(localstack.free_port(), env, log=work / "chalice.log") as (url, _):
-            for n, size in enumerate(SIZES):
-                one = _upload(url, env, work, size, seed=29 + n)
-                print(f"  {size:>9,} rows  {size / one['seconds']:7,.0f} rows/s ({one['seconds']:.0f} s, upload to "
-                      f"completed)  worker peak RSS {one['peak_kib'] / 1024:6.1f} MiB   figures of 2017-11 "
-                      f"({one['month_rows']:,} rows, exact medians) {one['figures_seconds']:.1f} s", flush=True)
-                found.append(one)
-                summary.record(f"peer upload rows/s ({size:,} rows)", f"{size / one['seconds']:,.0f}/s", "", None)
-                summary.record(f"peer figures of a month ({one['month_rows']:,} rows, exact medians)",
-                               f"{one['figures_seconds']:.1f} s", "", None)
-    if len(found) > 1:
-        ratio = found[-1]["peak_kib"] / found[0]["peak_kib"]
-        print(f"  peak RSS {found[-1]['rows']:,} / {found[0]['rows']:,} rows = {ratio:.3f} "
-              f"(goal < {GOAL}: {'met' if ratio < GOAL else 'NOT MET'})")
-        summary.record(f"peer upload worker peak RSS {found[-1]['rows']:,} / {found[0]['rows']:,} rows",
-                       f"{ratio:.3f}", f"< {GOAL}", ratio < GOAL)
-        assert ratio < GOAL, f"the worker's peak memory grew with the file: {ratio:.3f}x"
+    with job_stack("cxgov-bench-peers-", "Peer uploads at scale, MyLA311") as (url, env, work):
+        for n, size in enumerate(SIZES):
+            one = _upload(url, env, work, size, seed=29 + n)
+            print(f"  {size:>9,} rows  {size / one['seconds']:7,.0f} rows/s ({one['seconds']:.0f} s, upload to "
+                  f"completed)  worker peak RSS {one['peak_kib'] / 1024:6.1f} MiB   figures of 2017-11 "
+                  f"({one['month_rows']:,} rows, exact medians) {one['figures_seconds']:.1f} s", flush=True)
+            found.append(one)
+            summary.record(f"peer upload rows/s ({size:,} rows)", f"{size / one['seconds']:,.0f}/s", "", None)
+            summary.record(f"peer figures of a month ({one['month_rows']:,} rows, exact medians)",
+                           f"{one['figures_seconds']:.1f} s", "", None)
+    memory_ratio(found, lambda label, ratio: summary.record(f"peer upload worker peak RSS {label}", f"{ratio:.3f}",
+                                                            f"< {GOAL}", ratio < GOAL))

@@ -57,7 +57,9 @@ def _department(dept: str) -> None:
 
 
 class _Captured:
-    """Records the TransactWriteItems calls made while it is active (the import's own writes)."""
+    """Records the TransactWriteItems calls made while it is active (the import's own writes). The
+    copies are made on leaving the block, after the import's clock has stopped: copying each call's
+    parameters as it was made (a JSON round trip, ~0.1 ms a row) was charged to the import."""
 
     def __init__(self) -> None:
         self.calls: list[dict] = []
@@ -71,7 +73,7 @@ class _Captured:
         def capture(client, operation, params):
             response = original(client, operation, params)  # a cancelled transaction raises: not kept
             if operation == "TransactWriteItems":
-                calls.append(json.loads(json.dumps(params)))
+                calls.append(params)  # neither botocore nor PynamoDB changes them after the call
             return response
 
         BaseClient._make_api_call = capture
@@ -81,6 +83,7 @@ class _Captured:
         from botocore.client import BaseClient
 
         BaseClient._make_api_call = self._original
+        self.calls[:] = [json.loads(json.dumps(params)) for params in self.calls]
 
 
 def _replay(calls: list[dict], source_dept: str, target_dept: str) -> float:

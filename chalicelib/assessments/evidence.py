@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.assessments import store as dal
-from chalicelib.assessments.schemas import AssessmentEvidence, AssessmentEvidenceCreate, AssessmentEvidenceCreated
+from chalicelib.assessments.evidence_schemas import AssessmentEvidence, AssessmentEvidenceCreate, AssessmentEvidenceCreated
 from chalicelib.assessments.service import history_entry, load, now_text
 from chalicelib.audits import service as audits
 from chalicelib.core.auth import Principal

@@ -14,7 +14,7 @@ logic = lazy("chalicelib.assessments.service")
 findings = lazy("chalicelib.assessments.findings")
 evidence = lazy("chalicelib.assessments.evidence")
 AssessmentEvidenceCreate, AssessmentEvidenceCreated, AssessmentEvidencePage = lazy(
-    "chalicelib.assessments.schemas", "AssessmentEvidenceCreate", "AssessmentEvidenceCreated",
+    "chalicelib.assessments.evidence_schemas", "AssessmentEvidenceCreate", "AssessmentEvidenceCreated",
     "AssessmentEvidencePage")
 Framework, FrameworkCreate, FrameworkPage, FrameworkVersionQuery = lazy(
     "chalicelib.assessments.framework_schemas", "Framework", "FrameworkCreate", "FrameworkPage",

@@ -1,6 +1,7 @@
 """Assessments against a framework: creating one (or re-assessing from an earlier one), answering a
 requirement, lifecycle transitions, raising gaps as recommendations, what is read of one, its
-score, its history and the org summary. Framework libraries are in framework_schemas.py."""
+score, its history and the org summary. Framework libraries are in framework_schemas.py, evidence
+files in evidence_schemas.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -260,59 +261,3 @@ class AssessmentOrgSummary(OutputModel):
         "items": [{"rank": 1, "department": "corp-comms", "assessment_id": "19a3c0d4e5f6a7b8c9d0e",
                    "title": "FY2026 operational audit", "framework_version": "2026.1",
                    "as_of": "2026-09-30", "score": _SCORE, "open_gaps": 1}]}]})
-
-
-# --- evidence files (the audits' presigned upload) ---
-Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-FileName = Annotated[str, StringConstraints(pattern=r"^[^/\\\x00-\x1f]{1,200}$")]
-ContentType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[A-Za-z0-9.+\-]{1,100}$")]
-
-
-class AssessmentEvidenceCreate(InputModel):
-    """A file: its name, type and the SHA-256 of its bytes (hex); links go in an answer's `links`."""
-
-    file_name: FileName
-    content_type: ContentType
-    sha256: Sha256Hex
-    description: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
-
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"file_name": "smoc-staffing-plan.pdf", "content_type": "application/pdf",
-         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-         "description": "Staffing plan FY2018"}]})
-
-
-class AssessmentEvidenceCreated(OutputModel):
-    id: str
-    upload_url: str = Field(json_schema_extra={"format": "uri"},
-                            description="a presigned S3 PUT, valid `expires_in` seconds")
-    upload_headers: dict[str, str] = Field(description="send exactly these headers with the PUT")
-    expires_in: int
-
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "19a3c0d4e5f6a7b8c9d0f", "upload_url": "https://cxgov-evidence.s3.amazonaws.com/corp-comms/"
-         "assessments/19a3c0d4e5f6a7b8c9d0e/19a3c0d4e5f6a7b8c9d0f?X-Amz-Signature=...",
-         "upload_headers": {"Content-Type": "application/pdf",
-                            "x-amz-checksum-sha256": "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
-                            "x-amz-sdk-checksum-algorithm": "SHA256"}, "expires_in": 900}]})
-
-
-class AssessmentEvidence(OutputModel):
-    id: str
-    file_name: str
-    content_type: str
-    sha256: str
-    description: str | None
-    confirmed: bool = Field(description="the stored bytes hash to the declared SHA-256")
-    confirmed_at: Timestamp | None
-    created_at: Timestamp
-
-
-class AssessmentEvidencePage(Page):
-    items: list[AssessmentEvidence]
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [
-        {"id": "19a3c0d4e5f6a7b8c9d0f", "file_name": "smoc-staffing-plan.pdf", "content_type": "application/pdf",
-         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-         "description": "Staffing plan FY2018", "confirmed": True, "confirmed_at": "2026-10-02T09:05:00+00:00",
-         "created_at": "2026-10-02T09:00:00+00:00"}], "next_cursor": None}]})

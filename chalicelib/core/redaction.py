@@ -33,10 +33,19 @@ two spaces, or a dash or dot with a space either side or not:
 Every kind but `email` holds digits (phonenumbers' candidates too: its pattern needs a digit), and
 `email` an `@` or `＠`: text with neither is returned as it is without running a pattern, text without
 digits runs only the e-mail pattern (most comments name no number; the phone matcher is the cost).
+Prefilters, none of which can skip a match (tests/unit/test_redaction_prefilter.py compares the
+result with and without them on generated text):
+- a pattern runs only if the text holds at least as many digits (Unicode digits, as the patterns
+  count them) as any match of it holds (`MIN_DIGITS`; each replacement only removes digits);
+- the phone matcher skips candidates shorter than `PHONE_MIN_CHARS` characters: a number
+  phonenumbers calls valid has at least 6 digits (a 2-digit country code and a 4-digit national
+  number, +43/+49; a US number 10), and a candidate holds a character per digit at least - the
+  test tries every shorter number. A skipped candidate spends none of the matcher's tries.
 
 The original text is never returned or kept; only the redacted text and the count per kind."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -145,10 +154,16 @@ def _sub(pattern: re.Pattern, kind: str, text: str, counts: dict[str, int], *, g
     return pattern.sub(replace, text)
 
 
-def _phones(text: str, counts: dict[str, int]) -> str:
+# Digits a match of each holds at least (the `_SSN` pattern stands for `_ITIN` and `_SSN_CONTEXT`).
+MIN_DIGITS = {"ups": 1, "s10": 9, "usps": 20, "card": 13, "ssn": 9, "account": 4, "tracking_context": 12}
+PHONE_MIN_CHARS = 6
+
+
+def _phones(text: str, counts: dict[str, int], prefilter: bool = True) -> str:
     # `0044 …` is looked for as ` +44 …` (same length, so the matches' offsets hold for the text).
     read = _IDD_00.sub(" +", text)
-    matches = list(PhoneNumberMatcher(read, "US", leniency=Leniency.VALID))
+    matches = list(PhoneNumberMatcher(read, "US", leniency=Leniency.VALID,
+                                      min_candidate_length=PHONE_MIN_CHARS if prefilter else 1))
     if not matches:
         return text
     out, last = [], 0
@@ -162,23 +177,37 @@ def _phones(text: str, counts: dict[str, int]) -> str:
     return "".join(out)
 
 
-def redact(text: str) -> Redacted:
-    """The text with every piece of personal data replaced by `[kind]`, and the count per kind."""
+def redact(text: str, *, prefilter: bool = True) -> Redacted:
+    """The text with every piece of personal data replaced by `[kind]`, and the count per kind.
+    `prefilter` False runs every pattern on every text (the tests' reference: the same result)."""
     counts: dict[str, int] = {}
     if "@" in text or "\uff20" in text:
         text = _sub(_EMAIL, "email", text, counts)
     if not _ANY_DIGIT.search(text):
         return Redacted(text, counts)
-    text = _sub(_UPS, "tracking", text, counts)
-    text = _sub(_S10, "tracking", text, counts)
-    text = _sub(_USPS, "tracking", text, counts)
-    text = _sub(_CARD, "card", text, counts, accept=lambda m: _is_card(m.group(0)))
-    text = _sub(_ITIN, "itin", text, counts, accept=_not_a_reference)
-    text = _sub(_SSN, "ssn", text, counts, accept=_not_a_reference)
-    text = _sub(_SSN_CONTEXT, "ssn", text, counts, group="num")
-    text = _sub(_ACCOUNT, "account", text, counts, group="num")
-    text = _phones(text, counts)
-    text = _sub(_TRACKING_CONTEXT, "tracking", text, counts, group="num")
+    # Replacements only take digits away: the count of the text after the e-mails bounds every step's.
+    digits = len(_ANY_DIGIT.findall(text)) if prefilter else math.inf
+
+    def may(kind: str) -> bool:
+        return digits >= MIN_DIGITS[kind]
+
+    if may("ups"):
+        text = _sub(_UPS, "tracking", text, counts)
+    if may("s10"):
+        text = _sub(_S10, "tracking", text, counts)
+    if may("usps"):
+        text = _sub(_USPS, "tracking", text, counts)
+    if may("card"):
+        text = _sub(_CARD, "card", text, counts, accept=lambda m: _is_card(m.group(0)))
+    if may("ssn"):
+        text = _sub(_ITIN, "itin", text, counts, accept=_not_a_reference)
+        text = _sub(_SSN, "ssn", text, counts, accept=_not_a_reference)
+        text = _sub(_SSN_CONTEXT, "ssn", text, counts, group="num")
+    if may("account"):
+        text = _sub(_ACCOUNT, "account", text, counts, group="num")
+    text = _phones(text, counts, prefilter)
+    if may("tracking_context"):
+        text = _sub(_TRACKING_CONTEXT, "tracking", text, counts, group="num")
     return Redacted(text, counts)
 
 

@@ -9,8 +9,7 @@ from typing import Any
 from chalicelib.core import clock, cursors
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.db import keys
-from chalicelib.imports import object_store as store, store as dal
+from chalicelib.imports import object_store as store, service, store as dal
 from chalicelib.org import service as org
 from chalicelib.voc import service as voc
 from chalicelib.imports.schemas import (
@@ -51,25 +50,13 @@ def create_job(dept: str, body: ImportJobCreate, principal: Principal) -> Import
         raise TooManyJobs(f"this department already has {limit} import jobs awaiting their upload, "
                           "queued or running: retry when one has ended (`GET …/import-jobs`)",
                           headers={"Retry-After": "60"})
-    job_id = dal.new_job_id(now)
-    object_key = keys.import_object_key(dept, job_id)
-    url, headers = store.presign_upload(dept, object_key, body.content_type)
-    dal.create({"job_id": job_id, "department": dept, "profile": body.profile or voc.DEFAULT_PROFILE,
-                "file_name": body.file_name, "content_type": body.content_type, "object_key": object_key,
-                "created_by": principal.subject, "created_by_role": principal.role,
-                "created_by_name": principal.name, "created_at": now, "updated_at": now})
-    return ImportJobUpload(id=job_id, status="awaiting_upload", upload_url=url, upload_headers=headers,
-                           expires_in=store.UPLOAD_SECONDS)
+    return ImportJobUpload(**service.create_upload(
+        dept, job_kind=None, target=None, profile=body.profile or voc.DEFAULT_PROFILE, file_name=body.file_name,
+        content_type=body.content_type, principal=principal))
 
 
 def present(job: dict[str, Any]) -> ImportJob:
-    errors_url = store.presign_report(job["department"], job["report_key"]) if job["report_key"] else None
-    return ImportJob(
-        id=job["job_id"], file_bytes=job["object_size"], errors_url=errors_url,
-        **{name: job[name] for name in (
-            "department", "status", "profile", "file_name", "content_type", "file_format", "rows_done",
-            "created", "updated", "duplicates", "rejected", "error", "created_at", "queued_at",
-            "started_at", "finished_at")})
+    return service.present(job, ImportJob)
 
 
 def get_job(dept: str, job_id: str) -> ImportJob:

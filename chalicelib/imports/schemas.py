@@ -38,15 +38,14 @@ class ImportJobUpload(OutputModel):
         "upload_headers": {"Content-Type": "text/csv"}, "expires_in": 3600}]})
 
 
-class ImportJob(OutputModel):
+class JobProgress(OutputModel):
+    """Where a job stands, as its reader polls it: an import job's (ImportJob) and a peer set's
+    upload's (peers.schemas.PeerUpload), presented by imports.service.present."""
+
     id: str
-    department: str
     status: JobStatus
-    profile: str
     file_name: str
-    content_type: ContentType
     file_format: str | None = Field(description="what the worker found: csv, json or ndjson, `+gzip` when compressed")
-    file_bytes: int | None
     rows_done: int
     created: int
     updated: int
@@ -55,9 +54,16 @@ class ImportJob(OutputModel):
     error: str | None = Field(description="why a failed job stopped")
     errors_url: str | None = Field(description="presigned CSV of the rejected rows (row, source_id, field, message), valid one hour")
     created_at: Timestamp
+    finished_at: Timestamp | None
+
+
+class ImportJob(JobProgress):
+    department: str
+    profile: str
+    content_type: ContentType
+    file_bytes: int | None
     queued_at: Timestamp | None
     started_at: Timestamp | None
-    finished_at: Timestamp | None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01jf3k5q9x2m7v8w4c6b0n1p2r", "department": "parks", "status": "completed", "profile": "cxgov",

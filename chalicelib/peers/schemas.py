@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from chalicelib.core.schemas import InputModel, OutputModel, Page, QueryModel, Timestamp, api_enum
+from chalicelib.core.schemas import InputModel, OutputModel, Page, Timestamp, api_enum
+from chalicelib.imports.schemas import ContentType, ImportJobUpload, JobProgress
+from chalicelib.voc.summary_schemas import SummaryQuery
 
 PeerSetKind = api_enum("PeerSetKind", Literal["service_requests", "a11_responses"])
 PeerProfile = api_enum("PeerProfile", Literal["la311", "nyc311", "open311", "touchpoints"])
-UploadStatus = Literal["awaiting_upload", "queued", "running", "completed", "failed"]
-ContentType = Literal["text/csv", "application/json", "application/x-ndjson"]
 MeasureName = Literal["volume", "within_target_share", "median_hours_to_close", "a11.effectiveness", "a11.ease",
                       "a11.efficiency", "a11.transparency", "a11.humanity", "a11.employee_helpfulness"]
 PeerMeasure = api_enum("PeerMeasure", MeasureName)
@@ -80,14 +80,8 @@ class PeerUploadCreate(InputModel):
         {"file_name": "311_Service_Requests_FY2017.csv.gz", "content_type": "text/csv"}]})
 
 
-class PeerUploadStart(OutputModel):
+class PeerUploadStart(ImportJobUpload):
     """PUT the file to `upload_url` with exactly `upload_headers`; the import starts when S3 has it."""
-
-    id: str
-    status: UploadStatus
-    upload_url: str
-    upload_headers: dict[str, str]
-    expires_in: int
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01jf3k5q9x2m7v8w4c6b0n1p2r", "status": "awaiting_upload",
@@ -95,21 +89,8 @@ class PeerUploadStart(OutputModel):
         "upload_headers": {"Content-Type": "text/csv"}, "expires_in": 3600}]})
 
 
-class PeerUpload(OutputModel):
-    id: str
+class PeerUpload(JobProgress):  # an upload is an import job of the set (imports.service.present)
     peer_set_id: str
-    status: UploadStatus
-    file_name: str
-    file_format: str | None
-    rows_done: int
-    created: int
-    updated: int
-    duplicates: int
-    rejected: int
-    error: str | None
-    errors_url: str | None = Field(description="presigned CSV of the rejected rows, valid one hour")
-    created_at: Timestamp
-    finished_at: Timestamp | None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01jf3k5q9x2m7v8w4c6b0n1p2r", "peer_set_id": "7e4d2c1b0a9f4e8d8c7b6a5f4e3d2c1b",
@@ -118,16 +99,8 @@ class PeerUpload(OutputModel):
         "errors_url": None, "created_at": "2026-12-01T09:00:00+00:00", "finished_at": "2026-12-01T09:06:00+00:00"}]})
 
 
-class PeriodQuery(QueryModel):
+class PeriodQuery(SummaryQuery):  # the VoC summary's period, read by the same rule
     period: str = Field(description="2017-03 (month), 2017-Q2 (quarter), FY2017 or FY2017-Q2")
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        from chalicelib.core import periods
-
-        periods.parse(value)
-        return value
 
 
 class HoursToClose(OutputModel):

@@ -90,11 +90,9 @@ def get_upload(peer_set_id: str, upload_id: str) -> PeerUpload:
     _found(peer_set_id)
     with credentials.org_role():  # a peer set's job is org-level, readable by every role
         job = imports.get_upload(keys_v12.peer_job_owner(peer_set_id), upload_id)
-    if job is None or job.get("target") != peer_set_id:
-        raise NotFound(f"upload {upload_id!r} of this peer set not found")
-    return PeerUpload(id=job["job_id"], peer_set_id=peer_set_id, **{k: job[k] for k in (
-        "status", "file_name", "file_format", "rows_done", "created", "updated", "duplicates", "rejected",
-        "error", "errors_url", "created_at", "finished_at")})
+        if job is None or job.get("target") != peer_set_id:
+            raise NotFound(f"upload {upload_id!r} of this peer set not found")
+        return imports.present(job, PeerUpload, peer_set_id=peer_set_id)
 
 
 # --- figures ---------------------------------------------------------------------------------------

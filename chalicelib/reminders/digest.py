@@ -7,7 +7,8 @@ open-items index and the aggregates only (never a scan of records):
 - the ccxo: the same Query, the `REC` aggregates of every department (one `by_org` Query) and the
   two months' `VOC` aggregates (one `by_org` Query each).
 
-`OrgReads` shares these reads between the recipients of one scheduled run."""
+`OrgReads` shares these reads between the recipients of one scheduled run. The v1.2 kinds (second-look
+samples awaiting a verdict, open watch alerts) are read and worded in digest_reviews_watch.py."""
 from __future__ import annotations
 
 import os
@@ -22,12 +23,11 @@ from chalicelib.db import aggregates
 from chalicelib.audits import overdue
 from chalicelib.audits import service as audits
 from chalicelib.audits.attention import ActionFacts, RecFacts
-from chalicelib.reviews import service as reviews
 from chalicelib.voc import counters as voc_counters
 from chalicelib.voc import service as voc_service
 from chalicelib.audits.rollup import recommendation_figures
 from chalicelib.reminders import rules
-from chalicelib.watch import service as watch_service
+from chalicelib.reminders import digest_reviews_watch as v12
 from chalicelib.reminders.schemas import Digest, DigestClock, DigestItem, OrgTotals, RecommendationTotals
 
 DCXO_ORDER = ("watch_alert", "recommendation_overdue", "closure_returned", "target_date_approaching",
@@ -110,24 +110,12 @@ def _summary(item: rules.Item) -> str:
     if item.kind == "target_date_escalation":
         c = item.clocks[0]
         return f"Target date {c.due_on} passed {_days(c.days_overdue)} ago (more than 90)"
-    if item.kind == "review_sample_awaiting":
-        return (f"{extra['remaining']:,} of {extra['sample_size']:,} items of the {extra['period']} sample "
-                "still need your verdict")
-    if item.kind == "watch_alert":
-        return _alert_summary(item.extra["alert"])
+    if item.kind in v12.KINDS:
+        return v12.summary(item)
     if item.kind == "within_target_drop":
         return (f"Responses within target fell from {extra['previous_share']:.1%} in {extra['previous_month']} "
                 f"to {extra['share']:.1%} in {extra['month']} ({extra['drop_points']} points)")
     raise ValueError(item.kind)
-
-
-def _alert_summary(alert: dict) -> str:
-    f, since = alert["figures"], f"open since {alert['opened_at']:%Y-%m-%d %H:%M} UTC"
-    if alert["kind"] == "surge":
-        return (f"Surge ({alert['scope']} {alert['key']}): {f.get('observed')} in 24 hours against a median "
-                f"of {f.get('median')}, z {f.get('z')}; {since}")
-    return (f"Backlog at risk: {f.get('at_risk')} of {f.get('unanswered')} unanswered will pass their due "
-            f"time before staff reach them; {since}")
 
 
 def _title(item: rules.Item) -> str:
@@ -137,10 +125,8 @@ def _title(item: rules.Item) -> str:
         return f"Corrective action, {item.action.report_number} recommendation {item.action.number}"
     if item.kind == "feedback_overdue":
         return "Overdue unanswered feedback"
-    if item.kind == "review_sample_awaiting":
-        return f"Second look {item.extra['period']}"
-    if item.kind == "watch_alert":
-        return "Surge watch alert" + ("" if item.extra["alert"]["acknowledged_by"] else " (not acknowledged)")
+    if item.kind in v12.KINDS:
+        return v12.title(item)
     return "Responses within target fell"
 
 
@@ -162,13 +148,9 @@ def to_model(item: rules.Item, base: str) -> DigestItem:
     elif item.kind == "feedback_overdue":
         link, dashboard = f"/departments/{dept}/feedback?overdue=true", f"{base}/dashboard/departments/{dept}"
         fields.update(count=item.extra["count"], oldest_received_at=item.extra["oldest_received_at"])
-    elif item.kind == "review_sample_awaiting":
-        link = f"/departments/{dept}/review-plans/{item.extra['plan_id']}/samples/{item.extra['sample_id']}"
-        dashboard = f"{base}/dashboard/departments/{dept}"
-        fields.update({k: item.extra[k] for k in ("plan_id", "sample_id", "period", "remaining")})
-    elif item.kind == "watch_alert":
-        link, dashboard = f"/departments/{dept}/alerts?status=open", f"{base}/dashboard/departments/{dept}"
-        fields["alert_id"] = item.extra["alert"]["id"]
+    elif item.kind in v12.KINDS:
+        link, dashboard, own = v12.links(item, base)
+        fields.update(own)
     else:
         link = f"/departments/{dept}/voc-summary?period={item.extra['month']}"
         dashboard = f"{base}/dashboard/departments/{dept}"
@@ -211,15 +193,8 @@ def department_items(dept: str, now: datetime, read_due: bool = True) -> list[ru
     if oldest is not None:
         found = rules.feedback_item(dept, count, oldest["received_at"], oldest["due_at"], now)
         items += [found] if found else []
-    items += review_items("dcxo", dept)
-    items += [rules.alert_item(alert, today) for alert in watch_service.open_alerts(dept)]
+    items += v12.review_items("dcxo", dept) + v12.alert_items(dept, today)
     return _ordered(items, DCXO_ORDER)
-
-
-def review_items(role: str, dept: str | None) -> list[rules.Item]:
-    """The open second-look samples awaiting `role`'s verdicts (issue 26)."""
-    return [rules.Item(kind="review_sample_awaiting", department=s["department"], extra=s)
-            for s in reviews.awaiting(role, dept)]
 
 
 @dataclass
@@ -242,12 +217,11 @@ class OrgReads:
 
     def auditor_items(self) -> list[rules.Item]:
         return _ordered([i for facts in self.org_facts for i in rules.auditor_items(facts, self.today)]
-                        + review_items("auditor", None), AUDITOR_ORDER)
+                        + v12.review_items("auditor", None), AUDITOR_ORDER)
 
     def ccxo_items(self) -> list[rules.Item]:
         items = [i for facts in self.org_facts for i in rules.ccxo_items(facts, self.today)]
-        items += self.within_target_drops() + review_items("ccxo", None)
-        items += [rules.alert_item(alert, self.today) for alert in watch_service.open_alerts(None)]
+        items += self.within_target_drops() + v12.review_items("ccxo", None) + v12.alert_items(None, self.today)
         return _ordered(items, CCXO_ORDER)
 
     def months(self) -> tuple[str, str]:

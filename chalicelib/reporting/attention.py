@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from chalicelib.reporting.rollup_schemas import Attention, DepartmentRollup
-
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def of(figures: Mapping[str, Any]) -> Attention:
+def of(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """The `Attention` figures of one department (a plain dict: the rollup builds a thousand rows
+    and validates only the page it answers)."""
     rec, kpis, voc = figures["recommendations"], figures["kpis"], figures["voc"]
     overdue = rec["overdue"]
     reasons = []
@@ -30,14 +30,14 @@ def of(figures: Mapping[str, Any]) -> Attention:
     if voc["overdue_unanswered"]:
         reasons.append(_plural(voc["overdue_unanswered"], "feedback item overdue unanswered",
                                "feedback items overdue unanswered"))
-    return Attention(needs_attention=bool(reasons), reasons=reasons,
-                     overdue_recommendations=overdue["decision"] + overdue["final_action"] + overdue["target_date"])
+    return {"needs_attention": bool(reasons), "reasons": reasons,
+            "overdue_recommendations": overdue["decision"] + overdue["final_action"] + overdue["target_date"]}
 
 
-def order(row: DepartmentRollup) -> tuple:
+def order(row: Mapping[str, Any]) -> tuple:
     """Most reasons first, then the most overdue recommendations, KPIs missed, overdue feedback, the
     lowest share answered within target (no data last), and the department id."""
-    a = row.attention
-    share = row.voc.within_target_share
-    return (-len(a.reasons), -a.overdue_recommendations, -row.kpis.missed, -row.voc.overdue_unanswered,
-            share is None, share if share is not None else 0.0, row.department)
+    a, voc = row["attention"], row["voc"]
+    share = voc["within_target_share"]
+    return (-len(a["reasons"]), -a["overdue_recommendations"], -row["kpis"]["missed"], -voc["overdue_unanswered"],
+            share is None, share if share is not None else 0.0, row["department"])

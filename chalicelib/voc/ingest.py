@@ -7,11 +7,13 @@ Entry point for the synchronous route and the import-job worker alike:
 keyed by its column names for CSV, objects for JSON)."""
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from pydantic import ValidationError
 
@@ -220,6 +222,21 @@ def _candidate(number: int, kind: str, row: Any, mapper: Mapper | None, departme
     return import_writer.Candidate(number, record, set(body.model_fields_set))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one import builds and writes its rows (at most
+    MAX_IMPORT_ROWS): the rows' records, puts and counters are long-lived allocations that made it
+    run over and over for nothing to collect (about a fifth of the import's CPU time, measured with
+    bench_voc's rows). On again afterwards, unless it was off before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile: str | None = None,
                     source_format: Literal["csv", "json"] | None = None,
                     source_system: str | None = None, journey_id: str | None = None,
@@ -228,6 +245,14 @@ def import_feedback(dept: str, rows: list[Any], principal: Principal, *, profile
     and follows sources: never creates a source record twice, updates it when a row brings what it
     lacks. `source_system` (the pulled sources') overrides the profile's. `journey_id` ties rows
     that name none to that journey; `received_at` dates Touchpoints rows without `created_at`."""
+    with _collector_paused():
+        return _import(dept, rows, principal, profile=profile, source_format=source_format,
+                       source_system=source_system, journey_id=journey_id, received_at=received_at)
+
+
+def _import(dept: str, rows: list[Any], principal: Principal, *, profile: str | None,
+            source_format: Literal["csv", "json"] | None, source_system: str | None, journey_id: str | None,
+            received_at: datetime | None) -> ImportResult:
     now = clock.now()
     department_model = department(dept)
     chosen = resolve(dept, profile)

@@ -108,3 +108,23 @@ def test_a_content_id_is_a_well_formed_id_that_only_the_same_content_and_departm
     # Then the id parses like a random one (month, receipt-time ULID) and only the same content maps to it
     assert parse_id(one) == ("2017-03", one[6:]) and one[6:16] == record["id"][6:16]
     assert one == again and len({one, other, elsewhere}) == 3
+
+
+def test_puts_after_the_first_still_send_what_saving_sends():
+    """The condition's expression is serialized once per condition: later puts (other rows, other
+    sources) are still each what save() sends, and no request shares a mutable part with another."""
+    department = _department(24)
+    puts, guards = [], []
+    for n, body in enumerate([BODIES[1], BODIES[1], BODIES[3]]):
+        body = {**body, "source_system": "sprinklr", "source_id": f"tw-{n}"}
+        record = build_record(department, FeedbackCreate.model_validate_json(json.dumps(body)), NOW)
+        puts.append((record_put(record, "importer"), _model_item(record, "importer").get_save_kwargs_from_instance()))
+        guard = FeedbackSourceItem(keys.feedback_source_pk("parks", "sprinklr", f"tw-{n}"), keys.FEEDBACK_SOURCE_SK,
+                                   feedback_id=record["id"], source_system="sprinklr", source_id=f"tw-{n}",
+                                   created_at=NOW)
+        guards.append((guard_put(record), guard.get_save_kwargs_from_instance(
+            condition=FeedbackSourceItem.pk.does_not_exist())))
+    for fast, slow in puts + guards:
+        assert json.dumps(fast, default=str) == json.dumps(slow, default=str)
+    puts[0][0]["ExpressionAttributeNames"]["#0"] = "changed"
+    assert puts[1][0]["ExpressionAttributeNames"] == puts[1][1]["ExpressionAttributeNames"]
