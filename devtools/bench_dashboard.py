@@ -189,9 +189,11 @@ def run() -> None:
           f"{len(range(0, DEPARTMENTS, 10)):,} REC + {DEPARTMENTS:,} fiscal-year VoC items per rollup)")
     summary.record(f"FY rollup, {DEPARTMENTS:,} departments (GET /rollup, in-process)", f"{rollup_seconds:.2f} s",
                    "<= 0.5 s", rollup_seconds <= 0.5)
-    summary.record(f"  items it reads ({DEPARTMENTS:,} departments, feedback in 3 months)",
-                   f"{reads[1]['items_read']:,}", f"<= {2 * DEPARTMENTS + DEPARTMENTS // 10:,}",
-                   reads[1]["items_read"] <= 2 * DEPARTMENTS + DEPARTMENTS // 10)
+    # The goal, read literally: at most one item per department in all. The fiscal-year VoC
+    # item is one; the department's own item and the REC items come on top (checked above).
+    per_department = reads[1]["items_read"] / DEPARTMENTS
+    summary.record(f"  items it reads per department ({reads[1]['items_read']:,} in all; the FY VoC item 1.00)",
+                   f"{per_department:.2f}", "<= 1", per_department <= 1)
     summary.record(f"dashboard overview, {DEPARTMENTS:,} departments, in Chromium", f"{shown['wall_ms'] / 1000:.2f} s",
                    "<= 1.5 s", shown["wall_ms"] <= 1500)
 
