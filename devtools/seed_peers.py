@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from chalicelib.core.auth import Principal
@@ -64,6 +63,7 @@ def rows() -> list[dict[str, str]]:
 
 
 def seed() -> list[str]:
+    from chalicelib.imports.reader import Row
     from chalicelib.peers import ingest, service as peers
     from chalicelib.peers.schemas import PeerMappingPut, PeerSetCreate
 
@@ -79,7 +79,7 @@ def seed() -> list[str]:
     every = rows()
     done = 0
     for start in range(0, len(every), 500):  # the worker's chunks
-        chunk = [SimpleNamespace(number=start + n + 2, kind="csv", data=row)
+        chunk = [Row(number=start + n + 1, kind="csv", data=row, end_offset=0)
                  for n, row in enumerate(every[start:start + 500])]
         counts, errors = ingest.import_rows(job, chunk)
         if errors:
